@@ -6,7 +6,10 @@ import importlib
 import sys
 
 # kind -> (module with a `main(argv)` function, one-line help)
-KINDS: dict[str, tuple[str, str]] = {}
+KINDS: dict[str, tuple[str, str]] = {
+    "scanner": ("simulators.scanner.cli", "virtual serial scanner on a pty that types barcodes"),
+    "modbus": ("simulators.modbus.cli", "sorter PLC, scale, put-to-light on Modbus TCP and RTU"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Virtual serial barcode scanners on ptys (`sklad-sim scanner`)."""

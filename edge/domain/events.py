@@ -1,0 +1,96 @@
+"""Events: what happened, published on the node's PUB socket after the transaction commits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    @property
+    def topic(self) -> str:
+        return type(self).__name__
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StockReceived(Event):
+    sku: str
+    qty: int
+    location: str
+    lot: str
+
+
+@dataclass(frozen=True)
+class StockMoved(Event):
+    sku: str
+    qty: int
+    from_location: str
+    to_location: str
+
+
+@dataclass(frozen=True)
+class TaskCreated(Event):
+    task_id: int
+    kind: str
+    location: str
+    sku: str
+    qty: int
+
+
+@dataclass(frozen=True)
+class TaskAssigned(Event):
+    task_id: int
+    operator: str
+
+
+@dataclass(frozen=True)
+class PickConfirmed(Event):
+    task_id: int
+    shipment_id: str
+    sku: str
+    qty: int
+    tote: str
+    operator: str | None
+
+
+@dataclass(frozen=True)
+class ShortageRecorded(Event):
+    shipment_id: str
+    sku: str
+    location: str
+    missing: int
+    reallocated: int
+    line_short: int
+
+
+@dataclass(frozen=True)
+class ShipmentAllocated(Event):
+    shipment_id: str
+    complete: bool
+    short: dict
+
+
+@dataclass(frozen=True)
+class ShipmentStatusChanged(Event):
+    shipment_id: str
+    order_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class StockAdjusted(Event):
+    sku: str
+    location: str
+    delta: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CountRecorded(Event):
+    location: str
+    sku: str
+    counted: int
+    variance: int

@@ -1,0 +1,26 @@
+"""Command handlers: short functions `(cmd, uow) -> result dict`, looked up by command type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from edge.domain import commands as c
+from edge.handlers import inbound, inventory, outbound, picking, shipping
+from edge.ledger.uow import UnitOfWork
+
+Handler = Callable[[c.Command, UnitOfWork], dict]
+
+HANDLERS: dict[type[c.Command], Handler] = {
+    c.UpsertSku: inbound.upsert_sku,
+    c.Receive: inbound.receive,
+    c.Move: inbound.move,
+    c.AllocateShipment: outbound.allocate_shipment,
+    c.CancelShipment: outbound.cancel_shipment,
+    c.NextTask: picking.next_task,
+    c.ConfirmPick: picking.confirm_pick,
+    c.ShortPick: picking.short_pick,
+    c.Pack: shipping.pack,
+    c.Ship: shipping.ship,
+    c.Adjust: inventory.adjust,
+    c.Count: inventory.count,
+}

@@ -1,0 +1,298 @@
+"""SQL for the hot path, one small repository per aggregate, all sharing the writer's cursor.
+
+These use the DBAPI cursor directly rather than SQLAlchemy Core: a pick confirmation runs about
+ten statements and the group-commit writer must sustain >10,000 confirmations a second; Core's
+per-statement compile/execute overhead would cost more than SQLite itself. The schema and its
+migrations are managed by SQLAlchemy/Alembic (see database.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from edge.domain.model import Location, Stock
+from edge.errors import Conflict, NotFound
+
+
+def _loc(row) -> Location:
+    return Location(row[0], row[1], row[2], row[3], row[4], row[5])
+
+
+class Catalog:
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+
+    def resolve(self, code: str) -> str:
+        """A SKU code or any of its barcodes -> the SKU."""
+        row = self.cur.execute(
+            "SELECT sku FROM skus WHERE sku = ? UNION ALL SELECT sku FROM barcodes WHERE code = ? LIMIT 1",
+            (code, code),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"item {code!r} is not in the catalog: scan the product barcode again")
+        return row[0]
+
+    def lot_tracked(self, sku: str) -> bool:
+        row = self.cur.execute("SELECT lot_tracked FROM skus WHERE sku = ?", (sku,)).fetchone()
+        if row is None:
+            raise NotFound(f"SKU {sku!r} is not in the catalog")
+        return bool(row[0])
+
+    def unit_weight_g(self, sku: str) -> int:
+        row = self.cur.execute("SELECT unit_weight_g FROM skus WHERE sku = ?", (sku,)).fetchone()
+        return row[0] if row else 0
+
+    def upsert(self, sku: str, name: str, gtins, weight: int, lot_tracked: bool, at: str) -> None:
+        self.cur.execute(
+            "INSERT INTO skus(sku, name, unit_weight_g, lot_tracked, updated_at) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(sku) DO UPDATE SET name=excluded.name, unit_weight_g=excluded.unit_weight_g, "
+            "lot_tracked=excluded.lot_tracked, updated_at=excluded.updated_at",
+            (sku, name, weight, int(lot_tracked), at),
+        )
+        for code in gtins:
+            owner = self.cur.execute("SELECT sku FROM barcodes WHERE code = ?", (code,)).fetchone()
+            if owner and owner[0] != sku:
+                raise Conflict(f"barcode {code} already belongs to SKU {owner[0]}, not {sku}")
+            self.cur.execute("INSERT OR IGNORE INTO barcodes(code, sku) VALUES (?,?)", (code, sku))
+
+    def record_lot(self, sku: str, lot: str, expiry: date | None) -> None:
+        row = self.cur.execute("SELECT expiry FROM lots WHERE sku = ? AND lot = ?", (sku, lot)).fetchone()
+        iso = expiry.isoformat() if expiry else None
+        if row is None:
+            self.cur.execute("INSERT INTO lots(sku, lot, expiry) VALUES (?,?,?)", (sku, lot, iso))
+        elif iso and row[0] and row[0] != iso:
+            raise Conflict(f"lot {lot} of {sku} was received with expiry {row[0]}, not {iso}")
+
+
+class Locations:
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+        self._cache: dict[str, Location] = {}
+
+    def get(self, code: str, what: str = "location") -> Location:
+        loc = self._cache.get(code)
+        if loc is None:
+            row = self.cur.execute(
+                "SELECT code, zone, type, x, y, capacity FROM locations WHERE code = ?", (code,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"{what} {code!r} does not exist in this warehouse")
+            loc = self._cache[code] = _loc(row)
+        return loc
+
+    def of_type(self, *types: str) -> list[Location]:
+        marks = ",".join("?" * len(types))
+        rows = self.cur.execute(
+            f"SELECT code, zone, type, x, y, capacity FROM locations WHERE type IN ({marks})", types
+        ).fetchall()
+        return [_loc(r) for r in rows]
+
+    def units_in(self) -> dict[str, int]:
+        return dict(self.cur.execute("SELECT location, SUM(on_hand) FROM balances GROUP BY location"))
+
+
+class Balances:
+    """Balances per (sku, location, lot), changed only together with a movement."""
+
+    def __init__(self, cur: sqlite3.Cursor, locations: Locations):
+        self.cur, self.locations = cur, locations
+
+    def get(self, sku: str, location: str, lot: str) -> tuple[int, int]:
+        row = self.cur.execute(
+            "SELECT on_hand, allocated FROM balances WHERE sku = ? AND location = ? AND lot = ?",
+            (sku, location, lot),
+        ).fetchone()
+        return (row[0], row[1]) if row else (0, 0)
+
+    def change(self, sku: str, location: str, lot: str, on_hand: int, allocated: int = 0) -> None:
+        if on_hand < 0 or not 0 <= allocated <= on_hand:
+            # SQLite checks CHECK constraints on the row an upsert would insert, so anything but a
+            # plain increment is an update: the row must exist, and the constraints guard the result.
+            updated = self.cur.execute(
+                "UPDATE balances SET on_hand = on_hand + ?, allocated = allocated + ? "
+                "WHERE sku = ? AND location = ? AND lot = ?", (on_hand, allocated, sku, location, lot),
+            ).rowcount
+            if not updated:
+                raise Conflict(f"{location} holds no {sku}{' lot ' + lot if lot else ''}")
+            return
+        self.cur.execute(
+            "INSERT INTO balances(sku, location, lot, on_hand, allocated) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(sku, location, lot) DO UPDATE SET on_hand = on_hand + excluded.on_hand, "
+            "allocated = allocated + excluded.allocated",
+            (sku, location, lot, on_hand, allocated),
+        )
+
+    def lots_at(self, sku: str, location: str) -> list[tuple[str, int, int]]:
+        return self.cur.execute(
+            "SELECT lot, on_hand, allocated FROM balances WHERE sku = ? AND location = ? AND on_hand > 0",
+            (sku, location),
+        ).fetchall()
+
+    def in_location(self, location: str) -> list[tuple[str, str, int, int]]:
+        return self.cur.execute(
+            "SELECT sku, lot, on_hand, allocated FROM balances WHERE location = ? AND on_hand > 0",
+            (location,),
+        ).fetchall()
+
+    def candidates(self, sku: str, exclude: set[str] = frozenset()) -> list[Stock]:
+        rows = self.cur.execute(
+            "SELECT b.location, b.lot, l.expiry, b.on_hand, b.allocated FROM balances b "
+            "LEFT JOIN lots l ON l.sku = b.sku AND l.lot = b.lot "
+            "WHERE b.sku = ? AND b.on_hand > b.allocated AND NOT EXISTS ("
+            " SELECT 1 FROM tasks t WHERE t.kind = 'count' AND t.state = 'open' AND t.location = b.location)",
+            (sku,),
+        ).fetchall()
+        return [
+            Stock(self.locations.get(r[0]), sku, r[1], date.fromisoformat(r[2]) if r[2] else None, r[3], r[4])
+            for r in rows if r[0] not in exclude
+        ]
+
+
+class Movements:
+    """The append-only movement log; `seq` is assigned here, gap-free, in commit order."""
+
+    COLUMNS = ("seq", "id", "at", "kind", "sku", "lot", "qty", "from_location", "to_location",
+               "order_ref", "shipment_ref", "task_ref", "operator", "device", "reason", "idem_key")
+    INSERT = f"INSERT INTO movements({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+        self.reload()
+
+    def reload(self) -> None:
+        self.last_seq = self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements").fetchone()[0]
+
+    def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
+        return self.cur.execute(
+            "SELECT sku, lot, SUM(qty) FROM movements WHERE kind = 'pack' AND shipment_ref = ? "
+            "GROUP BY sku, lot", (shipment_id,),
+        ).fetchall()
+
+    def append(self, row: tuple) -> int:
+        self.last_seq += 1
+        self.cur.execute(self.INSERT, (self.last_seq, *row))
+        return self.last_seq
+
+
+class Tasks:
+    FIELDS = "id, kind, state, shipment_id, sku, lot, qty, done_qty, location, tote, assignee"
+
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+
+    def get(self, task_id: int) -> dict:
+        row = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        return dict(zip(self.FIELDS.split(", "), row, strict=True))
+
+    def create(self, kind: str, at: str, **values) -> int:
+        cols = ["kind", "state", "created_at", "updated_at", *values]
+        self.cur.execute(
+            f"INSERT INTO tasks({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            (kind, "open", at, at, *values.values()),
+        )
+        return self.cur.lastrowid
+
+    def update(self, task_id: int, at: str, **values) -> None:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.cur.execute(f"UPDATE tasks SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), at, task_id))
+
+    def current_for(self, operator: str) -> dict | None:
+        row = self.cur.execute(
+            f"SELECT {self.FIELDS} FROM tasks WHERE assignee = ? AND state = 'assigned' "
+            "ORDER BY path_seq, id LIMIT 1", (operator,),
+        ).fetchone()
+        return dict(zip(self.FIELDS.split(", "), row, strict=True)) if row else None
+
+    def next_open(self, kind: str = "pick") -> dict | None:
+        row = self.cur.execute(
+            f"SELECT {self.FIELDS} FROM tasks WHERE state = 'open' AND kind = ? ORDER BY path_seq, id LIMIT 1",
+            (kind,),
+        ).fetchone()
+        return dict(zip(self.FIELDS.split(", "), row, strict=True)) if row else None
+
+    def close_counts(self, location: str, sku: str, at: str) -> None:
+        self.cur.execute(
+            "UPDATE tasks SET state = 'done', updated_at = ? "
+            "WHERE kind = 'count' AND state = 'open' AND location = ? AND sku = ?", (at, location, sku),
+        )
+
+    def open_for_shipment(self, shipment_id: str) -> list[dict]:
+        rows = self.cur.execute(
+            f"SELECT {self.FIELDS} FROM tasks WHERE shipment_id = ? AND state IN ('open', 'assigned')",
+            (shipment_id,),
+        ).fetchall()
+        return [dict(zip(self.FIELDS.split(", "), r, strict=True)) for r in rows]
+
+
+class Shipments:
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+
+    def get(self, shipment_id: str) -> dict:
+        row = self.cur.execute(
+            "SELECT id, order_id, status, tote, packed_at FROM shipments WHERE id = ?", (shipment_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"shipment {shipment_id!r} is not known to this warehouse")
+        return dict(zip(("id", "order_id", "status", "tote", "packed_at"), row, strict=True))
+
+    def exists(self, shipment_id: str) -> bool:
+        return self.cur.execute("SELECT 1 FROM shipments WHERE id = ?", (shipment_id,)).fetchone() is not None
+
+    def create(self, shipment_id: str, order_id: str, pickup_point: str | None, at: str) -> None:
+        self.cur.execute(
+            "INSERT INTO shipments(id, order_id, status, pickup_point, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?)", (shipment_id, order_id, "allocating", pickup_point, at, at),
+        )
+
+    def set(self, shipment_id: str, at: str, **values) -> None:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.cur.execute(f"UPDATE shipments SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), at, shipment_id))
+
+    def lines(self, shipment_id: str) -> list[dict]:
+        cols = ("sku", "qty", "allocated", "picked", "short", "packed", "shipped")
+        rows = self.cur.execute(
+            f"SELECT {', '.join(cols)} FROM shipment_lines WHERE shipment_id = ? ORDER BY sku", (shipment_id,)
+        ).fetchall()
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
+    def add_line(self, shipment_id: str, sku: str, qty: int) -> None:
+        self.cur.execute("INSERT INTO shipment_lines(shipment_id, sku, qty) VALUES (?,?,?)", (shipment_id, sku, qty))
+
+    def bump_line(self, shipment_id: str, sku: str, **deltas: int) -> None:
+        sets = ", ".join(f"{k} = {k} + ?" for k in deltas)
+        self.cur.execute(f"UPDATE shipment_lines SET {sets} WHERE shipment_id = ? AND sku = ?",
+                         (*deltas.values(), shipment_id, sku))
+
+
+class Totes:
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+
+    def shipment_of(self, tote: str) -> str | None:
+        row = self.cur.execute("SELECT shipment_id FROM totes WHERE code = ?", (tote,)).fetchone()
+        if row is None:
+            raise NotFound(f"tote {tote!r} is not registered: scan a Sklad tote label")
+        return row[0]
+
+    def bind(self, tote: str, shipment_id: str | None) -> None:
+        self.cur.execute("UPDATE totes SET shipment_id = ? WHERE code = ?", (shipment_id, tote))
+
+
+class Idempotency:
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+
+    def get(self, key: str) -> tuple[str, str, str] | None:
+        return self.cur.execute(
+            "SELECT command, fingerprint, result FROM idempotency WHERE key = ?", (key,)
+        ).fetchone()
+
+    def put(self, key: str, command: str, fingerprint: str, result: str, at: str) -> None:
+        self.cur.execute(
+            "INSERT INTO idempotency(key, command, fingerprint, result, at) VALUES (?,?,?,?,?)",
+            (key, command, fingerprint, result, at),
+        )

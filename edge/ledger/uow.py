@@ -1,0 +1,89 @@
+"""Unit of work: the repositories of one transaction plus the clock, ids and collected events.
+
+The group-commit writer opens one SQLite transaction per batch and one SAVEPOINT per command, so a
+command that fails rolls back alone and its neighbours in the batch still commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from edge.domain.commands import Command
+from edge.domain.events import Event
+from edge.ledger.repositories import (
+    Balances,
+    Catalog,
+    Idempotency,
+    Locations,
+    Movements,
+    Shipments,
+    Tasks,
+    Totes,
+)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass
+class Movement:
+    kind: str
+    sku: str
+    qty: int
+    lot: str = ""
+    from_location: str | None = None
+    to_location: str | None = None
+    order_ref: str | None = None
+    shipment_ref: str | None = None
+    task_ref: int | None = None
+    reason: str | None = None
+    # Allocation released at the source in the same statement, so the CHECK
+    # allocated <= on_hand holds after the row update.
+    unallocate: int = 0
+
+
+@dataclass
+class UnitOfWork:
+    conn: sqlite3.Connection
+    clock: Callable[[], str] = utc_now
+    new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    adjust_reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        cur = self.conn.cursor()
+        self.locations = Locations(cur)
+        self.catalog = Catalog(cur)
+        self.balances = Balances(cur, self.locations)
+        self.movements = Movements(cur)
+        self.tasks = Tasks(cur)
+        self.shipments = Shipments(cur)
+        self.totes = Totes(cur)
+        self.idempotency = Idempotency(cur)
+        self.events: list[Event] = []
+        self.now = self.clock()
+        self.command: Command | None = None
+
+    def begin_command(self, command: Command) -> None:
+        self.command = command
+        self.now = self.clock()
+
+    def record(self, m: Movement) -> int:
+        """Append a movement and apply it to the balances: the two never happen apart."""
+        cmd = self.command
+        if m.from_location:
+            self.balances.change(m.sku, m.from_location, m.lot, -m.qty, -m.unallocate)
+        if m.to_location:
+            self.balances.change(m.sku, m.to_location, m.lot, m.qty)
+        return self.movements.append((
+            self.new_id(), self.now, m.kind, m.sku, m.lot, m.qty, m.from_location, m.to_location,
+            m.order_ref, m.shipment_ref, m.task_ref,
+            cmd.operator if cmd else None, cmd.device if cmd else None, m.reason, cmd.key if cmd else None,
+        ))
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)

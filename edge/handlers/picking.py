@@ -81,8 +81,11 @@ def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
         raise Conflict(f"over-pick: task {task['id']} needs {remaining} more, not {cmd.qty}")
     seq = _pick(uow, task, cmd.qty, cmd.tote)
     done = task["done_qty"] + cmd.qty
-    uow.tasks.update(task["id"], uow.now, done_qty=done, tote=cmd.tote,
-                     state="done" if done == task["qty"] else "assigned")
+    if done == task["qty"]:
+        uow.tasks.update(task["id"], uow.now, done_qty=done, tote=cmd.tote, state="done")
+    else:
+        # `state` is indexed: leave it out of the update when it does not change.
+        uow.tasks.update(task["id"], uow.now, done_qty=done, tote=cmd.tote)
     return {"seq": seq, "task_id": task["id"], "remaining": remaining - cmd.qty}
 
 

@@ -6,7 +6,6 @@ back to its savepoint and reported on its own, never failing its neighbours.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -33,8 +32,8 @@ class Outcome:
 
 
 def fingerprint(cmd: Command) -> str:
-    fields = {f.name: getattr(cmd, f.name) for f in dataclasses.fields(cmd) if f.name not in ("key", "device")}
-    return hashlib.blake2b(repr(sorted(fields.items())).encode(), digest_size=12).hexdigest()
+    # The dataclass repr lists every field in a fixed order: the same command gives the same text.
+    return hashlib.blake2b(repr(cmd).encode(), digest_size=12).hexdigest()
 
 
 def _replay(uow: UnitOfWork, cmd: Command) -> Outcome | None:
@@ -50,47 +49,80 @@ def _replay(uow: UnitOfWork, cmd: Command) -> Outcome | None:
     return Outcome(True, json.loads(result), replayed=True)
 
 
-def _apply_one(uow: UnitOfWork, cmd: Command) -> Outcome:
+def _failure(cmd: Command, exc: Exception) -> Outcome:
+    if isinstance(exc, EdgeError):
+        return Outcome(False, error=exc.code, message=str(exc))
+    if isinstance(exc, sqlite3.IntegrityError):
+        log.warning("%s %s refused by a ledger constraint: %s", cmd.verb, cmd.key, exc)
+        return Outcome(False, error="conflict", message=f"the ledger refused {cmd.verb}: {exc}")
+    log.error("%s %s failed", cmd.verb, cmd.key, exc_info=exc)
+    return Outcome(False, error="internal", message=f"{cmd.verb} failed inside the node; it changed nothing")
+
+
+def _run(uow: UnitOfWork, cmd: Command) -> Outcome:
+    """Apply one command; raises if it fails, leaving its partial writes to the caller to undo."""
     # A resend in the same batch as its original finds the original's row: same transaction.
     replayed = _replay(uow, cmd)
     if replayed is not None:
         return replayed
     uow.begin_command(cmd)
+    events_before = len(uow.events)
+    result = HANDLERS[type(cmd)](cmd, uow)
+    uow.idempotency.put(cmd.key, cmd.verb, fingerprint(cmd), json.dumps(result), uow.now)
+    return Outcome(True, result, events=uow.events[events_before:])
+
+
+def _isolated(uow: UnitOfWork, cmd: Command) -> Outcome:
+    """Apply one command inside a savepoint, so that its failure undoes only its own writes."""
     seq_before, events_before = uow.movements.last_seq, len(uow.events)
     cur = uow.conn.cursor()
     cur.execute("SAVEPOINT cmd")
     try:
-        result = HANDLERS[type(cmd)](cmd, uow)
-        uow.idempotency.put(cmd.key, cmd.verb, fingerprint(cmd), json.dumps(result), uow.now)
-        cur.execute("RELEASE cmd")
+        outcome = _run(uow, cmd)
     except Exception as exc:  # one bad command never fails the batch
         cur.execute("ROLLBACK TO cmd")
-        cur.execute("RELEASE cmd")
+        outcome = _failure(cmd, exc)
         uow.movements.last_seq = seq_before
         del uow.events[events_before:]
-        if isinstance(exc, EdgeError):
-            return Outcome(False, error=exc.code, message=str(exc))
-        if isinstance(exc, sqlite3.IntegrityError):
-            log.warning("%s %s refused by a ledger constraint: %s", cmd.verb, cmd.key, exc)
-            return Outcome(False, error="conflict", message=f"the ledger refused {cmd.verb}: {exc}")
-        log.exception("%s %s failed", cmd.verb, cmd.key)
-        return Outcome(False, error="internal", message=f"{cmd.verb} failed inside the node; it changed nothing")
-    return Outcome(True, result, events=uow.events[events_before:])
+    cur.execute("RELEASE cmd")
+    return outcome
+
+
+class _Retry(Exception):
+    pass
+
+
+def _optimistic(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
+    """The fast pass: no savepoints; any failure abandons the pass (see apply_batch)."""
+    try:
+        return [_run(uow, cmd) for cmd in commands]
+    except Exception as exc:
+        raise _Retry from exc
 
 
 def apply_batch(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
-    """Apply commands in order in one transaction; returns one outcome per command."""
+    """Apply commands in order in one transaction; returns one outcome per command.
+
+    Most batches have no failing command, so they run without savepoints; if one fails, the
+    transaction is rolled back and the batch is replayed with a savepoint around each command.
+    """
     cur = uow.conn.cursor()
-    cur.execute("BEGIN IMMEDIATE")
-    uow.events.clear()
+    uow.start_batch()
     try:
-        outcomes = [_apply_one(uow, cmd) for cmd in commands]
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            outcomes = _optimistic(uow, commands)
+        except _Retry:
+            cur.execute("ROLLBACK")
+            uow.start_batch()
+            cur.execute("BEGIN IMMEDIATE")
+            outcomes = [_isolated(uow, cmd) for cmd in commands]
         cur.execute("COMMIT")
     except sqlite3.Error as exc:
         log.exception("batch of %d commands could not be committed", len(commands))
         if uow.conn.in_transaction:
             cur.execute("ROLLBACK")
-        uow.movements.reload()
+        uow.start_batch()
         err = f"the ledger could not commit ({exc}); nothing was recorded, try again"
         return [Outcome(False, error="ledger", message=err) for _ in commands]
     return outcomes

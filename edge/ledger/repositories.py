@@ -165,7 +165,7 @@ class Movements:
 
     def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
         return self.cur.execute(
-            "SELECT sku, lot, SUM(qty) FROM movements WHERE kind = 'pack' AND shipment_ref = ? "
+            "SELECT sku, lot, SUM(qty) FROM movements WHERE shipment_ref = ? AND kind = 'pack' "
             "GROUP BY sku, lot", (shipment_id,),
         ).fetchall()
 

@@ -7,13 +7,13 @@ command that fails rolls back alone and its neighbours in the batch still commit
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from edge.domain.commands import Command
 from edge.domain.events import Event
+from edge.ledger.ids import uuid7
 from edge.ledger.repositories import (
     Balances,
     Catalog,
@@ -51,7 +51,7 @@ class Movement:
 class UnitOfWork:
     conn: sqlite3.Connection
     clock: Callable[[], str] = utc_now
-    new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    new_id: Callable[[], str] = uuid7
     adjust_reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -68,9 +68,14 @@ class UnitOfWork:
         self.now = self.clock()
         self.command: Command | None = None
 
+    def start_batch(self) -> None:
+        """Reset per-transaction state; one timestamp serves the whole batch (one commit)."""
+        self.events.clear()
+        self.movements.reload()
+        self.now = self.clock()
+
     def begin_command(self, command: Command) -> None:
         self.command = command
-        self.now = self.clock()
 
     def record(self, m: Movement) -> int:
         """Append a movement and apply it to the balances: the two never happen apart."""

@@ -34,14 +34,15 @@ DDL = [
         sku TEXT NOT NULL, lot TEXT NOT NULL DEFAULT '', qty INTEGER NOT NULL,
         from_location TEXT, to_location TEXT, order_ref TEXT, shipment_ref TEXT, task_ref TEXT,
         operator TEXT, device TEXT, reason TEXT, idem_key TEXT)""",
-    "CREATE INDEX movements_by_shipment ON movements(shipment_ref, kind)",
+    # Only pack movements are looked up by shipment (to ship them): picks do not pay for the index.
+    "CREATE INDEX movements_packed ON movements(shipment_ref) WHERE kind = 'pack'",
     """CREATE TRIGGER movements_append_only_update BEFORE UPDATE ON movements
        BEGIN SELECT RAISE(ABORT, 'movements are append-only'); END""",
     """CREATE TRIGGER movements_append_only_delete BEFORE DELETE ON movements
        BEGIN SELECT RAISE(ABORT, 'movements are append-only'); END""",
     """CREATE TABLE idempotency (
         key TEXT PRIMARY KEY, command TEXT NOT NULL, fingerprint TEXT NOT NULL,
-        result TEXT NOT NULL, at TEXT NOT NULL)""",
+        result TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID""",
     """CREATE TABLE shipments (
         id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL, pickup_point TEXT,
         tote TEXT, packed_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",

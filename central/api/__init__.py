@@ -1,0 +1,1 @@
+"""Central's HTTP API (FastAPI): routers, request schemas, auth, error handlers, metrics."""

@@ -1,0 +1,68 @@
+"""The FastAPI application: `create_app(central)` for tests, `create_app_from_env()` for uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from central.api import errors, metrics
+from central.api.routes import admin, orders, payments, system
+from central.bootstrap import Central, bootstrap
+from central.services.orders import expire_due
+from central.settings import Settings
+
+log = logging.getLogger("central.sweeper")
+
+
+def create_app(central: Central, sweep: bool = False) -> FastAPI:
+    """The API over `central`; with sweep=True a background task expires unpaid holds."""
+    meter = metrics.Metrics()
+    app = FastAPI(title="Sklad central", version="1", lifespan=_lifespan(central, meter, sweep),
+                  description="Catalog, checkout with a stock hold, payments, warehouse feeds.")
+    app.state.central = central
+    errors.install(app)
+    metrics.install(app, meter)
+    app.include_router(system.router)
+    app.include_router(admin.router)
+    app.include_router(orders.build(meter))
+    app.include_router(payments.build(meter))
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn factory: every worker builds its own engine from the SKLAD_CENTRAL_* env."""
+    return create_app(bootstrap(Settings.from_env()), sweep=True)
+
+
+def _lifespan(central: Central, meter: metrics.Metrics, sweep: bool):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweep_forever(central, meter)) if sweep else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+            central.db.dispose()
+
+    return lifespan
+
+
+async def _sweep_forever(central: Central, meter: metrics.Metrics) -> None:
+    while True:
+        await asyncio.sleep(central.settings.sweep_seconds)
+        try:
+            expired = await run_in_threadpool(expire_due, central)
+        except Exception:
+            log.exception("expiry sweep failed; will retry")
+            continue
+        if expired:
+            meter.expired.inc(expired)
+            log.info("expired %d unpaid orders", expired)

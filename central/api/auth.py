@@ -1,0 +1,64 @@
+"""Who is calling: the admin token, or a customer's signed token (both as Bearer tokens)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from central.bootstrap import Central
+from central.errors import Forbidden, Unauthorized
+from central.tokens import customer_from_token
+
+bearer = HTTPBearer(auto_error=False, description="admin token or a customer token (c1....)")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    customer_id: str | None  # None for the admin
+
+    @property
+    def is_admin(self) -> bool:
+        return self.customer_id is None
+
+
+def get_central(request: Request) -> Central:
+    return request.app.state.central
+
+
+CentralDep = Annotated[Central, Depends(get_central)]
+
+
+def caller(central: CentralDep, creds: Credentials) -> Caller:
+    if creds is None:
+        raise Unauthorized("send 'Authorization: Bearer <token>' (admin or customer token)")
+    if hmac.compare_digest(creds.credentials.encode(), central.settings.admin_token.encode()):
+        return Caller(customer_id=None)
+    customer_id = customer_from_token(central.settings.secret, creds.credentials)
+    if customer_id is None:
+        raise Unauthorized("the bearer token is not valid; ask for a new customer token")
+    return Caller(customer_id=customer_id)
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def admin(who: CallerDep) -> Caller:
+    if not who.is_admin:
+        raise Forbidden("this endpoint needs the admin token")
+    return who
+
+
+def customer(who: CallerDep) -> Caller:
+    if who.is_admin:
+        raise Forbidden("orders are placed with a customer token; issue one via "
+                        "POST /admin/customers/{customer_id}/token")
+    return who
+
+
+AdminDep = Annotated[Caller, Depends(admin)]
+CustomerDep = Annotated[Caller, Depends(customer)]

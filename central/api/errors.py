@@ -1,0 +1,79 @@
+"""Every error leaves as JSON `{"error": {"code", "message", "details"}}`; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from central import errors
+
+log = logging.getLogger("central.api")
+
+STATUS: list[tuple[type[errors.CentralError], int]] = [
+    (errors.Unauthorized, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.InvalidRequest, 422),
+    (errors.AcquirerError, 502),
+    (errors.CentralError, 500),
+]
+
+
+def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details}}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _central_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.CentralError)
+    status = next(code for cls, code in STATUS if isinstance(exc, cls))
+    if status >= 500:
+        log.error("%s: %s", exc.code, exc.message)
+    return error_response(status, exc.code, exc.message, **exc.details)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+                for e in exc.errors()]
+    if any(e["type"] == "json_invalid" for e in exc.errors()):
+        return error_response(400, "malformed_json", "the request body is not valid JSON",
+                              problems=problems)
+    first = problems[0] if problems else {"where": "request", "problem": "invalid"}
+    return error_response(422, "validation_failed",
+                          f"{first['where']}: {first['problem']}", problems=problems)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
+    return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
+                          str(exc.detail))
+
+
+async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    return error_response(503, "database_unavailable",
+                          "the order database is unavailable; retry in a moment")
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(500, "internal_error",
+                          "central hit an unexpected error; it has been logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(errors.CentralError, _central_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,125 @@
+"""Catalog, network, stock and feed operations: admin token only."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from central.api.auth import AdminDep, CentralDep
+from central.api.schemas import (
+    ERROR_RESPONSES,
+    Count,
+    Cursor,
+    CustomerPath,
+    CustomerTokenOut,
+    IdPath,
+    IdQuery,
+    Limit,
+    PickupPointBatch,
+    PickupPointIn,
+    SkuBatch,
+    SkuIn,
+    StockImport,
+    SweepOut,
+    WarehouseIn,
+    WarehouseOut,
+    WarehouseTokenIn,
+)
+from central.services import catalog
+from central.services.catalog import Site, SkuRecord
+from central.services.orders import expire_due
+from central.services.views import FeedPage, StockLevelView
+from central.tokens import issue_customer_token
+from sync.feed import Dims
+
+router = APIRouter(prefix="/admin", tags=["admin"], responses=ERROR_RESPONSES)
+
+
+@router.put("/skus", response_model=Count)
+def upsert_skus(body: SkuBatch, central: CentralDep, _: AdminDep) -> Count:
+    records = [SkuRecord(sku=i.sku, seller_id=i.seller_id, name=i.name, gtins=tuple(i.gtins),
+                         unit_weight_g=i.unit_weight_g, length_mm=i.dims_mm.length_mm,
+                         width_mm=i.dims_mm.width_mm, height_mm=i.dims_mm.height_mm,
+                         lot_tracked=i.lot_tracked, price_minor=i.price_minor)
+               for i in body.items]
+    return Count(count=catalog.upsert_skus(central, records))
+
+
+@router.get("/skus/{sku}", response_model=SkuIn)
+def get_sku(sku: IdPath, central: CentralDep, _: AdminDep) -> SkuIn:
+    r = catalog.get_sku(central, sku)
+    return SkuIn(sku=r.sku, seller_id=r.seller_id, name=r.name, gtins=list(r.gtins),
+                 unit_weight_g=r.unit_weight_g, lot_tracked=r.lot_tracked,
+                 price_minor=r.price_minor,
+                 dims_mm=Dims(length_mm=r.length_mm, width_mm=r.width_mm,
+                              height_mm=r.height_mm))
+
+
+@router.put("/warehouses/{warehouse_id}", response_model=WarehouseOut)
+def put_warehouse(warehouse_id: IdPath, body: WarehouseIn, central: CentralDep,
+                  _: AdminDep) -> WarehouseOut:
+    catalog.upsert_warehouse(central, Site(warehouse_id, body.name, body.lat, body.lon))
+    return next(w for w in list_warehouses(central, _) if w.warehouse_id == warehouse_id)
+
+
+@router.get("/warehouses", response_model=list[WarehouseOut])
+def list_warehouses(central: CentralDep, _: AdminDep) -> list[WarehouseOut]:
+    return [WarehouseOut(warehouse_id=s.site_id, name=s.name, lat=s.lat, lon=s.lon,
+                         token_set=has_token)
+            for s, has_token in catalog.list_warehouses(central)]
+
+
+@router.put("/warehouses/{warehouse_id}/token", status_code=204)
+def set_warehouse_token(warehouse_id: IdPath, body: WarehouseTokenIn, central: CentralDep,
+                        _: AdminDep) -> None:
+    """Set the sync token this warehouse's edge node will present (only its hash is kept)."""
+    catalog.set_warehouse_token(central, warehouse_id, body.token)
+
+
+@router.get("/warehouses/{warehouse_id}/feed", response_model=FeedPage)
+def read_feed(warehouse_id: IdPath, central: CentralDep, _: AdminDep,
+              after: Cursor = 0, limit: Limit = 100) -> FeedPage:
+    """Commands for this warehouse with feed_seq > after, oldest first."""
+    last, entries = catalog.read_feed(central, warehouse_id, after, limit)
+    return FeedPage(warehouse_id=warehouse_id, after=after, last_seq=last, entries=entries)
+
+
+@router.put("/pickup-points", response_model=Count)
+def upsert_pickup_points(body: PickupPointBatch, central: CentralDep, _: AdminDep) -> Count:
+    sites = [Site(p.pickup_point_id, p.name, p.lat, p.lon) for p in body.items]
+    return Count(count=catalog.upsert_pickup_points(central, sites))
+
+
+@router.get("/pickup-points/{pickup_point_id}", response_model=PickupPointIn)
+def get_pickup_point(pickup_point_id: IdPath, central: CentralDep,
+                     _: AdminDep) -> PickupPointIn:
+    s = catalog.get_pickup_point(central, pickup_point_id)
+    return PickupPointIn(pickup_point_id=s.site_id, name=s.name, lat=s.lat, lon=s.lon)
+
+
+@router.post("/stock/import", response_model=Count)
+def import_stock(body: StockImport, central: CentralDep, _: AdminDep) -> Count:
+    """Set on_hand from a stock-take; later changes come only from warehouse movements."""
+    levels = [(r.warehouse_id, r.sku, r.on_hand) for r in body.rows]
+    return Count(count=catalog.import_stock(central, levels))
+
+
+@router.get("/stock", response_model=list[StockLevelView])
+def stock_levels(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None,
+                 sku: IdQuery = None, limit: Limit = 100) -> list[StockLevelView]:
+    return [StockLevelView(warehouse_id=s.warehouse_id, sku=s.sku, on_hand=s.on_hand,
+                           reserved=s.reserved, available=s.available)
+            for s in catalog.stock_levels(central, warehouse_id, sku, limit)]
+
+
+@router.post("/customers/{customer_id}/token", response_model=CustomerTokenOut)
+def customer_token(customer_id: CustomerPath, central: CentralDep,
+                   _: AdminDep) -> CustomerTokenOut:
+    """Issue the bearer token a customer (or the storefront acting for them) uses."""
+    token = issue_customer_token(central.settings.secret, customer_id)
+    return CustomerTokenOut(customer_id=customer_id, token=token)
+
+
+@router.post("/sweep", response_model=SweepOut)
+def sweep(central: CentralDep, _: AdminDep) -> SweepOut:
+    """Expire unpaid orders whose hold ran out now, instead of waiting for the sweeper."""
+    return SweepOut(expired=expire_due(central))

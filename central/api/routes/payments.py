@@ -1,0 +1,46 @@
+"""Acquirer callbacks and the sandbox acquirer's 3-D Secure page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from starlette.concurrency import run_in_threadpool
+
+from central.api.auth import CentralDep
+from central.api.metrics import Metrics
+from central.api.schemas import ERROR_RESPONSES, IdPath, SandboxDecision
+from central.errors import InvalidRequest
+from central.services.payments import handle_callback, sandbox_authenticate
+from central.services.views import CallbackResult
+
+MAX_CALLBACK_BYTES = 16_384
+
+
+def build(metrics: Metrics) -> APIRouter:
+    router = APIRouter(tags=["payments"], responses=ERROR_RESPONSES)
+
+    @router.post("/payments/callback", response_model=CallbackResult)
+    async def callback(
+        request: Request, central: CentralDep,
+        x_acquirer_signature: Annotated[str | None, Header(max_length=256)] = None,
+    ) -> CallbackResult:
+        """The acquirer's notification, signed with HMAC-SHA256 over the raw body (hex)."""
+        body = await request.body()
+        if len(body) > MAX_CALLBACK_BYTES:
+            raise InvalidRequest(f"callback body over {MAX_CALLBACK_BYTES} bytes")
+        result = await run_in_threadpool(handle_callback, central, body, x_acquirer_signature)
+        metrics.callbacks.labels(result.result).inc()
+        return result
+
+    @router.post("/sandbox/3ds/{payment_id}", response_model=CallbackResult)
+    def sandbox_3ds(payment_id: IdPath, body: SandboxDecision,
+                    central: CentralDep) -> CallbackResult:
+        """Sandbox only: the customer approves or declines; the sandbox sends the callback."""
+        outcome = "succeeded" if body.outcome == "approve" else "failed"
+        result = sandbox_authenticate(central, payment_id, outcome)
+        metrics.callbacks.labels(result.result).inc()
+        return result
+
+    return router
+

@@ -1,0 +1,144 @@
+"""Request and response bodies of the HTTP API that are not read models of the services."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from central.domain.orders import MAX_LINES, MAX_QTY_PER_LINE
+from sync.feed import Dims
+
+ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+CUSTOMER_PATTERN = r"^[A-Za-z0-9_:-]+$"  # no dot: the customer token uses dots as separators
+
+
+def _printable(value: str) -> str:
+    if not value.isprintable() or not value.strip():
+        raise ValueError("must be printable text without control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Gtin = Annotated[str, Field(pattern=r"^[0-9]{8,14}$")]
+
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+CustomerPath = Annotated[str, Path(min_length=1, max_length=64, pattern=CUSTOMER_PATTERN)]
+IdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)]
+Cursor = Annotated[int, Query(ge=0, le=2**62, description="feed_seq already applied")]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SkuIn(Body):
+    sku: Id
+    seller_id: Id
+    name: Text
+    gtins: Annotated[list[Gtin], Field(max_length=20)] = []
+    unit_weight_g: Annotated[int, Field(ge=0, le=10_000_000)]
+    dims_mm: Dims
+    lot_tracked: bool = False
+    price_minor: Annotated[int, Field(ge=0, le=1_000_000_000, description="kopecks")]
+
+
+class SkuBatch(Body):
+    items: Annotated[list[SkuIn], Field(min_length=1, max_length=1000)]
+
+
+class WarehouseIn(Body):
+    name: Text
+    lat: Lat
+    lon: Lon
+
+
+class WarehouseOut(WarehouseIn):
+    warehouse_id: str
+    token_set: bool
+
+
+class WarehouseTokenIn(Body):
+    token: Annotated[str, Field(min_length=32, max_length=256, pattern=r"^[A-Za-z0-9_.~+/=-]+$")]
+
+
+class PickupPointIn(Body):
+    pickup_point_id: Id
+    name: Text
+    lat: Lat
+    lon: Lon
+
+
+class PickupPointBatch(Body):
+    items: Annotated[list[PickupPointIn], Field(min_length=1, max_length=1000)]
+
+
+class StockRowIn(Body):
+    warehouse_id: Id
+    sku: Id
+    on_hand: Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+
+class StockImport(Body):
+    rows: Annotated[list[StockRowIn], Field(min_length=1, max_length=10_000)]
+
+
+class OrderLineIn(Body):
+    sku: Id
+    qty: Annotated[int, Field(ge=1, le=MAX_QTY_PER_LINE)]
+
+
+class PlaceOrderIn(Body):
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=128, pattern=ID_PATTERN)]
+    pickup_point_id: Id
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=MAX_LINES)]
+
+
+class CancelIn(Body):
+    reason: Text = "cancelled by customer"
+
+
+class SandboxDecision(Body):
+    outcome: Literal["approve", "decline"]
+
+
+class Count(BaseModel):
+    count: int
+
+
+class CustomerTokenOut(BaseModel):
+    customer_id: str
+    token: str
+
+
+class SweepOut(BaseModel):
+    expired: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 422)
+}

@@ -1,0 +1,151 @@
+"""`sklad-central`: serve, migrate, seed, sweep, customer-token."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+
+from central.bootstrap import bootstrap
+from central.db import migrate
+from central.db.engine import make_engine
+from central.errors import CentralError
+from central.settings import ENV_PREFIX, Settings
+from central.tokens import issue_customer_token
+
+log = logging.getLogger("central")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        return args.run(args)
+    except CentralError as exc:
+        print(f"sklad-central: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sklad-central", description=__doc__)
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+    db_help = f"database URL (default: ${ENV_PREFIX}DB_URL or sqlite:///var/central.db)"
+
+    s = sub.add_parser("serve", help="run the HTTP API (migrates first)")
+    s.add_argument("--db", help=db_help)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--hold-minutes", type=float, help="stock hold before an unpaid order expires")
+    s.add_argument("--public-url", help="base URL customers reach us at (3-D Secure redirects)")
+    s.add_argument("--no-access-log", action="store_true")
+    s.set_defaults(run=_serve)
+
+    m = sub.add_parser("migrate", help="upgrade the database schema to the latest version")
+    m.add_argument("--db", help=db_help)
+    m.set_defaults(run=_migrate)
+
+    d = sub.add_parser("seed", help="load a sample network and catalog (migrates first)")
+    d.add_argument("--db", help=db_help)
+    d.add_argument("--skus", type=int, default=10_000)
+    d.add_argument("--pickup-points", type=int, default=120)
+    d.add_argument("--warehouses", type=int, default=6, choices=range(1, 7))
+    d.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    d.set_defaults(run=_seed)
+
+    w = sub.add_parser("sweep", help="expire unpaid orders whose hold ran out, once")
+    w.add_argument("--db", help=db_help)
+    w.set_defaults(run=_sweep)
+
+    t = sub.add_parser("customer-token", help=f"print a customer's token (needs ${ENV_PREFIX}"
+                                              "SECRET as the server has it)")
+    t.add_argument("customer_id")
+    t.set_defaults(run=_customer_token)
+    return p
+
+
+def _settings(args: argparse.Namespace, strict: bool = False) -> Settings:
+    env = dict(os.environ)
+    if getattr(args, "db", None):
+        env[ENV_PREFIX + "DB_URL"] = args.db
+    if not strict:
+        for name in ("ADMIN_TOKEN", "SECRET", "ACQUIRER_SECRET"):
+            env.setdefault(ENV_PREFIX + name, "-" * 16)
+    return Settings.from_env(env)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    engine = make_engine(_settings(args).db_url)
+    migrate.upgrade(engine)
+    print(f"database at revision {migrate.current_revision(engine)}")
+    engine.dispose()
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from central.services.seed import SeedSize, seed
+
+    central = bootstrap(_settings(args))
+    migrate.upgrade(central.db.engine)
+    counts = seed(central, SeedSize(args.skus, args.pickup_points, args.warehouses), args.seed)
+    print(json.dumps(counts))
+    central.db.dispose()
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from central.services.orders import expire_due
+
+    central = bootstrap(_settings(args))
+    total = 0
+    while expired := expire_due(central):
+        total += expired
+    print(f"expired {total} unpaid orders")
+    return 0
+
+
+def _customer_token(args: argparse.Namespace) -> int:
+    secret = os.environ.get(ENV_PREFIX + "SECRET", "")
+    if len(secret) < 16:
+        raise CentralError(f"set {ENV_PREFIX}SECRET to the secret the server runs with")
+    print(issue_customer_token(secret, args.customer_id))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _serve_settings(args)
+    engine = make_engine(settings.db_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    os.environ.update(settings.to_env())
+    if args.workers > 1:
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
+                              tempfile.mkdtemp(prefix="sklad-central-metrics-"))
+    uvicorn.run("central.api.app:create_app_from_env", factory=True, host=args.host,
+                port=args.port, workers=args.workers, access_log=not args.no_access_log)
+    return 0
+
+
+def _serve_settings(args: argparse.Namespace) -> Settings:
+    """Settings for serve; secrets not given are generated once here for all workers."""
+    for name in ("ADMIN_TOKEN", "SECRET", "ACQUIRER_SECRET"):
+        if not os.environ.get(ENV_PREFIX + name):
+            os.environ[ENV_PREFIX + name] = secrets.token_urlsafe(32)
+            if name == "ADMIN_TOKEN":
+                log.warning("no %sADMIN_TOKEN set; this run's admin token: %s",
+                            ENV_PREFIX, os.environ[ENV_PREFIX + name])
+    settings = _settings(args, strict=True)
+    changes: dict[str, object] = {
+        "public_url": args.public_url or os.environ.get(ENV_PREFIX + "PUBLIC_URL")
+        or f"http://{args.host}:{args.port}"}
+    if args.hold_minutes is not None:
+        changes["hold_minutes"] = args.hold_minutes
+    return replace(settings, **changes).check()  # type: ignore[arg-type]

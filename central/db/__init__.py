@@ -1,0 +1,1 @@
+"""Central's storage: SQLAlchemy Core tables, engines by URL, Alembic migrations."""

@@ -1,0 +1,172 @@
+"""Central's tables (SQLAlchemy Core). Hot tables are keyed by warehouse or order id.
+
+The migration in db/migrations/versions creates exactly these; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from central.db.types import UTCDateTime
+
+metadata = sa.MetaData()
+
+ID = sa.String(64)
+
+skus = sa.Table(
+    "skus", metadata,
+    sa.Column("sku", ID, primary_key=True),
+    sa.Column("seller_id", ID, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("gtins", sa.JSON, nullable=False),
+    sa.Column("unit_weight_g", sa.Integer, nullable=False),
+    sa.Column("length_mm", sa.Integer, nullable=False),
+    sa.Column("width_mm", sa.Integer, nullable=False),
+    sa.Column("height_mm", sa.Integer, nullable=False),
+    sa.Column("lot_tracked", sa.Boolean, nullable=False),
+    sa.Column("price_minor", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+warehouses = sa.Table(
+    "warehouses", metadata,
+    sa.Column("warehouse_id", ID, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("token_hash", sa.String(128), nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# One row per warehouse: the last feed_seq handed out. Bumped in the writer's transaction,
+# so seqs are gap-free and become visible in order.
+feed_counters = sa.Table(
+    "feed_counters", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False, server_default="0"),
+)
+
+feed = sa.Table(
+    "feed", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("feed_seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("command_type", sa.String(40), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+pickup_points = sa.Table(
+    "pickup_points", metadata,
+    sa.Column("pickup_point_id", ID, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+stock = sa.Table(
+    "stock", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("sku", ID, sa.ForeignKey("skus.sku"), primary_key=True),
+    sa.Column("on_hand", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reserved", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("on_hand >= 0", name="ck_stock_on_hand_non_negative"),
+    sa.CheckConstraint("reserved >= 0", name="ck_stock_reserved_non_negative"),
+    sa.Index("ix_stock_sku", "sku"),
+)
+
+discrepancies = sa.Table(
+    "discrepancies", metadata,
+    sa.Column("discrepancy_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), nullable=False),
+    sa.Column("sku", ID, nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("on_hand_before", sa.Integer, nullable=False),
+    sa.Column("delta", sa.Integer, nullable=False),
+    sa.Column("shortfall", sa.Integer, nullable=False),
+    sa.Column("ref", sa.String(128), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("resolved_at", UTCDateTime, nullable=True),
+    sa.Index("ix_discrepancies_open", "warehouse_id", "resolved_at"),
+)
+
+orders = sa.Table(
+    "orders", metadata,
+    sa.Column("order_id", ID, primary_key=True),
+    sa.Column("customer_id", ID, nullable=False),
+    sa.Column("idempotency_key", sa.String(128), nullable=False),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("pickup_point_id", ID, sa.ForeignKey("pickup_points.pickup_point_id"),
+              nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("total_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("hold_expires_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("customer_id", "idempotency_key", name="uq_orders_idempotency"),
+    sa.Index("ix_orders_status_hold", "status", "hold_expires_at"),
+)
+
+order_lines = sa.Table(
+    "order_lines", metadata,
+    sa.Column("order_id", ID, sa.ForeignKey("orders.order_id"), primary_key=True),
+    sa.Column("sku", ID, sa.ForeignKey("skus.sku"), primary_key=True),
+    sa.Column("qty", sa.Integer, nullable=False),
+    sa.Column("unit_price_minor", sa.BigInteger, nullable=False),
+)
+
+shipments = sa.Table(
+    "shipments", metadata,
+    sa.Column("shipment_id", ID, primary_key=True),
+    sa.Column("order_id", ID, sa.ForeignKey("orders.order_id"), nullable=False, index=True),
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("distance_km", sa.Float, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+shipment_lines = sa.Table(
+    "shipment_lines", metadata,
+    sa.Column("shipment_id", ID, sa.ForeignKey("shipments.shipment_id"), primary_key=True),
+    sa.Column("sku", ID, sa.ForeignKey("skus.sku"), primary_key=True),
+    sa.Column("qty", sa.Integer, nullable=False),
+)
+
+# Units held in stock.reserved for an order, per warehouse and SKU.
+# HELD expires at expires_at unless paid; COMMITTED stays until the warehouse ships;
+# RELEASED has been given back to stock.available.
+reservations = sa.Table(
+    "reservations", metadata,
+    sa.Column("order_id", ID, sa.ForeignKey("orders.order_id"), primary_key=True),
+    sa.Column("warehouse_id", ID, primary_key=True),
+    sa.Column("sku", ID, primary_key=True),
+    sa.Column("shipment_id", ID, sa.ForeignKey("shipments.shipment_id"), nullable=False),
+    sa.Column("qty", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.ForeignKeyConstraint(["warehouse_id", "sku"], ["stock.warehouse_id", "stock.sku"]),
+)
+
+payments = sa.Table(
+    "payments", metadata,
+    sa.Column("payment_id", ID, primary_key=True),
+    sa.Column("order_id", ID, sa.ForeignKey("orders.order_id"), nullable=False, unique=True),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("acquirer_ref", sa.String(128), nullable=True),
+    sa.Column("redirect_url", sa.Text, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every acquirer notification we acted on, by the acquirer's event id: replays are no-ops.
+payment_events = sa.Table(
+    "payment_events", metadata,
+    sa.Column("event_id", sa.String(128), primary_key=True),
+    sa.Column("payment_id", ID, sa.ForeignKey("payments.payment_id"), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("result", sa.String(40), nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Payment acquirers: the port central talks to, and a sandbox that ships with it."""

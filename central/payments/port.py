@@ -1,0 +1,39 @@
+"""The acquirer port: what central needs from a card acquirer."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["succeeded", "failed"]
+
+
+@dataclass(frozen=True)
+class PaymentIntent:
+    acquirer_ref: str
+    redirect_url: str  # where the customer goes for 3-D Secure
+
+
+class CallbackEvent(BaseModel):
+    """What an acquirer tells us after the customer's 3-D Secure step (JSON body)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+    payment_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    outcome: Outcome
+    amount_minor: int = Field(ge=0, le=10**15)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class Acquirer(ABC):
+    @abstractmethod
+    def create_intent(self, payment_id: str, amount_minor: int, currency: str) -> PaymentIntent:
+        """Start a card payment; raises AcquirerError if the acquirer cannot."""
+
+    @abstractmethod
+    def parse_callback(self, body: bytes, signature: str | None) -> CallbackEvent:
+        """Check the callback's signature and parse it; raises BadSignature or InvalidRequest."""

@@ -1,0 +1,1 @@
+"""Use cases: short handlers `(central, command)` over the database and the acquirer."""

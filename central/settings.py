@@ -1,0 +1,58 @@
+"""Central's settings, read from the environment (the CLI fills the environment from flags,
+so every uvicorn worker process sees the same values)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from central.db.engine import DEFAULT_URL
+from central.errors import ConfigError
+
+ENV_PREFIX = "SKLAD_CENTRAL_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_URL
+    admin_token: str = ""
+    secret: str = ""  # signs customer tokens
+    acquirer_secret: str = ""  # shared with the acquirer, signs its callbacks
+    public_url: str = "http://127.0.0.1:8000"
+    hold_minutes: float = 15.0
+    currency: str = "RUB"
+    sweep_seconds: float = 30.0
+    pool_size: int = 10
+
+    def check(self) -> Settings:
+        for name in ("admin_token", "secret", "acquirer_secret"):
+            if len(getattr(self, name)) < 16:
+                raise ConfigError(
+                    f"{ENV_PREFIX}{name.upper()} must be set to at least 16 characters"
+                )
+        if not 0 < self.hold_minutes <= 24 * 60:
+            raise ConfigError(f"hold minutes must be in (0, 1440], got {self.hold_minutes}")
+        return self
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        values: dict[str, object] = {}
+        for name, field in cls.__dataclass_fields__.items():
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw is not None:
+                values[name] = _convert(name, raw, field.type)
+        return cls(**values).check()  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        return {ENV_PREFIX + name.upper(): str(getattr(self, name))
+                for name in self.__dataclass_fields__}
+
+
+def _convert(name: str, raw: str, kind: object) -> object:
+    converters = {"float": float, "int": int}
+    convert = converters.get(str(kind), str)
+    try:
+        return convert(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from exc

@@ -1,0 +1,151 @@
+"""Stock view per (warehouse, SKU): on_hand, reserved, available = on_hand - reserved.
+
+Every function takes a Connection and works inside the caller's transaction, so a caller can
+combine stock changes with its own writes atomically. on_hand changes only through
+`apply_on_hand_delta` (warehouse movements, called by the sync applier) and `set_on_hand`
+(admin import of initial stock); reserved only through `reserve` and `release`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from central.db.tables import discrepancies, skus, stock, warehouses
+from central.db.upsert import insert_missing, upsert
+from central.errors import InvariantBroken, NotFound, UnknownSku
+
+NEGATIVE_ON_HAND = "negative_on_hand"
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    warehouse_id: str
+    sku: str
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+def apply_on_hand_delta(
+    conn: Connection, warehouse_id: str, sku: str, delta: int, *, now: datetime,
+    ref: str | None = None,
+) -> StockLevel:
+    """Add `delta` (may be negative) to on_hand, as reported by the warehouse.
+
+    A warehouse's movements are physical facts and are never refused: if central's view
+    would go below zero, on_hand becomes 0 and a discrepancy is recorded for a person to
+    look at. `ref` names the movement (e.g. "node-1:42") and is kept on the discrepancy.
+    """
+    _ensure_row(conn, warehouse_id, sku, now)
+    key = (stock.c.warehouse_id == warehouse_id) & (stock.c.sku == sku)
+    moved = conn.execute(
+        stock.update().where(key, stock.c.on_hand + delta >= 0)
+        .values(on_hand=stock.c.on_hand + delta, updated_at=now)
+    ).rowcount
+    if not moved:
+        before = conn.execute(sa.select(stock.c.on_hand).where(key)).scalar_one()
+        conn.execute(stock.update().where(key).values(on_hand=0, updated_at=now))
+        conn.execute(discrepancies.insert().values(
+            warehouse_id=warehouse_id, sku=sku, kind=NEGATIVE_ON_HAND, on_hand_before=before,
+            delta=delta, shortfall=-(before + delta), ref=ref, created_at=now,
+        ))
+    return get_level(conn, warehouse_id, sku)
+
+
+def set_on_hand(
+    conn: Connection, levels: Iterable[tuple[str, str, int]], *, now: datetime
+) -> int:
+    """Admin import: set on_hand for (warehouse_id, sku, on_hand) rows; reserved is kept."""
+    rows = [{"warehouse_id": w, "sku": s, "on_hand": q, "updated_at": now} for w, s, q in levels]
+    _check_known(conn, {r["warehouse_id"] for r in rows}, {r["sku"] for r in rows})
+    upsert(conn, stock, rows, keys=("warehouse_id", "sku"))
+    return len(rows)
+
+
+def reserve(conn: Connection, warehouse_id: str, sku: str, qty: int, *, now: datetime) -> bool:
+    """Hold `qty` units if that many are available; False (and nothing changed) if not."""
+    return bool(conn.execute(
+        stock.update()
+        .where(stock.c.warehouse_id == warehouse_id, stock.c.sku == sku,
+               stock.c.on_hand - stock.c.reserved >= qty)
+        .values(reserved=stock.c.reserved + qty, updated_at=now)
+    ).rowcount)
+
+
+def release(conn: Connection, warehouse_id: str, sku: str, qty: int, *, now: datetime) -> None:
+    """Give back `qty` held units (an order expired, was cancelled, or shipped)."""
+    released = conn.execute(
+        stock.update()
+        .where(stock.c.warehouse_id == warehouse_id, stock.c.sku == sku,
+               stock.c.reserved >= qty)
+        .values(reserved=stock.c.reserved - qty, updated_at=now)
+    ).rowcount
+    if not released:
+        raise InvariantBroken(
+            f"releasing {qty} of {sku} in {warehouse_id} but fewer are reserved",
+            warehouse_id=warehouse_id, sku=sku,
+        )
+
+
+def get_level(conn: Connection, warehouse_id: str, sku: str) -> StockLevel:
+    row = conn.execute(
+        sa.select(stock.c.on_hand, stock.c.reserved)
+        .where(stock.c.warehouse_id == warehouse_id, stock.c.sku == sku)
+    ).one_or_none()
+    on_hand, reserved = row if row else (0, 0)
+    return StockLevel(warehouse_id, sku, on_hand, reserved)
+
+
+def list_levels(
+    conn: Connection, *, warehouse_id: str | None = None, sku: str | None = None,
+    limit: int = 1000,
+) -> list[StockLevel]:
+    query = sa.select(stock.c.warehouse_id, stock.c.sku, stock.c.on_hand, stock.c.reserved)
+    if warehouse_id is not None:
+        query = query.where(stock.c.warehouse_id == warehouse_id)
+    if sku is not None:
+        query = query.where(stock.c.sku == sku)
+    rows = conn.execute(query.order_by(stock.c.warehouse_id, stock.c.sku).limit(limit))
+    return [StockLevel(*row) for row in rows]
+
+
+def availability(conn: Connection, sku_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+    """warehouse_id -> sku -> available units, only where something is available."""
+    result: dict[str, dict[str, int]] = {}
+    rows = conn.execute(
+        sa.select(stock.c.warehouse_id, stock.c.sku, stock.c.on_hand - stock.c.reserved)
+        .where(stock.c.sku.in_(list(sku_ids)), stock.c.on_hand > stock.c.reserved)
+    )
+    for warehouse_id, sku, available in rows:
+        result.setdefault(warehouse_id, {})[sku] = available
+    return result
+
+
+def _ensure_row(conn: Connection, warehouse_id: str, sku: str, now: datetime) -> None:
+    _check_known(conn, {warehouse_id}, {sku})
+    insert_missing(conn, stock, [{"warehouse_id": warehouse_id, "sku": sku, "on_hand": 0,
+                                  "reserved": 0, "updated_at": now}],
+                   keys=("warehouse_id", "sku"))
+
+
+def _check_known(conn: Connection, warehouse_ids: set[str], sku_ids: set[str]) -> None:
+    known_w = set(conn.execute(sa.select(warehouses.c.warehouse_id)
+                               .where(warehouses.c.warehouse_id.in_(warehouse_ids))).scalars())
+    if missing := sorted(warehouse_ids - known_w):
+        raise NotFound(f"unknown warehouse(s): {', '.join(missing[:10])}", warehouses=missing)
+    known_s: set[str] = set()
+    ids = sorted(sku_ids)
+    for i in range(0, len(ids), 1000):
+        known_s.update(conn.execute(sa.select(skus.c.sku)
+                                    .where(skus.c.sku.in_(ids[i:i + 1000]))).scalars())
+    if missing := sorted(sku_ids - known_s):
+        raise UnknownSku(f"unknown SKU(s): {', '.join(missing[:10])}; add them to the catalog "
+                         "first", skus=missing[:100])

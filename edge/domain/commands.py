@@ -7,8 +7,8 @@ Validation here is about shape (types, ranges); whether the ledger allows it is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
 from datetime import date
+from typing import ClassVar
 
 from edge.domain.model import MAX_QTY
 from edge.errors import InvalidCommand

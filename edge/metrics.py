@@ -1,0 +1,31 @@
+"""Prometheus metrics of the node, on their own registry so tests can run several nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+
+@dataclass
+class NodeMetrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.requests = Counter("sklad_terminal_requests", "Terminal requests", ["op", "outcome"], registry=r)
+        self.batch_size = Histogram("sklad_ledger_batch_commands", "Commands per group commit",
+                                    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024), registry=r)
+        self.batch_seconds = Histogram("sklad_ledger_batch_seconds", "Time to apply and commit a batch",
+                                       buckets=(.0005, .001, .002, .005, .01, .02, .05, .1, .5), registry=r)
+        self.last_seq = Gauge("sklad_ledger_last_seq", "Sequence number of the newest movement", registry=r)
+        self.sessions = Gauge("sklad_terminal_sessions", "Logged-in terminal sessions", registry=r)
+        self.events = Counter("sklad_events_published", "Events published on the PUB socket", ["topic"],
+                              registry=r)
+
+    def observe_batch(self, size: int, seconds: float) -> None:
+        self.batch_size.observe(size)
+        self.batch_seconds.observe(seconds)
+
+    def serve(self, port: int, addr: str = "127.0.0.1") -> None:
+        start_http_server(port, addr=addr, registry=self.registry)

@@ -1,0 +1,93 @@
+"""The edge node process: ledger writer, terminal API and metrics, until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+import zmq.asyncio
+
+from edge.config import WarehouseConfig
+from edge.domain.events import Event
+from edge.ledger.database import open_ledger
+from edge.ledger.writer import LedgerWriter
+from edge.metrics import NodeMetrics
+from edge.terminal.operations import Operations
+from edge.terminal.queries import Queries
+from edge.terminal.server import TerminalServer
+from edge.terminal.sessions import Sessions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Node:
+    cfg: WarehouseConfig
+    writer: LedgerWriter
+    server: TerminalServer
+    queries: Queries
+    metrics: NodeMetrics
+    ctx: zmq.asyncio.Context
+
+    def publish(self, events: list[Event]) -> None:
+        for event in events:
+            self.server.publish(event.topic, event.as_dict())
+            self.metrics.events.labels(event.topic).inc()
+        self.metrics.last_seq.set(self.writer.last_seq)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        serving = asyncio.create_task(self.server.serve())
+        log.info("node %s serving terminals on %s, events on %s", self.cfg.id,
+                 self.server.router_endpoint, self.server.pub_endpoint)
+        print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
+        await stop.wait()
+        serving.cancel()
+        await self.server.drain()
+        await self.close()
+
+    async def close(self) -> None:
+        self.writer.stop()
+        await self.queries.close()
+        self.server.close()
+        self.ctx.term()
+
+
+async def build_node(cfg: WarehouseConfig) -> Node:
+    """Wire every part of the node from its configuration (the one bootstrap of the process)."""
+    open_ledger(cfg).close()
+    metrics = NodeMetrics()
+    loop = asyncio.get_running_loop()
+    node_ref: list[Node] = []
+    writer = LedgerWriter(
+        cfg.ledger_path, adjust_reasons=cfg.adjust_reasons, on_batch=metrics.observe_batch,
+        # Events come from the writer thread; sockets belong to the loop.
+        on_events=lambda events: loop.call_soon_threadsafe(node_ref[0].publish, events),
+    )
+    queries = Queries(cfg.ledger_path)
+    await queries.open()
+    sessions = Sessions(cfg.operators)
+    ops = Operations(cfg.id, sessions, queries, writer.execute)
+
+    def on_request(op: str, outcome: str) -> None:
+        metrics.requests.labels(op, outcome).inc()
+        metrics.sessions.set(len(sessions))
+
+    ctx = zmq.asyncio.Context()
+    server = TerminalServer(ctx, cfg.router_endpoint, cfg.pub_endpoint, ops, on_request)
+    node = Node(cfg, writer.start(), server, queries, metrics, ctx)
+    node_ref.append(node)
+    if cfg.metrics_port is not None:
+        metrics.serve(cfg.metrics_port)
+    return node
+
+
+async def run_node(cfg: WarehouseConfig) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    node = await build_node(cfg)
+    await node.run(stop)
+    log.info("node %s stopped cleanly", cfg.id)

@@ -1,0 +1,99 @@
+"""Read-only questions from terminals, answered on their own aiosqlite connection (WAL readers
+never wait for the writer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+
+from edge.domain.model import Location
+from edge.domain.putaway import BinLoad, suggest_putaway
+from edge.errors import NotFound
+
+LOC_COLS = "code, zone, type, x, y, capacity"
+
+
+class Queries:
+    def __init__(self, path: Path | str):
+        self.path = path
+        self.db: aiosqlite.Connection | None = None
+
+    async def open(self) -> None:
+        self.db = await aiosqlite.connect(str(self.path))
+        await self.db.execute("PRAGMA busy_timeout=10000")
+        await self.db.execute("PRAGMA query_only=ON")
+
+    async def close(self) -> None:
+        if self.db is not None:
+            await self.db.close()
+
+    async def _one(self, sql: str, *args):
+        async with self.db.execute(sql, args) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, *args):
+        async with self.db.execute(sql, args) as cur:
+            return await cur.fetchall()
+
+    async def location(self, code: str) -> Location | None:
+        row = await self._one(f"SELECT {LOC_COLS} FROM locations WHERE code = ?", code)
+        return Location(*row) if row else None
+
+    async def sku_of(self, code: str) -> str | None:
+        row = await self._one(
+            "SELECT sku FROM skus WHERE sku = ? UNION ALL SELECT sku FROM barcodes WHERE code = ? LIMIT 1",
+            code, code,
+        )
+        return row[0] if row else None
+
+    async def classify(self, code: str) -> dict:
+        """What did the picker just scan? A location, a tote or an item."""
+        loc = await self.location(code)
+        if loc is not None:
+            return {"kind": "tote" if loc.type == "tote" else "location", "code": code, "type": loc.type}
+        sku = await self.sku_of(code)
+        if sku is not None:
+            return {"kind": "item", "code": code, "sku": sku}
+        raise NotFound(f"{code!r} is not a location, tote or product of this warehouse")
+
+    async def stock(self, location: str | None, item: str | None) -> list[dict]:
+        sku = await self.sku_of(item) if item else None
+        if item and sku is None:
+            raise NotFound(f"item {item!r} is not in the catalog")
+        rows = await self._all(
+            "SELECT sku, location, lot, on_hand, allocated FROM balances WHERE on_hand > 0 "
+            "AND (? IS NULL OR location = ?) AND (? IS NULL OR sku = ?) ORDER BY location LIMIT 200",
+            location, location, sku, sku,
+        )
+        return [dict(zip(("sku", "location", "lot", "on_hand", "allocated"), r, strict=True)) for r in rows]
+
+    async def suggest_putaway(self, item: str, qty: int, from_location: str) -> dict:
+        sku = await self.sku_of(item)
+        if sku is None:
+            raise NotFound(f"item {item!r} is not in the catalog")
+        origin = await self.location(from_location)
+        if origin is None:
+            raise NotFound(f"location {from_location!r} does not exist")
+        rows = await self._all(
+            f"SELECT {LOC_COLS}, COALESCE(SUM(b.on_hand), 0), MAX(b.sku = ?) FROM locations l "
+            "LEFT JOIN balances b ON b.location = l.code WHERE l.type IN ('reserve', 'pick_face') "
+            "GROUP BY l.code", sku,
+        )
+        bins = [BinLoad(Location(*r[:6]), r[6], bool(r[7])) for r in rows]
+        best = suggest_putaway(qty, origin, bins)
+        if best is None:
+            raise NotFound(f"no bin has room for {qty} units of {sku}: ask your supervisor")
+        return {"sku": sku, "to_location": best.code, "zone": best.zone}
+
+    async def summary(self) -> dict:
+        last = await self._one("SELECT COALESCE(MAX(seq), 0) FROM movements")
+        tasks = await self._all("SELECT kind, state, COUNT(*) FROM tasks GROUP BY kind, state")
+        ships = await self._all("SELECT status, COUNT(*) FROM shipments GROUP BY status")
+        sync = await self._all("SELECT name, value FROM sync_state")
+        return {
+            "last_seq": last[0],
+            "tasks": {f"{k}.{s}": n for k, s, n in tasks},
+            "shipments": dict(ships),
+            "sync": dict(sync),
+        }

@@ -1,0 +1,79 @@
+"""Asynchronous client of the edge terminal API, used by handhelds, scripted pickers and tests.
+
+A request that times out is sent again with the same id and idempotency key, so a handheld on
+flaky Wi-Fi gets the first answer again rather than doing the thing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import zmq
+import zmq.asyncio
+
+from edge.terminal import protocol
+
+
+class TerminalError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
+
+
+class TerminalClient:
+    def __init__(self, endpoint: str, ctx: zmq.asyncio.Context | None = None,
+                 timeout: float = 5.0, retries: int = 3):
+        self.endpoint, self.timeout, self.retries = endpoint, timeout, retries
+        self.ctx = ctx or zmq.asyncio.Context.instance()
+        self.session: str | None = None
+        self._sock: zmq.asyncio.Socket | None = None
+        self._waiting: dict[str, asyncio.Future] = {}
+        self._reader: asyncio.Task | None = None
+
+    async def connect(self) -> TerminalClient:
+        self._sock = self.ctx.socket(zmq.DEALER)
+        self._sock.setsockopt(zmq.LINGER, 0)
+        self._sock.connect(self.endpoint)
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        while True:
+            frames = await self._sock.recv_multipart()
+            reply = protocol.decode_reply(frames[-1])
+            future = self._waiting.pop(reply.get("id"), None)
+            if future is not None and not future.done():
+                future.set_result(reply)
+
+    async def call(self, op: str, args: dict | None = None, *, key: str | None = None) -> dict:
+        """Send a request and return its result; raises TerminalError on a refusal."""
+        req_id = uuid.uuid4().hex
+        if key is None and protocol.OPS[op].effect:
+            key = uuid.uuid4().hex
+        frame = protocol.encode_request(req_id, op, args, key, self.session)
+        for attempt in range(self.retries + 1):
+            future = asyncio.get_running_loop().create_future()
+            self._waiting[req_id] = future
+            await self._sock.send_multipart([frame])
+            try:
+                reply = await asyncio.wait_for(future, self.timeout)
+                break
+            except TimeoutError:
+                self._waiting.pop(req_id, None)
+                if attempt == self.retries:
+                    raise
+        if not reply["ok"]:
+            raise TerminalError(reply["error"]["code"], reply["error"]["message"])
+        return reply["result"]
+
+    async def login(self, badge: str) -> dict:
+        result = await self.call("login", {"badge": badge})
+        self.session = result["session"]
+        return result
+
+    async def close(self) -> None:
+        if self._reader:
+            self._reader.cancel()
+        if self._sock:
+            self._sock.close(0)

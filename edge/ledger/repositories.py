@@ -250,7 +250,8 @@ class Shipments:
 
     def set(self, shipment_id: str, at: str, **values) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
-        self.cur.execute(f"UPDATE shipments SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), at, shipment_id))
+        self.cur.execute(f"UPDATE shipments SET {sets}, updated_at = ? WHERE id = ?",
+                         (*values.values(), at, shipment_id))
 
     def lines(self, shipment_id: str) -> list[dict]:
         cols = ("sku", "qty", "allocated", "picked", "short", "packed", "shipped")

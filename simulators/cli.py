@@ -7,6 +7,7 @@ import sys
 
 # kind -> (module with a `main(argv)` function, one-line help)
 KINDS: dict[str, tuple[str, str]] = {
+    "demo": ("simulators.demo", "a warehouse shift on embedded defaults, ending with a report"),
     "scanner": ("simulators.scanner.cli", "virtual serial scanner on a pty that types barcodes"),
     "modbus": ("simulators.modbus.cli", "sorter PLC, scale, put-to-light on Modbus TCP and RTU"),
 }

@@ -152,9 +152,9 @@ class PutToLightSim(SimulatedDevice):
     def advance(self, now: float) -> None:
         if self.get("button") and now >= self._released_at:
             self.set("button", False)
-        if self.auto_press is not None and self._lit_at is not None:
-            if now - self._lit_at >= self.auto_press:
-                self.press(now)
+        lit = self._lit_at
+        if self.auto_press is not None and lit is not None and now - lit >= self.auto_press:
+            self.press(now)
 
     def on_write(self, table: Table, address: int, count: int, now: float) -> None:
         if self.written("light", table, address, count):

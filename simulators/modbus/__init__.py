@@ -1,0 +1,1 @@
+"""Simulated Modbus devices (`sklad-sim modbus`)."""

@@ -26,8 +26,9 @@ STATUS: list[tuple[type[errors.CentralError], int]] = [
 ]
 
 
-def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "details": details}}
+def error_response(status: int, code: str, message: str,
+                   details: dict[str, Any] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -37,7 +38,7 @@ async def _central_error(_: Request, exc: Exception) -> JSONResponse:
     status = next(code for cls, code in STATUS if isinstance(exc, cls))
     if status >= 500:
         log.error("%s: %s", exc.code, exc.message)
-    return error_response(status, exc.code, exc.message, **exc.details)
+    return error_response(status, exc.code, exc.message, exc.details)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -46,10 +47,10 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
                 for e in exc.errors()]
     if any(e["type"] == "json_invalid" for e in exc.errors()):
         return error_response(400, "malformed_json", "the request body is not valid JSON",
-                              problems=problems)
+                              {"problems": problems})
     first = problems[0] if problems else {"where": "request", "problem": "invalid"}
     return error_response(422, "validation_failed",
-                          f"{first['where']}: {first['problem']}", problems=problems)
+                          f"{first['where']}: {first['problem']}", {"problems": problems})
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:

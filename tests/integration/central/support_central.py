@@ -1,0 +1,18 @@
+"""Helpers shared by central's integration tests (imported by file name; pytest puts this
+folder on sys.path)."""
+
+from __future__ import annotations
+
+from central.bootstrap import Central
+from central.services.catalog import stock_levels
+
+
+def order_body(key: str, pickup: str, **lines: int) -> dict[str, object]:
+    return {"idempotency_key": key, "pickup_point_id": pickup,
+            "lines": [{"sku": s, "qty": q} for s, q in lines.items()]}
+
+
+def levels(central: Central, sku: str) -> dict[str, tuple[int, int]]:
+    """warehouse_id -> (on_hand, reserved) for one SKU."""
+    return {s.warehouse_id: (s.on_hand, s.reserved)
+            for s in stock_levels(central, None, sku, 100)}

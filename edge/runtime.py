@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from dataclasses import dataclass
 
 import zmq.asyncio
@@ -84,6 +85,9 @@ async def build_node(cfg: WarehouseConfig) -> Node:
 
 
 async def run_node(cfg: WarehouseConfig) -> None:
+    # The writer thread and the event loop share the GIL; Python's default 5 ms switch interval
+    # would add up to 5 ms to a terminal's reply whenever the writer is busy.
+    sys.setswitchinterval(0.0005)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,8 +6,10 @@ Validation here is about shape (types, ranges); whether the ledger allows it is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import partial
 from typing import ClassVar
 
 from edge.domain.model import MAX_QTY
@@ -29,6 +31,26 @@ def _check_text(name: str, value: object, optional: bool = False) -> None:
         raise InvalidCommand(f"{name} must be a non-empty text of at most 128 characters, got {value!r}")
 
 
+_PLANS: dict[type, list[tuple[str, Callable[[str, object], None]]]] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, Callable[[str, object], None]]]:
+    """Which check each field of a command class gets, worked out once per class (hot path)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = []
+        for f in fields(cls):
+            if f.name in cls.QTY_FIELDS:
+                plan.append((f.name, _check_qty))
+            elif f.name in cls.ZERO_QTY_FIELDS:
+                plan.append((f.name, partial(_check_qty, allow_zero=True)))
+            elif f.type in ("str", "str | None"):
+                optional = f.name in cls.OPTIONAL_TEXT or f.type != "str"
+                plan.append((f.name, partial(_check_text, optional=optional)))
+        _PLANS[cls] = plan
+    return plan
+
+
 @dataclass(frozen=True)
 class Command:
     key: str
@@ -40,14 +62,8 @@ class Command:
     OPTIONAL_TEXT: ClassVar[tuple[str, ...]] = ("operator", "device")
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in self.QTY_FIELDS:
-                _check_qty(f.name, value)
-            elif f.name in self.ZERO_QTY_FIELDS:
-                _check_qty(f.name, value, allow_zero=True)
-            elif f.type in ("str", "str | None"):
-                _check_text(f.name, value, optional=f.name in self.OPTIONAL_TEXT or f.type != "str")
+        for name, check in _plan(type(self)):
+            check(name, getattr(self, name))
 
     @property
     def verb(self) -> str:

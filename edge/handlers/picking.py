@@ -11,7 +11,7 @@ from edge.ledger.uow import Movement, UnitOfWork
 TASK_VIEW = ("id", "shipment_id", "sku", "lot", "qty", "done_qty", "location", "tote")
 
 
-def _view(task: dict) -> dict:
+def _view(task) -> dict:
     return {k: task[k] for k in TASK_VIEW}
 
 
@@ -35,7 +35,7 @@ def next_task(cmd: NextTask, uow: UnitOfWork) -> dict:
     return {"task": _view(uow.tasks.current_for(cmd.operator))}
 
 
-def _open_task(uow: UnitOfWork, task_id: int, location: str, operator: str | None) -> dict:
+def _open_task(uow: UnitOfWork, task_id: int, location: str, operator: str | None):
     task = uow.tasks.get(task_id)
     if task["kind"] != "pick":
         raise Conflict(f"task {task_id} is a {task['kind']} task, not a pick")
@@ -60,8 +60,11 @@ def _bind_tote(uow: UnitOfWork, tote: str, shipment_id: str) -> None:
         raise Conflict(f"tote {tote} already holds shipment {holder}: take an empty tote")
 
 
-def _pick(uow: UnitOfWork, task: dict, qty: int, tote: str) -> int:
-    _bind_tote(uow, tote, task["shipment_id"])
+def _pick(uow: UnitOfWork, task, qty: int, tote: str) -> int:
+    # An open task that already names this tote had it bound by its first pick; packing (the only
+    # unbinding) needs every task closed, so the binding still holds.
+    if task["tote"] != tote:
+        _bind_tote(uow, tote, task["shipment_id"])
     seq = uow.record(Movement(
         "pick", task["sku"], qty, lot=task["lot"], from_location=task["location"], to_location=tote,
         shipment_ref=task["shipment_id"], task_ref=task["id"], unallocate=qty,

@@ -7,10 +7,11 @@ back to its savepoint and reported on its own, never failing its neighbours.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+
+import orjson
 
 from edge.domain.commands import Command
 from edge.domain.events import Event
@@ -46,7 +47,7 @@ def _replay(uow: UnitOfWork, cmd: Command) -> Outcome | None:
             f"key {cmd.key!r} was already used for a different {name}: use a new key for a new action"
         )
         return Outcome(False, error=err.code, message=str(err))
-    return Outcome(True, json.loads(result), replayed=True)
+    return Outcome(True, orjson.loads(result), replayed=True)
 
 
 def _failure(cmd: Command, exc: Exception) -> Outcome:
@@ -68,13 +69,13 @@ def _run(uow: UnitOfWork, cmd: Command) -> Outcome:
     uow.begin_command(cmd)
     events_before = len(uow.events)
     result = HANDLERS[type(cmd)](cmd, uow)
-    uow.idempotency.put(cmd.key, cmd.verb, fingerprint(cmd), json.dumps(result), uow.now)
+    uow.idempotency.put(cmd.key, cmd.verb, fingerprint(cmd), orjson.dumps(result).decode(), uow.now)
     return Outcome(True, result, events=uow.events[events_before:])
 
 
 def _isolated(uow: UnitOfWork, cmd: Command) -> Outcome:
     """Apply one command inside a savepoint, so that its failure undoes only its own writes."""
-    seq_before, events_before = uow.movements.last_seq, len(uow.events)
+    mark, events_before = uow.movements.mark(), len(uow.events)
     cur = uow.conn.cursor()
     cur.execute("SAVEPOINT cmd")
     try:
@@ -82,7 +83,8 @@ def _isolated(uow: UnitOfWork, cmd: Command) -> Outcome:
     except Exception as exc:  # one bad command never fails the batch
         cur.execute("ROLLBACK TO cmd")
         outcome = _failure(cmd, exc)
-        uow.movements.last_seq = seq_before
+        uow.movements.undo_to(mark)
+        uow.idempotency.discard(cmd.key)
         del uow.events[events_before:]
     cur.execute("RELEASE cmd")
     return outcome
@@ -117,6 +119,7 @@ def apply_batch(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
             uow.start_batch()
             cur.execute("BEGIN IMMEDIATE")
             outcomes = [_isolated(uow, cmd) for cmd in commands]
+        uow.flush()
         cur.execute("COMMIT")
     except sqlite3.Error as exc:
         log.exception("batch of %d commands could not be committed", len(commands))

@@ -150,7 +150,11 @@ class Balances:
 
 
 class Movements:
-    """The append-only movement log; `seq` is assigned here, gap-free, in commit order."""
+    """The append-only movement log; `seq` is assigned here, gap-free, in commit order.
+
+    Rows are buffered during a batch and written with one executemany before COMMIT: nothing reads
+    a batch's own movements back except `packed_for`, which flushes first.
+    """
 
     COLUMNS = ("seq", "id", "at", "kind", "sku", "lot", "qty", "from_location", "to_location",
                "order_ref", "shipment_ref", "task_ref", "operator", "device", "reason", "idem_key")
@@ -158,12 +162,15 @@ class Movements:
 
     def __init__(self, cur: sqlite3.Cursor):
         self.cur = cur
+        self.pending: list[tuple] = []
         self.reload()
 
     def reload(self) -> None:
+        self.pending.clear()
         self.last_seq = self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements").fetchone()[0]
 
     def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
+        self.flush()
         return self.cur.execute(
             "SELECT sku, lot, SUM(qty) FROM movements WHERE shipment_ref = ? AND kind = 'pack' "
             "GROUP BY sku, lot", (shipment_id,),
@@ -171,21 +178,34 @@ class Movements:
 
     def append(self, row: tuple) -> int:
         self.last_seq += 1
-        self.cur.execute(self.INSERT, (self.last_seq, *row))
+        self.pending.append((self.last_seq, *row))
         return self.last_seq
+
+    def mark(self) -> tuple[int, int]:
+        return self.last_seq, len(self.pending)
+
+    def undo_to(self, mark: tuple[int, int]) -> None:
+        self.last_seq, kept = mark
+        del self.pending[kept:]
+
+    def flush(self) -> None:
+        if self.pending:
+            self.cur.executemany(self.INSERT, self.pending)
+            self.pending.clear()
 
 
 class Tasks:
     FIELDS = "id, kind, state, shipment_id, sku, lot, qty, done_qty, location, tote, assignee"
 
     def __init__(self, cur: sqlite3.Cursor):
-        self.cur = cur
+        self.cur = cur.connection.cursor()
+        self.cur.row_factory = sqlite3.Row  # rows read like dicts, built in C
 
-    def get(self, task_id: int) -> dict:
+    def get(self, task_id: int) -> sqlite3.Row:
         row = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
-        return dict(zip(self.FIELDS.split(", "), row, strict=True))
+        return row
 
     def create(self, kind: str, at: str, **values) -> int:
         cols = ["kind", "state", "created_at", "updated_at", *values]
@@ -199,19 +219,17 @@ class Tasks:
         sets = ", ".join(f"{k} = ?" for k in values)
         self.cur.execute(f"UPDATE tasks SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), at, task_id))
 
-    def current_for(self, operator: str) -> dict | None:
-        row = self.cur.execute(
+    def current_for(self, operator: str) -> sqlite3.Row | None:
+        return self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE assignee = ? AND state = 'assigned' "
             "ORDER BY path_seq, id LIMIT 1", (operator,),
         ).fetchone()
-        return dict(zip(self.FIELDS.split(", "), row, strict=True)) if row else None
 
-    def next_open(self, kind: str = "pick") -> dict | None:
-        row = self.cur.execute(
-            f"SELECT {self.FIELDS} FROM tasks WHERE state = 'open' AND kind = ? ORDER BY path_seq, id LIMIT 1",
-            (kind,),
+    def next_open(self, kind: str = "pick") -> sqlite3.Row | None:
+        """The oldest open task: shipments are worked first come, first served."""
+        return self.cur.execute(
+            f"SELECT {self.FIELDS} FROM tasks WHERE state = 'open' AND kind = ? ORDER BY id LIMIT 1", (kind,),
         ).fetchone()
-        return dict(zip(self.FIELDS.split(", "), row, strict=True)) if row else None
 
     def close_counts(self, location: str, sku: str, at: str) -> None:
         self.cur.execute(
@@ -219,12 +237,12 @@ class Tasks:
             "WHERE kind = 'count' AND state = 'open' AND location = ? AND sku = ?", (at, location, sku),
         )
 
-    def open_for_shipment(self, shipment_id: str) -> list[dict]:
+    def open_for_shipment(self, shipment_id: str) -> list[sqlite3.Row]:
         rows = self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE shipment_id = ? AND state IN ('open', 'assigned')",
             (shipment_id,),
         ).fetchall()
-        return [dict(zip(self.FIELDS.split(", "), r, strict=True)) for r in rows]
+        return rows
 
 
 class Shipments:
@@ -284,16 +302,32 @@ class Totes:
 
 
 class Idempotency:
+    """Answers given per client key; new answers are buffered like movements and flushed with them."""
+
+    INSERT = "INSERT INTO idempotency(key, command, fingerprint, result, at) VALUES (?,?,?,?,?)"
+
     def __init__(self, cur: sqlite3.Cursor):
         self.cur = cur
+        self.pending: dict[str, tuple] = {}
 
     def get(self, key: str) -> tuple[str, str, str] | None:
+        row = self.pending.get(key)
+        if row is not None:
+            return row[1:4]
         return self.cur.execute(
             "SELECT command, fingerprint, result FROM idempotency WHERE key = ?", (key,)
         ).fetchone()
 
     def put(self, key: str, command: str, fingerprint: str, result: str, at: str) -> None:
-        self.cur.execute(
-            "INSERT INTO idempotency(key, command, fingerprint, result, at) VALUES (?,?,?,?,?)",
-            (key, command, fingerprint, result, at),
-        )
+        self.pending[key] = (key, command, fingerprint, result, at)
+
+    def discard(self, key: str) -> None:
+        self.pending.pop(key, None)
+
+    def clear(self) -> None:
+        self.pending.clear()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.cur.executemany(self.INSERT, self.pending.values())
+            self.pending.clear()

@@ -72,7 +72,12 @@ class UnitOfWork:
         """Reset per-transaction state; one timestamp serves the whole batch (one commit)."""
         self.events.clear()
         self.movements.reload()
+        self.idempotency.clear()
         self.now = self.clock()
+
+    def flush(self) -> None:
+        self.movements.flush()
+        self.idempotency.flush()
 
     def begin_command(self, command: Command) -> None:
         self.command = command

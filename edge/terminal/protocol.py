@@ -14,9 +14,10 @@ same request again gets the first answer again, never a second pick.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from edge.errors import ProtocolError
 
@@ -114,8 +115,8 @@ def parse_request(frame: bytes) -> Request:
     if len(frame) > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {len(frame)} bytes is over the {MAX_MESSAGE_BYTES} byte limit")
     try:
-        msg = json.loads(frame)
-    except (UnicodeDecodeError, ValueError):
+        msg = orjson.loads(frame)
+    except ValueError:
         raise ProtocolError("message is not valid UTF-8 JSON") from None
     if not isinstance(msg, dict):
         raise ProtocolError("message must be a JSON object")
@@ -133,20 +134,18 @@ def parse_request(frame: bytes) -> Request:
 def request_id_of(frame: bytes) -> str | None:
     """Best effort: the id of a request that failed to parse, so the error reply can carry it."""
     try:
-        value = json.loads(frame).get("id")
-    except (ValueError, AttributeError, UnicodeDecodeError):
+        value = orjson.loads(frame).get("id")
+    except (ValueError, AttributeError):
         return None
     return value if isinstance(value, str) and len(value) <= 128 else None
 
 
 def ok_reply(req_id: str | None, result: dict) -> bytes:
-    return json.dumps({"v": VERSION, "id": req_id, "ok": True, "result": result}).encode()
+    return orjson.dumps({"v": VERSION, "id": req_id, "ok": True, "result": result})
 
 
 def error_reply(req_id: str | None, code: str, message: str) -> bytes:
-    return json.dumps(
-        {"v": VERSION, "id": req_id, "ok": False, "error": {"code": code, "message": message}}
-    ).encode()
+    return orjson.dumps({"v": VERSION, "id": req_id, "ok": False, "error": {"code": code, "message": message}})
 
 
 def encode_request(req_id: str, op: str, args: dict | None = None, key: str | None = None,
@@ -156,20 +155,20 @@ def encode_request(req_id: str, op: str, args: dict | None = None, key: str | No
         msg["key"] = key
     if session is not None:
         msg["session"] = session
-    return json.dumps(msg).encode()
+    return orjson.dumps(msg)
 
 
 def decode_reply(frame: bytes) -> dict:
-    reply = json.loads(frame)
+    reply = orjson.loads(frame)
     if not isinstance(reply, dict) or reply.get("v") != VERSION or "ok" not in reply:
         raise ProtocolError("reply is not a Sklad terminal reply")
     return reply
 
 
 def encode_event(topic: str, data: dict) -> list[bytes]:
-    return [EVENT_PREFIX + topic.encode(), json.dumps({"v": VERSION, "topic": topic, "data": data}).encode()]
+    return [EVENT_PREFIX + topic.encode(), orjson.dumps({"v": VERSION, "topic": topic, "data": data})]
 
 
 def decode_event(frames: list[bytes]) -> tuple[str, dict]:
-    body = json.loads(frames[-1])
+    body = orjson.loads(frames[-1])
     return body["topic"], body["data"]

@@ -1,0 +1,203 @@
+"""Ledger benchmark: concurrent pick confirmations through the real command path.
+
+Figures (last line, JSON): commands_per_s (in-process, durable group commit), zmq_commands_per_s
+(a node process served over ZeroMQ), p50_ms / p99_ms (over ZeroMQ at 1,000 commands/s offered),
+raw_commit_per_s (plain sqlite3, one row per synchronous=FULL commit) and raw_batched_rows_per_s
+(plain sqlite3, batched inserts), both measured in the same run on the same disk, and
+ratio_vs_raw_commit = commands_per_s / raw_commit_per_s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console
+
+from edge.domain.commands import ConfirmPick
+from edge.ledger.writer import LedgerWriter
+from simulators.workload import PickTask, prepare
+from terminal_ui.client import TerminalClient
+
+console = Console(stderr=False)
+
+
+def raw_sqlite(folder: Path, seconds: float) -> tuple[float, float]:
+    conn = sqlite3.connect(folder / "raw.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, sku TEXT, qty INTEGER, at TEXT)")
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t(sku, qty, at) VALUES ('SKU-1', 1, '2026-01-01')")
+        conn.execute("COMMIT")
+        n += 1
+    commits = n / (time.perf_counter() - start)
+    rows, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO t(sku, qty, at) VALUES (?, 1, '2026-01-01')", [("SKU-1",)] * 1000)
+        conn.execute("COMMIT")
+        rows += 1000
+    batched = rows / (time.perf_counter() - start)
+    conn.close()
+    return commits, batched
+
+
+def pick_commands(tasks: list[PickTask], prefix: str) -> list[ConfirmPick]:
+    return [ConfirmPick(f"{prefix}-{t.id}-{n}", t.id, t.location, t.sku, t.tote, 1)
+            for t in tasks for n in range(t.qty)]
+
+
+def interleave(cmds: list[ConfirmPick], ways: int) -> list[ConfirmPick]:
+    # Many pickers at once: consecutive commands touch different tasks and bins.
+    return [c for i in range(ways) for c in cmds[i::ways]]
+
+
+async def in_process(folder: Path, shipments: int) -> float:
+    _, cfg, tasks = prepare(folder, shipments)
+    cmds = interleave(pick_commands(tasks, "inproc"), 97)
+    writer = LedgerWriter(cfg.ledger_path).start()
+    queue = iter(cmds)
+    failed: list[str] = []
+
+    async def caller():  # one of 512 concurrent callers, like terminals, each awaiting its own result
+        for cmd in queue:
+            outcome = await writer.execute(cmd)
+            if not outcome.ok:
+                failed.append(outcome.message)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(512)))
+    elapsed = time.perf_counter() - start
+    writer.stop()
+    if failed:
+        raise RuntimeError(f"{len(failed)} commands failed, first: {failed[0]}")
+    return len(cmds) / elapsed
+
+
+def start_node(config: Path) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "run", "--config", str(config)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            return proc, line.split("router=")[1].split()[0]
+    raise RuntimeError("the node exited before it was ready")
+
+
+def as_args(cmd: ConfirmPick) -> dict:
+    return {"task_id": cmd.task_id, "location": cmd.location, "item": cmd.item, "tote": cmd.tote, "qty": cmd.qty}
+
+
+async def clients(endpoint: str, n: int) -> list[TerminalClient]:
+    out = []
+    for _ in range(n):
+        client = await TerminalClient(endpoint, timeout=30, retries=0).connect()
+        await client.login("B1001")
+        out.append(client)
+    return out
+
+
+async def zmq_closed_loop(endpoint: str, cmds: list[ConfirmPick], n_clients: int = 16, depth: int = 8) -> float:
+    pool = await clients(endpoint, n_clients)
+    queue = iter(cmds)
+
+    async def worker(client: TerminalClient):
+        for cmd in queue:
+            await client.call("confirm_pick", as_args(cmd), key=cmd.key)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(pool[i % n_clients]) for i in range(n_clients * depth)))
+    elapsed = time.perf_counter() - start
+    for c in pool:
+        await c.close()
+    return len(cmds) / elapsed
+
+
+async def zmq_open_loop(endpoint: str, cmds: list[ConfirmPick], rate: float) -> list[float]:
+    pool = await clients(endpoint, 16)
+    latencies: list[float] = []
+
+    async def one(i: int, cmd: ConfirmPick):
+        t0 = time.perf_counter()
+        await pool[i % len(pool)].call("confirm_pick", as_args(cmd), key=cmd.key)
+        latencies.append((time.perf_counter() - t0) * 1000)
+
+    start = time.perf_counter()
+    pending = []
+    for i, cmd in enumerate(cmds):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        pending.append(asyncio.create_task(one(i, cmd)))
+    await asyncio.gather(*pending)
+    for c in pool:
+        await c.close()
+    return latencies
+
+
+async def over_zmq(folder: Path, shipments: int, rate_seconds: float) -> tuple[float, list[float]]:
+    config, _, tasks = prepare(folder, shipments)
+    cmds = interleave(pick_commands(tasks, "zmq"), 97)
+    paced = int(1000 * rate_seconds)
+    proc, endpoint = start_node(config)
+    try:
+        latencies = await zmq_open_loop(endpoint, cmds[:paced], rate=1000)
+        throughput = await zmq_closed_loop(endpoint, cmds[paced:])
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    return throughput, latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="a smaller run, under 45 seconds")
+    args = ap.parse_args()
+    shipments, seconds, paced = (1200, 1.5, 3.0) if args.quick else (3000, 4.0, 10.0)
+    with tempfile.TemporaryDirectory(prefix="sklad-bench-") as tmp:
+        tmp = Path(tmp)
+        console.print("measuring raw SQLite commit and batched insert rates ...")
+        raw_commit, raw_batched = raw_sqlite(tmp, seconds)
+        console.print(f"  raw: {raw_commit:,.0f} commits/s, {raw_batched:,.0f} batched rows/s")
+        console.print(f"in-process: {shipments * 10:,} pick confirmations through the group-commit writer ...")
+        (tmp / "a").mkdir()
+        inproc = asyncio.run(in_process(tmp / "a", shipments))
+        console.print(f"  {inproc:,.0f} commands/s")
+        console.print(f"over ZeroMQ: {paced:.0f} s at 1,000 commands/s offered, then closed loop ...")
+        (tmp / "b").mkdir()
+        zmq_rate, lat = asyncio.run(over_zmq(tmp / "b", shipments + int(paced * 100), paced))
+        console.print(f"  {zmq_rate:,.0f} commands/s; latency p50 {percentile(lat, .5):.2f} ms, "
+                      f"p99 {percentile(lat, .99):.2f} ms")
+    print(json.dumps({
+        "commands_per_s": round(inproc),
+        "zmq_commands_per_s": round(zmq_rate),
+        "p50_ms": round(percentile(lat, 0.5), 3),
+        "p99_ms": round(percentile(lat, 0.99), 3),
+        "raw_commit_per_s": round(raw_commit),
+        "raw_batched_rows_per_s": round(raw_batched),
+        "ratio_vs_raw_commit": round(inproc / raw_commit, 2),
+        "quick": args.quick,
+        "cpus": os.cpu_count(),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,6 @@ import os
 import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from rich.console import Console
 
 from edge.domain.commands import ConfirmPick
 from edge.ledger.writer import LedgerWriter
+from simulators.processes import start_node
 from simulators.workload import PickTask, prepare
 from terminal_ui.client import TerminalClient
 
@@ -87,15 +87,6 @@ async def in_process(folder: Path, shipments: int) -> float:
     if failed:
         raise RuntimeError(f"{len(failed)} commands failed, first: {failed[0]}")
     return len(cmds) / elapsed
-
-
-def start_node(config: Path) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "run", "--config", str(config)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        if line.startswith("READY"):
-            return proc, line.split("router=")[1].split()[0]
-    raise RuntimeError("the node exited before it was ready")
 
 
 def as_args(cmd: ConfirmPick) -> dict:

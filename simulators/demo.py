@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,18 +19,10 @@ from rich.table import Table
 
 from edge.ledger.status import ledger_status
 from simulators.pickers import FloorStats, ScriptedPicker
+from simulators.processes import start_node, verify_ledger
 from simulators.workload import prepare
 
 console = Console()
-
-
-def start_node(config: Path) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "run", "--config", str(config)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        if line.startswith("READY"):
-            return proc, line.split("router=")[1].split()[0]
-    raise RuntimeError(f"the edge node exited with {proc.wait()} before it was ready")
 
 
 async def shift(endpoint: str, badges: list[str], short_rate: float, totes: list[str]) -> FloorStats:
@@ -79,7 +68,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             node.send_signal(signal.SIGTERM)
             node.wait(10)
-        verified = subprocess.run([sys.executable, "-m", "edge.cli", "verify", "--db", str(cfg.ledger_path)],
-                                  capture_output=True, text=True, env=os.environ)
+        verified = verify_ledger(cfg.ledger_path)
         report(stats, ledger_status(cfg.ledger_path), seconds, verified.stdout.strip())
         return verified.returncode

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,7 @@ from datetime import date
 from edge.domain import commands as c
 from edge.errors import InvalidCommand
 from edge.ledger.batch import Outcome
+from edge.ledger.status import ledger_status
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
@@ -58,7 +60,7 @@ class Operations:
             return {"session": s.token, "operator": s.operator.badge, "name": s.operator.name,
                     "roles": list(s.operator.roles)}
         if req.op == "status":
-            return await self.queries.summary()
+            return await asyncio.to_thread(ledger_status, self.queries.path)
         session = self.sessions.get(req.session, req.spec.role)
         if req.op in BUILDERS:
             return await self._command(req, session)

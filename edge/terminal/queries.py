@@ -85,15 +85,3 @@ class Queries:
         if best is None:
             raise NotFound(f"no bin has room for {qty} units of {sku}: ask your supervisor")
         return {"sku": sku, "to_location": best.code, "zone": best.zone}
-
-    async def summary(self) -> dict:
-        last = await self._one("SELECT COALESCE(MAX(seq), 0) FROM movements")
-        tasks = await self._all("SELECT kind, state, COUNT(*) FROM tasks GROUP BY kind, state")
-        ships = await self._all("SELECT status, COUNT(*) FROM shipments GROUP BY status")
-        sync = await self._all("SELECT name, value FROM sync_state")
-        return {
-            "last_seq": last[0],
-            "tasks": {f"{k}.{s}": n for k, s, n in tasks},
-            "shipments": dict(ships),
-            "sync": dict(sync),
-        }

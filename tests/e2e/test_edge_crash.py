@@ -9,24 +9,15 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
+from simulators.processes import start_node, verify_ledger
 from simulators.workload import PickTask, prepare
 from terminal_ui.client import TerminalClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CLIENTS = 32
-
-
-def start_node(config) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "run", "--config", str(config)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        if line.startswith("READY"):
-            return proc, line.split("router=")[1].split()[0]
-    raise AssertionError(f"node exited with {proc.wait()} before READY")
 
 
 async def confirm_forever(endpoint: str, tasks: list[PickTask], acked: dict[str, dict]) -> None:
@@ -72,8 +63,7 @@ def test_kill_9_loses_no_acknowledged_pick(tmp_path):
     assert set(picks) == answers
     assert all(n == 1 for n in picks.values())
 
-    verify = subprocess.run([sys.executable, "-m", "edge.cli", "verify", "--db", str(cfg.ledger_path)],
-                            capture_output=True, text=True)
+    verify = verify_ledger(cfg.ledger_path)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
     # After restart, a handheld resending an acknowledged pick gets the first answer again.

@@ -47,9 +47,10 @@ def cmd_verify(args) -> int:
 
 def cmd_status(args) -> int:
     from edge.ledger.status import ledger_status
+    from edge.sync_bridge import sync_status
 
     cfg = _config(args)
-    print(json.dumps(ledger_status(cfg.ledger_path), indent=2))
+    print(json.dumps({**ledger_status(cfg.ledger_path), "sync": sync_status(cfg.ledger_path)}, indent=2))
     return 0
 
 

@@ -44,6 +44,7 @@ class WarehouseConfig:
     ledger_path: Path
     central_url: str | None
     sync_token: str | None
+    sync_embedded: bool
     zones: dict[str, str]
     locations: tuple[Location, ...]
     tote_prefix: str
@@ -145,6 +146,7 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         ledger_path=ledger if ledger.is_absolute() else base_dir / ledger,
         central_url=sync.text("url", None),
         sync_token=sync.text("token", None),
+        sync_embedded=sync.get("embedded", bool, "true or false", True),
         zones=zones,
         locations=tuple(locations),
         tote_prefix=totes.text("prefix", "T"),

@@ -15,10 +15,12 @@ from edge.domain.events import Event
 from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
+from edge.sync_bridge import build_agent
 from edge.terminal.operations import Operations
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
 from edge.terminal.sessions import Sessions
+from sync.agent import SyncAgent
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class Node:
     queries: Queries
     metrics: NodeMetrics
     ctx: zmq.asyncio.Context
+    agent: SyncAgent | None = None
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
@@ -40,6 +43,8 @@ class Node:
 
     async def run(self, stop: asyncio.Event) -> None:
         serving = asyncio.create_task(self.server.serve())
+        if self.agent:
+            self.agent.start()
         log.info("node %s serving terminals on %s, events on %s", self.cfg.id,
                  self.server.router_endpoint, self.server.pub_endpoint)
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
@@ -49,6 +54,8 @@ class Node:
         await self.close()
 
     async def close(self) -> None:
+        if self.agent:
+            await asyncio.to_thread(self.agent.stop)
         self.writer.stop()
         await self.queries.close()
         self.server.close()
@@ -61,8 +68,15 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     metrics = NodeMetrics()
     loop = asyncio.get_running_loop()
     node_ref: list[Node] = []
+    agent_ref: list[SyncAgent] = []
+
+    def on_batch(size: int, seconds: float) -> None:
+        metrics.observe_batch(size, seconds)
+        for agent in agent_ref:
+            agent.notify()
+
     writer = LedgerWriter(
-        cfg.ledger_path, adjust_reasons=cfg.adjust_reasons, on_batch=metrics.observe_batch,
+        cfg.ledger_path, adjust_reasons=cfg.adjust_reasons, on_batch=on_batch,
         # Events come from the writer thread; sockets belong to the loop.
         on_events=lambda events: loop.call_soon_threadsafe(node_ref[0].publish, events),
     )
@@ -77,7 +91,9 @@ async def build_node(cfg: WarehouseConfig) -> Node:
 
     ctx = zmq.asyncio.Context()
     server = TerminalServer(ctx, cfg.router_endpoint, cfg.pub_endpoint, ops, on_request)
-    node = Node(cfg, writer.start(), server, queries, metrics, ctx)
+    agent = build_agent(cfg, writer) if cfg.sync_embedded else None
+    agent_ref.extend([agent] if agent else [])
+    node = Node(cfg, writer.start(), server, queries, metrics, ctx, agent)
     node_ref.append(node)
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)

@@ -204,3 +204,16 @@ class Count(Command):
     counted: int
     lot: str | None = None
     ZERO_QTY_FIELDS = ("counted",)
+
+
+@dataclass(frozen=True)
+class ApplyFeedEntry(Command):
+    """One entry of central's feed for this warehouse, applied together with the feed cursor."""
+
+    feed_seq: int
+    command: object  # a sync.feed command model
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if isinstance(self.feed_seq, bool) or not isinstance(self.feed_seq, int) or self.feed_seq < 1:
+            raise InvalidCommand(f"feed_seq must be a whole number >= 1, got {self.feed_seq!r}")

@@ -42,8 +42,9 @@ def receive(cmd: Receive, uow: UnitOfWork) -> dict:
         raise Conflict(f"{cmd.location} is a {loc.type} location: receive into a receiving door")
     lot = _lot_for(uow, sku, cmd.lot, cmd.expiry)
     seq = uow.record(Movement("receive", sku, cmd.qty, lot=lot, to_location=cmd.location))
+    expected = uow.sync_state.receive_expected(sku, cmd.qty)
     uow.emit(StockReceived(sku, cmd.qty, cmd.location, lot))
-    return {"seq": seq, "sku": sku, "lot": lot}
+    return {"seq": seq, "sku": sku, "lot": lot, "against_asn": expected}
 
 
 def move(cmd: Move, uow: UnitOfWork) -> dict:

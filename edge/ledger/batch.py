@@ -75,19 +75,11 @@ def _run(uow: UnitOfWork, cmd: Command) -> Outcome:
 
 def _isolated(uow: UnitOfWork, cmd: Command) -> Outcome:
     """Apply one command inside a savepoint, so that its failure undoes only its own writes."""
-    mark, events_before = uow.movements.mark(), len(uow.events)
-    cur = uow.conn.cursor()
-    cur.execute("SAVEPOINT cmd")
     try:
-        outcome = _run(uow, cmd)
+        with uow.savepoint("cmd"):
+            return _run(uow, cmd)
     except Exception as exc:  # one bad command never fails the batch
-        cur.execute("ROLLBACK TO cmd")
-        outcome = _failure(cmd, exc)
-        uow.movements.undo_to(mark)
-        uow.idempotency.discard(cmd.key)
-        del uow.events[events_before:]
-    cur.execute("RELEASE cmd")
-    return outcome
+        return _failure(cmd, exc)
 
 
 class _Retry(Exception):

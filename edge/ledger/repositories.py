@@ -321,8 +321,12 @@ class Idempotency:
     def put(self, key: str, command: str, fingerprint: str, result: str, at: str) -> None:
         self.pending[key] = (key, command, fingerprint, result, at)
 
-    def discard(self, key: str) -> None:
-        self.pending.pop(key, None)
+    def mark(self) -> int:
+        return len(self.pending)
+
+    def undo_to(self, mark: int) -> None:
+        for key in list(self.pending)[mark:]:
+            del self.pending[key]
 
     def clear(self) -> None:
         self.pending.clear()
@@ -331,3 +335,47 @@ class Idempotency:
         if self.pending:
             self.cur.executemany(self.INSERT, self.pending.values())
             self.pending.clear()
+
+
+class SyncState:
+    """Named cursors of the sync layer (feed applied, upload acknowledged, node identity)."""
+
+    def __init__(self, cur: sqlite3.Cursor):
+        self.cur = cur
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        row = self.cur.execute("SELECT value FROM sync_state WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else default
+
+    def set(self, name: str, value: object) -> None:
+        self.cur.execute(
+            "INSERT INTO sync_state(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, str(value)),
+        )
+
+    def reject_feed(self, feed_seq: int, command_type: str, reason: str, at: str) -> None:
+        self.cur.execute("INSERT INTO feed_rejections(feed_seq, command_type, reason, at) VALUES (?,?,?,?)",
+                         (feed_seq, command_type, reason, at))
+
+    def expect(self, asn_id: str, sku: str, qty: int, lot: str, expiry: str | None, expected_at: str) -> None:
+        self.cur.execute(
+            "INSERT INTO expected_receipts(asn_id, sku, qty, lot, expiry, expected_at) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT(asn_id, sku, lot) DO UPDATE SET qty = excluded.qty, expiry = excluded.expiry",
+            (asn_id, sku, qty, lot, expiry, expected_at),
+        )
+
+    def receive_expected(self, sku: str, qty: int) -> int:
+        """Count received units against the oldest open expected receipts of the SKU; returns units matched."""
+        matched = 0
+        rows = self.cur.execute(
+            "SELECT asn_id, lot, qty - received FROM expected_receipts WHERE sku = ? AND received < qty "
+            "ORDER BY expected_at", (sku,),
+        ).fetchall()
+        for asn_id, lot, open_qty in rows:
+            take = min(open_qty, qty - matched)
+            if take <= 0:
+                break
+            self.cur.execute("UPDATE expected_receipts SET received = received + ? WHERE asn_id = ? AND sku = ? "
+                             "AND lot = ?", (take, asn_id, sku, lot))
+            matched += take
+        return matched

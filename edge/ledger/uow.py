@@ -7,7 +7,8 @@ command that fails rolls back alone and its neighbours in the batch still commit
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,6 +22,7 @@ from edge.ledger.repositories import (
     Locations,
     Movements,
     Shipments,
+    SyncState,
     Tasks,
     Totes,
 )
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.shipments = Shipments(cur)
         self.totes = Totes(cur)
         self.idempotency = Idempotency(cur)
+        self.sync_state = SyncState(cur)
         self.events: list[Event] = []
         self.now = self.clock()
         self.command: Command | None = None
@@ -78,6 +81,23 @@ class UnitOfWork:
     def flush(self) -> None:
         self.movements.flush()
         self.idempotency.flush()
+
+    @contextmanager
+    def savepoint(self, name: str) -> Iterator[None]:
+        """If the block raises, undo its writes: rows, buffered movements and answers, events."""
+        marks = self.movements.mark(), self.idempotency.mark(), len(self.events)
+        cur = self.conn.cursor()
+        cur.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            cur.execute(f"ROLLBACK TO {name}")
+            cur.execute(f"RELEASE {name}")
+            self.movements.undo_to(marks[0])
+            self.idempotency.undo_to(marks[1])
+            del self.events[marks[2]:]
+            raise
+        cur.execute(f"RELEASE {name}")
 
     def begin_command(self, command: Command) -> None:
         self.command = command

@@ -1,0 +1,147 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from sync.agent import Backoff, Inbox, Outbox, SyncAgent
+from sync.applier import Cursor, decide
+from sync.client import CentralClient
+from sync.errors import Fence, Gap, Unreachable
+from sync.feed import CatalogUpsert, Dims, FeedEntry
+from sync.movements import decode_batch, digest
+
+
+class FakeCentral(CentralClient):
+    """Central's decision logic over an in-memory cursor; can drop off the network."""
+
+    def __init__(self, feed: list[FeedEntry] | None = None):
+        self.cursor = Cursor(None, 0, 0)
+        self.digests: dict[int, str] = {}
+        self.feed_entries = feed or []
+        self.down = False
+        self.uploads = 0
+
+    def upload(self, data: bytes) -> dict:
+        if self.down:
+            raise Unreachable("link down")
+        self.uploads += 1
+        batch = decode_batch(data)
+        decision = decide(self.cursor, batch, self.digests)
+        for m in decision.new:
+            self.digests[m.seq] = digest(m)
+        self.cursor = Cursor(batch.node_id, batch.epoch, decision.through)
+        return decision.ack
+
+    def feed(self, after: int, limit: int = 500, wait: float = 20.0):
+        if self.down:
+            raise Unreachable("link down")
+        entries = [e for e in self.feed_entries if e.feed_seq > after][:limit]
+        return entries, len(self.feed_entries)
+
+
+class FakeOutbox(Outbox):
+    def __init__(self, movements):
+        self.movements, self.acked = list(movements), 0
+
+    def acked_seq(self) -> int:
+        return self.acked
+
+    def last_seq(self) -> int:
+        return len(self.movements)
+
+    def read_after(self, seq: int, limit: int):
+        return self.movements[seq:seq + limit]
+
+    def record_ack(self, seq: int) -> None:
+        self.acked = seq
+
+    def oldest_unacked_at(self):
+        return None
+
+
+class FakeInbox(Inbox):
+    def __init__(self):
+        self.applied: list[int] = []
+
+    def applied_seq(self) -> int:
+        return self.applied[-1] if self.applied else 0
+
+    def apply(self, entry: FeedEntry) -> None:
+        assert entry.feed_seq == self.applied_seq() + 1, "entries must arrive in order, once"
+        self.applied.append(entry.feed_seq)
+
+
+def agent_for(central, movements, batch_max=4):
+    return SyncAgent(central, FakeOutbox(movements), FakeInbox(), "MSK-1", "node-a", 1, batch_max=batch_max)
+
+
+def test_uploads_in_bounded_batches_until_everything_is_acked(movement):
+    central = FakeCentral()
+    agent = agent_for(central, [movement(i) for i in range(1, 11)])
+    while agent.upload_once():
+        pass
+    assert agent.outbox.acked == 10 and central.cursor.last_seq == 10 and central.uploads == 3
+    assert agent.status.uploaded == 10
+
+
+def test_lost_ack_is_resent_and_acknowledged_as_a_replay(movement):
+    central = FakeCentral()
+    agent = agent_for(central, [movement(i) for i in range(1, 5)])
+    agent.upload_once()
+    agent.outbox.acked = 0  # the ack never reached the edge
+    agent.upload_once()
+    assert central.cursor.last_seq == 4 and agent.outbox.acked == 4 and agent.status.uploaded == 4
+
+
+def test_gap_makes_the_agent_resend_from_the_expected_seq(movement):
+    central = FakeCentral()
+    agent = agent_for(central, [movement(i) for i in range(1, 9)])
+    agent.outbox.acked = 6  # the edge thinks more was acked than central holds
+    agent.upload_once()
+    assert agent.outbox.acked == 0
+    while agent.upload_once():
+        pass
+    assert central.cursor.last_seq == 8
+
+
+def test_fence_is_raised_and_nothing_is_applied(movement):
+    central = FakeCentral()
+    agent = agent_for(central, [movement(1), movement(2)])
+    agent.upload_once()
+    cloned = agent_for(central, [movement(1, qty=9), movement(2), movement(3)])
+    with pytest.raises(Fence):
+        cloned.upload_once()
+    assert central.cursor.last_seq == 2
+
+
+def test_feed_entries_are_applied_in_order_exactly_once():
+    dims = Dims(length_mm=1, width_mm=1, height_mm=1)
+    feed = [FeedEntry(feed_seq=i, command=CatalogUpsert(sku=f"S{i}", name="n", gtins=[], unit_weight_g=1,
+                                                         dims_mm=dims, lot_tracked=False)) for i in range(1, 6)]
+    central = FakeCentral(feed)
+    agent = agent_for(central, [])
+    assert agent.download_once()
+    assert not agent.download_once()
+    assert agent.inbox.applied == [1, 2, 3, 4, 5] and agent.status.feed_cursor == 5
+
+
+def test_outage_is_reported_and_nothing_is_lost(movement):
+    central = FakeCentral()
+    central.down = True
+    agent = agent_for(central, [movement(i) for i in range(1, 4)])
+    with pytest.raises(Unreachable):
+        agent.upload_once()
+    central.down = False
+    while agent.upload_once():
+        pass
+    assert central.cursor.last_seq == 3 and agent.status.last_contact is not None
+    assert datetime.now(UTC).timestamp() - agent.status.last_contact < 5
+
+
+def test_backoff_grows_with_jitter_and_is_capped():
+    backoff = Backoff(base=0.1, cap=2.0)
+    delays = [backoff.next_delay() for _ in range(12)]
+    assert all(0 <= d <= 2.0 for d in delays)
+    assert max(delays[6:]) > max(delays[:2])
+    backoff.reset()
+    assert backoff.next_delay() <= 0.1
+    assert Gap(5, 9).expected_seq == 5

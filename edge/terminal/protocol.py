@@ -124,7 +124,7 @@ def parse_request(frame: bytes) -> Request:
         raise ProtocolError(f"protocol version {msg.get('v')!r} is not supported; this node speaks {VERSION}")
     req_id = _field(msg, "id")
     op = msg.get("op")
-    if op not in OPS:
+    if not isinstance(op, str) or op not in OPS:  # a list or object op is unhashable
         raise ProtocolError(f"unknown operation {op!r}; known: {', '.join(sorted(OPS))}")
     spec = OPS[op]
     key = _field(msg, "key", required=spec.effect)

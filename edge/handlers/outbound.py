@@ -40,10 +40,11 @@ def allocate_line(uow: UnitOfWork, shipment_id: str, sku: str, qty: int,
     for a in plan:
         code = a.stock.location.code
         uow.balances.change(sku, code, a.stock.lot, 0, a.qty)
-        state = "assigned" if assignee else "open"
-        task_id = uow.tasks.create("pick", uow.now, state=state, shipment_id=shipment_id, sku=sku,
+        task_id = uow.tasks.create("pick", uow.now, shipment_id=shipment_id, sku=sku,
                                    lot=a.stock.lot, qty=a.qty, location=code,
                                    path_seq=rank.get(code, 0), assignee=assignee)
+        if assignee:  # tasks.create() always opens a task; a re-allocation stays with its picker
+            uow.tasks.update(task_id, uow.now, state="assigned")
         uow.emit(TaskCreated(task_id, "pick", code, sku, a.qty))
     allocated = qty - left
     uow.shipments.bump_line(shipment_id, sku, allocated=allocated)

@@ -1,0 +1,243 @@
+"""The terminal API end to end in-process: a real node (ledger writer, ROUTER + PUB on loopback) and
+real DEALER/SUB sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import orjson
+import pytest
+import zmq
+import zmq.asyncio
+
+from edge.domain import commands as c
+from edge.ledger.batch import apply_batch
+from edge.ledger.database import connect
+from edge.ledger.uow import UnitOfWork
+from edge.runtime import build_node
+from edge.terminal import protocol
+from terminal_ui.client import TerminalClient, TerminalError
+
+PICKER, RECEIVER, SUPERVISOR = "B1002", "B1001", "B9001"
+
+
+@pytest.fixture
+def allocated_cfg(cfg):
+    """The seeded ledger with shipment S1 (25 MUG: A-01-01 x20, A-05-01 x5) waiting for a picker."""
+    conn = connect(cfg.ledger_path)
+    (outcome,) = apply_batch(UnitOfWork(conn), [c.AllocateShipment("a-S1", "S1", "O1", (c.OrderLine("MUG", 25),))])
+    conn.close()
+    assert outcome.ok, outcome.message
+    return cfg
+
+
+@pytest.fixture
+async def node(allocated_cfg):
+    node = await build_node(allocated_cfg)
+    serving = asyncio.create_task(node.server.serve())
+    yield node
+    serving.cancel()
+    await node.server.drain()
+    await node.close()
+
+
+@pytest.fixture
+async def zctx():
+    ctx = zmq.asyncio.Context()
+    yield ctx
+    ctx.destroy(linger=0)
+
+
+@pytest.fixture
+async def connect_client(node, zctx):
+    clients: list[TerminalClient] = []
+
+    async def connect_client(badge: str | None = None) -> TerminalClient:
+        client = await TerminalClient(node.server.router_endpoint, ctx=zctx, timeout=3.0, retries=0).connect()
+        clients.append(client)
+        if badge:
+            await client.login(badge)
+        return client
+
+    yield connect_client
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def raw(node, zctx):
+    """A bare DEALER socket: send any bytes, read the reply."""
+    sock = zctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(node.server.router_endpoint)
+
+    async def exchange(frame: bytes) -> dict:
+        await sock.send_multipart([frame])
+        frames = await asyncio.wait_for(sock.recv_multipart(), 3)
+        return orjson.loads(frames[-1])
+
+    yield exchange
+    sock.close(0)
+
+
+def movements(node) -> int:
+    conn = sqlite3.connect(node.cfg.ledger_path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM movements").fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def refused(client: TerminalClient, code: str, op: str, args: dict | None = None, **kw) -> str:
+    with pytest.raises(TerminalError) as info:
+        await client.call(op, args, **kw)
+    assert info.value.code == code, info.value.message
+    return info.value.message
+
+
+async def test_hello_login_pick_and_resend(node, connect_client):
+    client = await connect_client()
+    assert await client.call("hello") == {"warehouse": "MSK-1", "protocol": 1}
+    me = await client.login(PICKER)
+    assert me["operator"] == PICKER and me["roles"] == ["picker"] and len(me["session"]) == 32
+    task = (await client.call("next_task"))["task"]
+    assert (task["shipment_id"], task["location"], task["qty"]) == ("S1", "A-01-01", 20)
+    args = {"task_id": task["id"], "location": "A-01-01", "item": "MUG", "tote": "T00001", "qty": 20}
+    before = movements(node)
+    first = await client.call("confirm_pick", args, key="pick-1")
+    assert first == {"seq": before + 1, "task_id": task["id"], "remaining": 0, "replayed": False}
+    again = await client.call("confirm_pick", args, key="pick-1")
+    assert again == {**first, "replayed": True}
+    assert movements(node) == before + 1  # a resend never picks twice
+    assert await refused(client, "idempotency_mismatch", "confirm_pick", {**args, "qty": 1}, key="pick-1")
+    nxt = (await client.call("next_task"))["task"]
+    assert nxt["location"] == "A-05-01"
+
+
+async def test_queries(node, connect_client):
+    client = await connect_client(RECEIVER)
+    assert await client.call("scan", {"code": "A-01-01"}) == {"kind": "location", "code": "A-01-01",
+                                                               "type": "pick_face"}
+    assert (await client.call("scan", {"code": "T00001"}))["kind"] == "tote"
+    assert await client.call("scan", {"code": "4600000000011"}) == {"kind": "item", "code": "4600000000011",
+                                                                     "sku": "MUG"}
+    assert "not a location, tote or product" in await refused(client, "not_found", "scan", {"code": "??"})
+    stock = (await client.call("stock", {"item": "MUG"}))["balances"]
+    assert {(b["location"], b["on_hand"], b["allocated"]) for b in stock} == {
+        ("A-01-01", 20, 20), ("A-05-01", 30, 5), ("A-01-03", 50, 0)}
+    suggestion = await client.call("putaway_suggest", {"item": "MUG", "qty": 10, "from_location": "RCV-01"})
+    assert suggestion["to_location"] in {"A-01-01", "A-05-01", "A-01-03"}  # a bin already holding MUG
+    status = await client.call("status")
+    assert status["shipments"] == {"allocated": 1} and status["last_seq"] == 14
+
+
+async def test_receive_and_putaway_through_the_terminal(node, connect_client):
+    client = await connect_client(RECEIVER)
+    got = await client.call("receive", {"item": "MILK", "qty": 6, "location": "RCV-02", "lot": "L7",
+                                        "expiry": "2031-01-31"})
+    assert got["lot"] == "L7" and got["replayed"] is False
+    moved = await client.call("putaway", {"item": "MILK", "qty": 6, "from_location": "RCV-02",
+                                          "to_location": "K-01-01", "lot": "L7"})
+    assert moved["seq"] == got["seq"] + 1
+    assert "not a date" in await refused(client, "invalid", "receive",
+                                         {"item": "MILK", "qty": 1, "location": "RCV-02", "lot": "L8",
+                                          "expiry": "31/01/2031"})
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    ({"qty": 10**6}, "invalid", "between 1 and 100000"),
+    ({"qty": -3}, "invalid", "between 1 and 100000"),
+    ({"qty": 0}, "invalid", "between 1 and 100000"),
+    ({"qty": 21}, "conflict", "over-pick"),
+    ({"location": "A-05-01"}, "conflict", "wrong bin"),
+    ({"item": "TEA"}, "conflict", "wrong item"),
+    ({"location": "NOWHERE"}, "not_found", "does not exist"),
+    ({"tote": "T-NOPE"}, "not_found", "tote 'T-NOPE'"),
+    ({"qty": "2"}, "protocol", "must be a whole number"),
+    ({"qty": True}, "protocol", "must be a whole number"),
+])
+async def test_bad_picks_get_clear_errors_and_change_nothing(node, connect_client, args, code, words):
+    client = await connect_client(PICKER)
+    task = (await client.call("next_task"))["task"]
+    before = movements(node)
+    good = {"task_id": task["id"], "location": "A-01-01", "item": "MUG", "tote": "T00001", "qty": 1}
+    assert words in await refused(client, code, "confirm_pick", {**good, **args})
+    assert movements(node) == before
+    assert (await client.call("confirm_pick", good))["seq"] == before + 1  # still serving, nothing stuck
+
+
+async def test_sessions_and_roles(node, connect_client):
+    anonymous = await connect_client()
+    assert "scan your badge" in await refused(anonymous, "unauthenticated", "next_task")
+    assert "not registered" in await refused(anonymous, "unauthenticated", "login", {"badge": "B0000"})
+    picker = await connect_client(PICKER)
+    assert "needs the receiver role" in await refused(picker, "forbidden", "receive",
+                                                      {"item": "MUG", "qty": 1, "location": "RCV-01"})
+    found = {"location": "A-01-03", "item": "MUG", "delta": 1, "reason": "found"}
+    assert "supervisor" in await refused(picker, "forbidden", "adjust", found)
+    boss = await connect_client(SUPERVISOR)
+    assert (await boss.call("adjust", found))["on_hand"] == 51
+    await picker.call("logout")
+    await refused(picker, "unauthenticated", "next_task")
+
+
+@pytest.mark.parametrize(("frame", "words"), [
+    (b"\x00\xffgarbage", "not valid UTF-8 JSON"),
+    (b"[1, 2]", "must be a JSON object"),
+    (b'{"v": 9, "id": "r1", "op": "hello"}', "protocol version 9"),
+    (b'{"v": 1, "id": "r1", "op": "teleport"}', "unknown operation 'teleport'"),
+    (b'{"v": 1, "id": "r1", "op": ["hello"]}', "unknown operation"),
+    (b'{"v": 1, "id": "r1", "op": "next_task"}', "'key' must be"),
+    (b'{"v": 1, "id": "r1", "op": "scan", "args": {"code": "A", "x": 1}}', "does not take ['x']"),
+    (b'{"v": 1, "id": "r1", "op": "hello", "args": {}, "pad": "' + b"x" * 70_000 + b'"}', "byte limit"),
+])
+async def test_malformed_frames_get_error_replies_and_the_server_keeps_serving(node, raw, connect_client,
+                                                                              frame, words):
+    reply = await raw(frame)
+    assert reply["ok"] is False and reply["error"]["code"] == "protocol"
+    assert words in reply["error"]["message"]
+    assert "Traceback" not in reply["error"]["message"]
+    assert reply["id"] in (None, "r1")
+    other = await connect_client()
+    assert (await other.call("hello"))["warehouse"] == "MSK-1"
+    assert (await raw(protocol.encode_request("r2", "hello")))["ok"] is True  # the same peer too
+
+
+async def test_a_frame_over_the_socket_limit_drops_only_that_peer(node, zctx, connect_client):
+    hog = zctx.socket(zmq.DEALER)
+    hog.setsockopt(zmq.LINGER, 0)
+    hog.connect(node.server.router_endpoint)
+    await hog.send_multipart([b"x" * (protocol.MAX_MESSAGE_BYTES * 4 + 1)])
+    await asyncio.sleep(0.1)
+    hog.close(0)
+    client = await connect_client()
+    assert (await client.call("hello"))["protocol"] == 1
+
+
+async def test_events_are_published(node, zctx, connect_client):
+    sub = zctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.LINGER, 0)
+    sub.setsockopt(zmq.SUBSCRIBE, protocol.EVENT_PREFIX)
+    sub.connect(node.server.pub_endpoint)
+    await asyncio.sleep(0.3)  # slow joiner: let the subscription reach the PUB socket
+    client = await connect_client(PICKER)
+    task = (await client.call("next_task"))["task"]
+    await client.call("confirm_pick", {"task_id": task["id"], "location": "A-01-01", "item": "MUG",
+                                       "tote": "T00003", "qty": 2})
+    seen: dict[str, list[dict]] = {}
+    while "PickConfirmed" not in seen:
+        frames = await asyncio.wait_for(sub.recv_multipart(), 3)
+        topic, data = protocol.decode_event(frames)
+        assert frames[0] == protocol.EVENT_PREFIX + topic.encode()
+        seen.setdefault(topic, []).append(data)
+    assert {"TaskAssigned", "ShipmentStatusChanged"} <= set(seen)
+    assert seen["PickConfirmed"] == [{"task_id": task["id"], "shipment_id": "S1", "sku": "MUG", "qty": 2,
+                                      "tote": "T00003", "operator": PICKER}]
+    sub.close(0)
+
+
+async def test_two_pickers_concurrently(node, connect_client):
+    a, b = await connect_client(PICKER), await connect_client(SUPERVISOR)
+    ta, tb = await asyncio.gather(a.call("next_task"), b.call("next_task"))
+    assert [ta["task"], tb["task"]].count(None) == 1  # one shipment: only one picker gets it

@@ -13,13 +13,11 @@ import zmq.asyncio
 
 from terminal_ui.client import TerminalClient
 
-SAMPLE = Path(__file__).resolve().parents[3] / "edge" / "samples" / "warehouse.toml"
-
 
 @pytest.fixture
-def config_file(tmp_path) -> Path:
+def config_file(tmp_path, sample_config) -> Path:
     """The sample warehouse with its ledger in tmp_path, ephemeral ports, no metrics port, no central."""
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = Path(sample_config.source).read_text(encoding="utf-8")
     text = re.sub(r'(?m)^path = .*$', 'path = "ledger/edge.db"', text)
     text = re.sub(r'(?m)^router = .*$', 'router = "tcp://127.0.0.1:0"', text)
     text = re.sub(r'(?m)^pub = .*$', 'pub = "tcp://127.0.0.1:0"', text)

@@ -241,3 +241,29 @@ async def test_two_pickers_concurrently(node, connect_client):
     a, b = await connect_client(PICKER), await connect_client(SUPERVISOR)
     ta, tb = await asyncio.gather(a.call("next_task"), b.call("next_task"))
     assert [ta["task"], tb["task"]].count(None) == 1  # one shipment: only one picker gets it
+
+
+async def test_client_resends_with_the_same_id_and_key_after_a_timeout(zctx):
+    """A stand-in ROUTER that ignores the first attempt: the resend must be the very same request."""
+    router = zctx.socket(zmq.ROUTER)
+    router.setsockopt(zmq.LINGER, 0)
+    port = router.bind_to_random_port("tcp://127.0.0.1")
+    client = await TerminalClient(f"tcp://127.0.0.1:{port}", ctx=zctx, timeout=0.2, retries=2).connect()
+    client.session = "s1"
+
+    async def flaky_server() -> list[bytes]:
+        seen = []
+        for _ in range(2):
+            identity, body = await router.recv_multipart()
+            seen.append(body)
+        req = protocol.parse_request(body)
+        await router.send_multipart([identity, protocol.ok_reply(req.id, {"seq": 9})])
+        return seen
+
+    server = asyncio.create_task(flaky_server())
+    result = await client.call("confirm_pick", {"task_id": 1, "location": "A", "item": "B", "tote": "T", "qty": 1})
+    first, second = await server
+    assert result == {"seq": 9}
+    assert first == second and protocol.parse_request(first).key  # same id, same idempotency key
+    await client.close()
+    router.close(0)

@@ -172,7 +172,7 @@ near_valid = st.fixed_dictionaries(
     optional={"key": st.one_of(st.text(max_size=5), json_values),
               "session": st.one_of(st.text(max_size=5), st.none(), st.booleans())},
 )
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _parse_or_protocol_error(data: bytes) -> None:

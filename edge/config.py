@@ -7,6 +7,7 @@ too. Every error names the file, the key and what was expected.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,8 @@ class _Reader:
 
     def number(self, key: str, default: Any = ..., minimum: float | None = None) -> float:
         value = self.get(key, (int, float), "a number", default)
+        if value is not None and not math.isfinite(value):  # TOML allows nan and inf
+            raise self._err(key, "a finite number", value)
         if value is not None and minimum is not None and value < minimum:
             raise self._err(key, f"a number >= {minimum}", value)
         return value
@@ -234,5 +237,8 @@ def _operators(top: _Reader) -> list[Operator]:
     ops = []
     for o in top.tables("operators"):
         roles = o.get("roles", list, "a list of roles", ["picker"])
-        ops.append(Operator(o.text("badge"), o.text("name"), tuple(str(x) for x in roles)))
+        badge = o.text("badge")
+        if any(op.badge == badge for op in ops):
+            raise o._err("badge", f"a badge not used before ({badge!r} is declared twice)")
+        ops.append(Operator(badge, o.text("name"), tuple(str(x) for x in roles)))
     return ops

@@ -185,6 +185,11 @@ ERRORS = [
     pytest.param(MINIMAL + '[[operators]]\nbadge = "B1"\nname = "Ann"\nroles = "picker"\n', "operators[0].roles",
                  "a list of roles", id="operator-roles"),
     pytest.param(MINIMAL + "[[terminals]]\nid = 3\n", "terminals[0].id", "a non-empty string", id="terminal-id"),
+    pytest.param(MINIMAL + '[[operators]]\nbadge = "B1"\nname = "Ann"\n[[operators]]\nbadge = "B1"\nname = "Bob"\n',
+                 "operators[1].badge", "declared twice", id="dup-badge"),
+    pytest.param(MINIMAL.replace("x = 0.0", "x = nan"), "locations[0].x", "a finite number", id="x-nan"),
+    pytest.param(_replace("bay_depth = 1.5", "bay_depth = inf"), "racks[0].bay_depth", "a finite number",
+                 id="rack-depth-inf"),
 ]
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from central.db.engine import Database
 from central.payments.port import Acquirer
 from central.payments.sandbox import SandboxAcquirer
+from central.services.network import NetworkCache
 from central.settings import Settings
 
 
@@ -30,6 +31,7 @@ class Central:
     settings: Settings
     clock: Callable[[], datetime] = utc_now
     ids: Callable[[str], str] = field(default=new_id)
+    network: NetworkCache = field(default_factory=NetworkCache)
 
 
 def bootstrap(settings: Settings, acquirer: Acquirer | None = None) -> Central:

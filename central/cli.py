@@ -130,7 +130,8 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
                               tempfile.mkdtemp(prefix="sklad-central-metrics-"))
     uvicorn.run("central.api.app:create_app_from_env", factory=True, host=args.host,
-                port=args.port, workers=args.workers, access_log=not args.no_access_log)
+                port=args.port, workers=args.workers, access_log=not args.no_access_log,
+                http="central.api.protocol:NoDelayH11Protocol")
     return 0
 
 

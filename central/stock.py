@@ -72,12 +72,17 @@ def set_on_hand(
 
 def reserve(conn: Connection, warehouse_id: str, sku: str, qty: int, *, now: datetime) -> bool:
     """Hold `qty` units if that many are available; False (and nothing changed) if not."""
-    return bool(conn.execute(
-        stock.update()
-        .where(stock.c.warehouse_id == warehouse_id, stock.c.sku == sku,
-               stock.c.on_hand - stock.c.reserved >= qty)
-        .values(reserved=stock.c.reserved + qty, updated_at=now)
-    ).rowcount)
+    return bool(conn.execute(_RESERVE, {"w": warehouse_id, "s": sku, "q": qty, "now": now}
+                             ).rowcount)
+
+
+# Prebuilt: checkout runs this for every line of every order.
+_RESERVE = (
+    stock.update()
+    .where(stock.c.warehouse_id == sa.bindparam("w"), stock.c.sku == sa.bindparam("s"),
+           stock.c.on_hand - stock.c.reserved >= sa.bindparam("q"))
+    .values(reserved=stock.c.reserved + sa.bindparam("q"), updated_at=sa.bindparam("now"))
+)
 
 
 def release(conn: Connection, warehouse_id: str, sku: str, qty: int, *, now: datetime) -> None:

@@ -97,6 +97,7 @@ def upsert_warehouse(central: Central, site: Site) -> bool:
         if created:
             feeds.open_feed(conn, site.site_id)
             feeds.append(conn, site.site_id, _catalog_commands(conn), now=now)
+    central.network.invalidate()
     return created
 
 
@@ -124,6 +125,7 @@ def upsert_pickup_points(central: Central, sites: Sequence[Site]) -> int:
         upsert(conn, pickup_points, [{"pickup_point_id": s.site_id, "name": s.name,
                                       "lat": s.lat, "lon": s.lon, "updated_at": now}
                                      for s in sites], keys=("pickup_point_id",))
+    central.network.invalidate()
     return len(sites)
 
 

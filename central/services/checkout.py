@@ -16,19 +16,26 @@ from central.db.tables import (
     order_lines,
     orders,
     payments,
-    pickup_points,
     reservations,
     shipment_lines,
     shipments,
     skus,
-    warehouses,
 )
+from central.db.tables import stock as stock_table
 from central.domain.checkout import hold_expires_at, order_total, request_fingerprint
 from central.domain.orders import Line, OrderStatus, ShipmentStatus, check_lines
 from central.domain.routing import Depot, Point, ShipmentPlan, plan_route
 from central.errors import IdempotencyConflict, InvalidRequest, OutOfStock, UnknownSku
+from central.payments.port import PaymentIntent
+from central.services.network import NetworkCache
 from central.services.order_store import HELD, load_order
-from central.services.views import OrderView
+from central.services.views import (
+    LineView,
+    OrderLineView,
+    OrderView,
+    PaymentView,
+    ShipmentView,
+)
 
 RESERVE_ATTEMPTS = 3
 
@@ -51,8 +58,29 @@ class Placed:
 class _Snapshot:
     prices: dict[str, int]
     depots: list[Depot]
+    names: dict[str, str]  # warehouse_id -> name
     available: dict[str, dict[str, int]]
     destination: Point
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """Everything about a new order, decided before the write transaction."""
+
+    cmd: PlaceOrder
+    order_id: str
+    lines: tuple[Line, ...]
+    plan: list[ShipmentPlan]
+    shipment_ids: list[str]
+    prices: dict[str, int]
+    names: dict[str, str]
+    total: int
+    currency: str
+    fingerprint: str
+    now: datetime
+    expires: datetime
+    payment_id: str
+    intent: PaymentIntent
 
 
 class _StockMoved(Exception):
@@ -60,37 +88,43 @@ class _StockMoved(Exception):
 
 
 def place_order(central: Central, cmd: PlaceOrder) -> Placed:
+    """Route, ask the acquirer for a payment intent, then hold stock and record in one go.
+
+    No transaction is open while the acquirer is called. If other buyers take the stock
+    between the snapshot and the hold, nothing is kept and routing runs again with fresh
+    availability (up to RESERVE_ATTEMPTS times).
+    """
     lines = check_lines(cmd.lines)
     fingerprint = request_fingerprint(cmd.pickup_point_id, lines)
-    if (replay := _replay(central, cmd, fingerprint)) is not None:
-        return replay
+    draft: _Draft | None = None
     for _ in range(RESERVE_ATTEMPTS):
         with central.db.read() as conn:
-            snap = _snapshot(conn, lines, cmd.pickup_point_id)
+            if (replay := _replay(conn, cmd, fingerprint)) is not None:
+                return replay
+            snap = _snapshot(conn, central.network, lines, cmd.pickup_point_id)
         plan = plan_route(lines, snap.depots, snap.available, snap.destination)
+        draft = _draft(central, cmd, lines, plan, snap, fingerprint, draft)
         try:
             with central.db.write() as conn:
-                order_id = _record(conn, central, cmd, lines, plan, snap.prices, fingerprint)
-            break
+                _record(conn, draft)
+            return Placed(order=_view(draft), created=True)
         except _StockMoved:
             continue
         except IntegrityError:
-            if (replay := _replay(central, cmd, fingerprint)) is not None:
-                return replay
+            with central.db.read() as conn:
+                if (replay := _replay(conn, cmd, fingerprint)) is not None:
+                    return replay
             raise
-    else:
-        raise OutOfStock("stock for this basket is selling fast and changed while we held "
-                         "it; please try again")
-    return Placed(order=_start_payment(central, order_id), created=True)
+    raise OutOfStock("stock for this basket is selling fast and changed while we held it; "
+                     "please try again")
 
 
-def _replay(central: Central, cmd: PlaceOrder, fingerprint: str) -> Placed | None:
-    with central.db.read() as conn:
-        row = conn.execute(
-            sa.select(orders.c.order_id, orders.c.request_hash)
-            .where(orders.c.customer_id == cmd.customer_id,
-                   orders.c.idempotency_key == cmd.idempotency_key)
-        ).one_or_none()
+def _replay(conn: Connection, cmd: PlaceOrder, fingerprint: str) -> Placed | None:
+    row = conn.execute(
+        sa.select(orders.c.order_id, orders.c.request_hash)
+        .where(orders.c.customer_id == cmd.customer_id,
+               orders.c.idempotency_key == cmd.idempotency_key)
+    ).one_or_none()
     if row is None:
         return None
     if row.request_hash != fingerprint:
@@ -98,86 +132,99 @@ def _replay(central: Central, cmd: PlaceOrder, fingerprint: str) -> Placed | Non
             f"idempotency key {cmd.idempotency_key!r} was already used for order "
             f"{row.order_id} with a different basket or pickup point; use a new key for a "
             "new order", order_id=row.order_id)
-    return Placed(order=_start_payment(central, row.order_id), created=False)
+    return Placed(order=load_order(conn, row.order_id), created=False)
 
 
-def _snapshot(conn: Connection, lines: Sequence[Line], pickup_point_id: str) -> _Snapshot:
+def _snapshot(conn: Connection, network: NetworkCache, lines: Sequence[Line],
+              pickup_point_id: str) -> _Snapshot:
     wanted = [line.sku for line in lines]
-    prices = dict(conn.execute(sa.select(skus.c.sku, skus.c.price_minor)
-                               .where(skus.c.sku.in_(wanted))).all())
+    prices: dict[str, int] = {}
+    available: dict[str, dict[str, int]] = {}
+    for sku, price, warehouse_id, units in conn.execute(_SKU_STOCK, {"skus": wanted}):
+        prices[sku] = price
+        if warehouse_id is not None:
+            available.setdefault(warehouse_id, {})[sku] = units
     if unknown := [s for s in wanted if s not in prices]:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}", skus=unknown)
-    point = conn.execute(sa.select(pickup_points.c.lat, pickup_points.c.lon)
-                         .where(pickup_points.c.pickup_point_id == pickup_point_id)).one_or_none()
-    if point is None:
+    net = network.get(conn, pickup_point_id)
+    if pickup_point_id not in net.pickup_points:
         raise InvalidRequest(f"unknown pickup point {pickup_point_id!r}",
                              pickup_point_id=pickup_point_id)
-    depots = [Depot(w, Point(lat, lon)) for w, lat, lon in conn.execute(
-        sa.select(warehouses.c.warehouse_id, warehouses.c.lat, warehouses.c.lon))]
-    return _Snapshot(prices, depots, stock.availability(conn, wanted), Point(*point))
+    return _Snapshot(prices, net.depots, net.names, available, net.pickup_points[pickup_point_id])
 
 
-def _record(
-    conn: Connection, central: Central, cmd: PlaceOrder, lines: Sequence[Line],
-    plan: Sequence[ShipmentPlan], prices: dict[str, int], fingerprint: str,
-) -> str:
+def _draft(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...],
+           plan: list[ShipmentPlan], snap: _Snapshot, fingerprint: str,
+           previous: _Draft | None) -> _Draft:
+    now, total = central.clock(), order_total(lines, snap.prices)
+    currency = central.settings.currency
+    if previous is not None and previous.total == total:
+        payment_id, intent = previous.payment_id, previous.intent
+    else:
+        payment_id = central.ids("pay")
+        intent = central.acquirer.create_intent(payment_id, total, currency)
+    return _Draft(
+        cmd=cmd, order_id=central.ids("ord"), lines=lines, plan=plan,
+        shipment_ids=[central.ids("shp") for _ in plan], prices=snap.prices, names=snap.names,
+        total=total, currency=currency, fingerprint=fingerprint, now=now,
+        expires=hold_expires_at(now, central.settings.hold_minutes), payment_id=payment_id,
+        intent=intent)
+
+
+def _record(conn: Connection, d: _Draft) -> None:
     """Insert the order first (a concurrent duplicate key waits here), then hold the stock."""
-    now = central.clock()
-    expires = hold_expires_at(now, central.settings.hold_minutes)
-    order_id, total = central.ids("ord"), order_total(lines, prices)
-    conn.execute(orders.insert().values(
-        order_id=order_id, customer_id=cmd.customer_id, idempotency_key=cmd.idempotency_key,
-        request_hash=fingerprint, pickup_point_id=cmd.pickup_point_id,
-        status=OrderStatus.PENDING_PAYMENT.value, total_minor=total,
-        currency=central.settings.currency, created_at=now, hold_expires_at=expires,
-        updated_at=now))
-    held = sorted((p.warehouse_id, ln.sku, ln.qty) for p in plan for ln in p.lines)
+    conn.execute(orders.insert(), {
+        "order_id": d.order_id, "customer_id": d.cmd.customer_id,
+        "idempotency_key": d.cmd.idempotency_key, "request_hash": d.fingerprint,
+        "pickup_point_id": d.cmd.pickup_point_id, "status": OrderStatus.PENDING_PAYMENT.value,
+        "total_minor": d.total, "currency": d.currency, "created_at": d.now,
+        "hold_expires_at": d.expires, "updated_at": d.now})
+    held = sorted((p.warehouse_id, ln.sku, ln.qty) for p in d.plan for ln in p.lines)
     for warehouse_id, sku, qty in held:
-        if not stock.reserve(conn, warehouse_id, sku, qty, now=now):
+        if not stock.reserve(conn, warehouse_id, sku, qty, now=d.now):
             raise _StockMoved
-    _record_shipments(conn, central, order_id, plan, expires, now)
+    pairs = list(zip(d.shipment_ids, d.plan, strict=True))
+    conn.execute(shipments.insert(), [
+        {"shipment_id": sid, "order_id": d.order_id, "warehouse_id": p.warehouse_id,
+         "distance_km": p.distance_km, "status": ShipmentStatus.AWAITING_PAYMENT.value,
+         "updated_at": d.now} for sid, p in pairs])
+    conn.execute(shipment_lines.insert(), [
+        {"shipment_id": sid, "sku": ln.sku, "qty": ln.qty} for sid, p in pairs for ln in p.lines])
+    conn.execute(reservations.insert(), [
+        {"order_id": d.order_id, "warehouse_id": p.warehouse_id, "sku": ln.sku,
+         "shipment_id": sid, "qty": ln.qty, "status": HELD, "expires_at": d.expires}
+        for sid, p in pairs for ln in p.lines])
     conn.execute(order_lines.insert(), [
-        {"order_id": order_id, "sku": ln.sku, "qty": ln.qty, "unit_price_minor": prices[ln.sku]}
-        for ln in lines])
-    conn.execute(payments.insert().values(
-        payment_id=central.ids("pay"), order_id=order_id, amount_minor=total,
-        currency=central.settings.currency, status="PENDING", updated_at=now))
-    return order_id
+        {"order_id": d.order_id, "sku": ln.sku, "qty": ln.qty,
+         "unit_price_minor": d.prices[ln.sku]} for ln in d.lines])
+    conn.execute(payments.insert(), {
+        "payment_id": d.payment_id, "order_id": d.order_id, "amount_minor": d.total,
+        "currency": d.currency, "status": "PENDING", "acquirer_ref": d.intent.acquirer_ref,
+        "redirect_url": d.intent.redirect_url, "updated_at": d.now})
 
 
-def _record_shipments(
-    conn: Connection, central: Central, order_id: str, plan: Sequence[ShipmentPlan],
-    expires: datetime, now: datetime,
-) -> None:
-    ship_rows, line_rows, hold_rows = [], [], []
-    for p in plan:
-        sid = central.ids("shp")
-        ship_rows.append({"shipment_id": sid, "order_id": order_id,
-                          "warehouse_id": p.warehouse_id, "distance_km": p.distance_km,
-                          "status": ShipmentStatus.AWAITING_PAYMENT.value, "updated_at": now})
-        for ln in p.lines:
-            line_rows.append({"shipment_id": sid, "sku": ln.sku, "qty": ln.qty})
-            hold_rows.append({"order_id": order_id, "warehouse_id": p.warehouse_id,
-                              "sku": ln.sku, "shipment_id": sid, "qty": ln.qty,
-                              "status": HELD, "expires_at": expires})
-    conn.execute(shipments.insert(), ship_rows)
-    conn.execute(shipment_lines.insert(), line_rows)
-    conn.execute(reservations.insert(), hold_rows)
+def _view(d: _Draft) -> OrderView:
+    """The new order as load_order would return it, without reading it back."""
+    return OrderView(
+        order_id=d.order_id, customer_id=d.cmd.customer_id,
+        status=OrderStatus.PENDING_PAYMENT.value, pickup_point_id=d.cmd.pickup_point_id,
+        total_minor=d.total, currency=d.currency, created_at=d.now, hold_expires_at=d.expires,
+        lines=sorted((OrderLineView(sku=ln.sku, qty=ln.qty, unit_price_minor=d.prices[ln.sku])
+                      for ln in d.lines), key=lambda v: v.sku),
+        shipments=[ShipmentView(
+            shipment_id=sid, warehouse_id=p.warehouse_id, warehouse_name=d.names[p.warehouse_id],
+            status=ShipmentStatus.AWAITING_PAYMENT.value, distance_km=p.distance_km,
+            lines=sorted((LineView(sku=ln.sku, qty=ln.qty) for ln in p.lines),
+                         key=lambda v: v.sku))
+            for sid, p in zip(d.shipment_ids, d.plan, strict=True)],
+        payment=PaymentView(payment_id=d.payment_id, status="PENDING", amount_minor=d.total,
+                            currency=d.currency, redirect_url=d.intent.redirect_url))
 
 
-def _start_payment(central: Central, order_id: str) -> OrderView:
-    """Ask the acquirer for a payment intent unless the order already has one."""
-    with central.db.read() as conn:
-        order = load_order(conn, order_id)
-    pay = order.payment
-    if pay is None or pay.redirect_url is not None or order.status != OrderStatus.PENDING_PAYMENT:
-        return order
-    intent = central.acquirer.create_intent(pay.payment_id, pay.amount_minor, pay.currency)
-    with central.db.write() as conn:
-        conn.execute(payments.update()
-                     .where(payments.c.payment_id == pay.payment_id,
-                            payments.c.redirect_url.is_(None))
-                     .values(acquirer_ref=intent.acquirer_ref, redirect_url=intent.redirect_url,
-                             updated_at=central.clock()))
-    payment = pay.model_copy(update={"redirect_url": intent.redirect_url})
-    return order.model_copy(update={"payment": payment})
+_SKU_STOCK = (
+    sa.select(skus.c.sku, skus.c.price_minor, stock_table.c.warehouse_id,
+              stock_table.c.on_hand - stock_table.c.reserved)
+    .select_from(skus.outerjoin(stock_table, (stock_table.c.sku == skus.c.sku)
+                                & (stock_table.c.on_hand > stock_table.c.reserved)))
+    .where(skus.c.sku.in_(sa.bindparam("skus", expanding=True)))
+)

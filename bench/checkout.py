@@ -1,0 +1,338 @@
+"""Checkout benchmark: concurrent HTTP clients against a real `sklad-central serve --workers 2`.
+
+Runs on PostgreSQL and on SQLite: a timed phase of random orders, then a flash sale (full run:
+1,000 units to 10,000 buyers) that must not oversell. Measures, in the same run, the raw
+PostgreSQL commit rate (plain psycopg, one single-row insert and commit per transaction, as
+many connections as HTTP clients) and reports orders/s as a ratio to it.
+
+    python bench/checkout.py [--quick]
+
+Last line of output: one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from central.tokens import issue_customer_token  # noqa: E402
+
+PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+# Set once in the parent; spawned client processes inherit the environment, so all agree.
+ADMIN = os.environ.setdefault("SKLAD_BENCH_ADMIN_TOKEN", "bench-admin-" + uuid.uuid4().hex)
+SECRET = os.environ.setdefault("SKLAD_BENCH_SECRET", "bench-secret-" + uuid.uuid4().hex)
+FLASH_SKU = "FLASH-SALE-1"
+
+
+@dataclass(frozen=True)
+class Plan:
+    clients: int  # threads per client process
+    procs: int
+    seconds: float
+    skus: int
+    flash_units: int
+    flash_buyers: int
+
+
+QUICK = Plan(clients=12, procs=2, seconds=5, skus=2000, flash_units=100, flash_buyers=1000)
+FULL = Plan(clients=16, procs=2, seconds=20, skus=10_000, flash_units=1000, flash_buyers=10_000)
+
+
+def say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------- raw PostgreSQL bound
+
+
+def raw_pg_tx_per_s(connections: int, seconds: float) -> float:
+    """Plain psycopg: one single-row INSERT + COMMIT per transaction, `connections` at once."""
+    table = f"bench_raw_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {table} (id bigserial PRIMARY KEY, v text, at timestamptz)")
+    counts = [0] * connections
+    stop = time.monotonic() + seconds
+
+    def run(i: int) -> None:
+        with psycopg.connect(PG_DSN) as conn:
+            while time.monotonic() < stop:
+                conn.execute(f"INSERT INTO {table} (v, at) VALUES (%s, now())", (f"r{i}",))
+                conn.commit()
+                counts[i] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(connections)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE {table}")
+    return sum(counts) / elapsed
+
+
+# ---------------------------------------------------------------- databases and server
+
+
+@contextmanager
+def database(kind: str):
+    if kind == "pg":
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        try:
+            yield f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+        finally:
+            with psycopg.connect(PG_DSN, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    else:
+        folder = tempfile.mkdtemp(prefix="sklad-bench-")
+        try:
+            yield f"sqlite:///{folder}/central.db"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def cli() -> str:
+    return str(Path(sys.executable).parent / "sklad-central")
+
+
+def server_env() -> dict[str, str]:
+    return dict(os.environ, SKLAD_CENTRAL_ADMIN_TOKEN=ADMIN, SKLAD_CENTRAL_SECRET=SECRET,
+                SKLAD_CENTRAL_ACQUIRER_SECRET="bench-acquirer-" + uuid.uuid4().hex)
+
+
+@contextmanager
+def server(url: str, log_path: Path):
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([cli(), "serve", "--db", url, "--port", str(port), "--workers",
+                                 "2", "--no-access-log"], env=server_env(), stdout=log,
+                                stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(base, proc)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def wait_healthy(base: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"sklad-central serve exited with {proc.returncode}")
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise SystemExit("sklad-central serve did not become healthy in 30 s")
+
+
+# ---------------------------------------------------------------- load
+
+
+def _order(session: requests.Session, base: str, customer: str, key: str,
+           lines: list[dict[str, object]], pickup: str) -> tuple[int, float, str | None]:
+    token = issue_customer_token(SECRET, customer)
+    started = time.perf_counter()
+    resp = session.post(f"{base}/orders", json={"idempotency_key": key,
+                                                "pickup_point_id": pickup, "lines": lines},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    elapsed = time.perf_counter() - started
+    order_id = resp.json().get("order_id") if resp.status_code == 201 else None
+    return resp.status_code, elapsed, order_id
+
+
+def timed_orders(args: tuple[str, int, int, float, int, int]) -> list[tuple[int, float]]:
+    """One client process: `threads` threads placing random 1-3 line orders until time's up."""
+    base, proc_no, threads, seconds, skus, points = args
+    results: list[tuple[int, float]] = []
+    stop = time.monotonic() + seconds
+
+    def run(t: int) -> None:
+        rng = random.Random(proc_no * 1000 + t)
+        session = requests.Session()
+        while time.monotonic() < stop:
+            picked = rng.sample(range(1, skus + 1), rng.randint(1, 3))
+            lines = [{"sku": f"SKU-{n:06d}", "qty": 1} for n in picked]
+            status, latency, _ = _order(session, base, f"shopper-{proc_no}-{t}",
+                                        uuid.uuid4().hex, lines,
+                                        f"pvz-{rng.randint(1, points):04d}")
+            results.append((status, latency))
+
+    run_threads(run, threads)
+    return results
+
+
+def flash_buyers(args: tuple[str, list[int], int]) -> list[tuple[int, float, str | None]]:
+    """One client process: its share of the flash-sale buyers, one unit each."""
+    base, buyers, threads = args
+    results: list[tuple[int, float, str | None]] = []
+    queue = list(reversed(buyers))
+    lock = threading.Lock()
+
+    def run(_: int) -> None:
+        session = requests.Session()
+        while True:
+            with lock:
+                if not queue:
+                    return
+                buyer = queue.pop()
+            results.append(_order(session, base, f"fan-{buyer}", "flash", [
+                {"sku": FLASH_SKU, "qty": 1}], f"pvz-{buyer % 100 + 1:04d}"))
+
+    run_threads(run, threads)
+    return results
+
+
+def run_threads(target, count: int) -> None:  # type: ignore[no-untyped-def]
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else 0.0
+
+
+# ---------------------------------------------------------------- one backend
+
+
+def bench_backend(kind: str, plan: Plan, pool: ProcessPoolExecutor, workdir: Path) -> dict:
+    with database(kind) as url:
+        say(f"[{kind}] seeding {plan.skus} SKUs, 6 warehouses, 120 pickup points ...")
+        subprocess.run([cli(), "seed", "--db", url, "--skus", str(plan.skus)], check=True,
+                       env=server_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with server(url, workdir / f"serve-{kind}.log") as base:
+            say(f"[{kind}] server up at {base}; warming up")
+            pool.submit(timed_orders, (base, 99, 4, 1.0, plan.skus, 120)).result()
+            say(f"[{kind}] {plan.procs}x{plan.clients} clients placing orders for "
+                f"{plan.seconds:.0f} s ...")
+            started = time.monotonic()
+            parts = pool.map(timed_orders, [(base, p, plan.clients, plan.seconds, plan.skus, 120)
+                                            for p in range(plan.procs)])
+            results = [r for part in parts for r in part]
+            elapsed = time.monotonic() - started
+            ok = [lat for status, lat in results if status == 201]
+            statuses = Counter(status for status, _ in results)
+            errors = sum(n for status, n in statuses.items() if status >= 500)
+            figures = {"orders_per_s": len(ok) / elapsed, "p50_ms": percentile(ok, .5) * 1000,
+                       "p99_ms": percentile(ok, .99) * 1000, "orders": len(ok),
+                       "errors_5xx": errors}
+            say(f"[{kind}] {len(ok)} orders in {elapsed:.1f} s = {figures['orders_per_s']:.0f}/s,"
+                f" p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms; "
+                f"statuses {dict(sorted(statuses.items()))}")
+            figures |= flash_sale(kind, base, plan, pool)
+    return figures
+
+
+def flash_sale(kind: str, base: str, plan: Plan, pool: ProcessPoolExecutor) -> dict:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    requests.put(f"{base}/admin/skus", headers=admin, timeout=30, json={"items": [{
+        "sku": FLASH_SKU, "seller_id": "seller-1", "name": "Flash sale phone",
+        "gtins": [], "unit_weight_g": 300, "price_minor": 9_999_00,
+        "dims_mm": {"length_mm": 160, "width_mm": 80, "height_mm": 10}}]}).raise_for_status()
+    split = [plan.flash_units // 2, plan.flash_units // 4,
+             plan.flash_units - plan.flash_units // 2 - plan.flash_units // 4]
+    rows = [{"warehouse_id": w, "sku": FLASH_SKU, "on_hand": q}
+            for w, q in zip(["msk-podolsk", "spb-shushary", "kzn-zelenodolsk"], split,
+                            strict=True)]
+    requests.post(f"{base}/admin/stock/import", headers=admin, json={"rows": rows},
+                  timeout=30).raise_for_status()
+    say(f"[{kind}] flash sale: {plan.flash_units} units, {plan.flash_buyers} buyers ...")
+    buyers = list(range(plan.flash_buyers))
+    started = time.monotonic()
+    parts = pool.map(flash_buyers, [(base, buyers[p::plan.procs], plan.clients)
+                                    for p in range(plan.procs)])
+    results = [r for part in parts for r in part]
+    elapsed = time.monotonic() - started
+    won = [order_id for status, _, order_id in results if status == 201]
+    levels = requests.get(f"{base}/admin/stock", params={"sku": FLASH_SKU}, headers=admin,
+                          timeout=30).json()
+    reserved = sum(level["reserved"] for level in levels)
+    oversold = max(0, len(won) - plan.flash_units) + sum(
+        max(0, level["reserved"] - level["on_hand"]) for level in levels)
+    paid = pay_some(base, won[:20])
+    say(f"[{kind}] flash sale: {len(won)} sold in {elapsed:.1f} s, reserved {reserved}, "
+        f"oversold {oversold}; paid {paid}/{min(20, len(won))} through the sandbox")
+    return {"flash_sold": len(won), "flash_reserved": reserved, "oversold": oversold,
+            "flash_s": elapsed, "paid_ok": paid}
+
+
+def pay_some(base: str, order_ids: list[str]) -> int:
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    paid = 0
+    for order_id in order_ids:
+        order = requests.get(f"{base}/orders/{order_id}", headers=admin, timeout=30).json()
+        result = requests.post(order["payment"]["redirect_url"], json={"outcome": "approve"},
+                               timeout=30).json()
+        paid += result.get("order_status") == "PAID"
+    return paid
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small run, under 45 s")
+    args = parser.parse_args()
+    plan = QUICK if args.quick else FULL
+    say(f"checkout benchmark ({'quick' if args.quick else 'full'}), {os.cpu_count()} cores")
+    raw = raw_pg_tx_per_s(plan.clients * plan.procs, 2.0 if args.quick else 5.0)
+    say(f"raw PostgreSQL: {raw:.0f} single-row insert+commit tx/s "
+        f"({plan.clients * plan.procs} connections)")
+    workdir = Path(tempfile.mkdtemp(prefix="sklad-bench-logs-"))
+    with ProcessPoolExecutor(plan.procs, mp_context=get_context("spawn")) as pool:
+        pg = bench_backend("pg", plan, pool, workdir)
+        lite = bench_backend("sqlite", plan, pool, workdir)
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps({
+        "orders_per_s_pg": round(pg["orders_per_s"], 1),
+        "orders_per_s_sqlite": round(lite["orders_per_s"], 1),
+        "p99_ms_pg": round(pg["p99_ms"], 1), "p50_ms_pg": round(pg["p50_ms"], 1),
+        "p99_ms_sqlite": round(lite["p99_ms"], 1),
+        "oversold": pg["oversold"] + lite["oversold"],
+        "flash_units": plan.flash_units, "flash_buyers": plan.flash_buyers,
+        "flash_sold_pg": pg["flash_sold"], "flash_sold_sqlite": lite["flash_sold"],
+        "errors_5xx": pg["errors_5xx"] + lite["errors_5xx"],
+        "raw_pg_tx_per_s": round(raw, 1),
+        "ratio_vs_raw_pg": round(pg["orders_per_s"] / raw, 3),
+        "quick": args.quick,
+    }))
+
+
+if __name__ == "__main__":
+    main()

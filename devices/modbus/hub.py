@@ -51,7 +51,12 @@ class ModbusHub:
 
     async def start(self) -> None:
         now = time.monotonic()
-        self._devices = {name: DeviceRuntime(cfg, now) for name, cfg in self._configs.items()}
+        # Spread first polls over a period so devices do not all ask in the same instant.
+        count = max(1, len(self._configs))
+        self._devices = {
+            name: DeviceRuntime(cfg, now + 0.1 * i / count)
+            for i, (name, cfg) in enumerate(self._configs.items())
+        }
         by_link: dict[str, list[DeviceRuntime]] = {}
         for device in self._devices.values():
             by_link.setdefault(device.config.transport.key, []).append(device)
@@ -63,6 +68,8 @@ class ModbusHub:
             self._tasks.append(asyncio.create_task(runner.run(), name=f"modbus {key}"))
 
     async def stop(self) -> None:
+        for runner in self._runners.values():
+            runner.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

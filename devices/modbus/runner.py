@@ -49,9 +49,16 @@ class LinkRunner:
         self._writes: deque[WriteJob] = deque()
         self._wake = asyncio.Event()
         self._backoff_max = backoff_max
+        self._stopping = False
         rtu = link.transport if isinstance(link.transport, RtuTransport) else None
         # After a timeout on a serial bus, wait out a late answer before talking again.
         self._guard = 0.0 if rtu is None else max(0.01, 40 * rtu.char_time)
+
+    def stop(self) -> None:
+        """Ask the loop to end. Cancelling the task alone is not enough on Python 3.11: a
+        cancel that lands as a reply arrives is swallowed by `asyncio.wait_for` in pymodbus."""
+        self._stopping = True
+        self._wake.set()
 
     def submit(self, job: WriteJob) -> None:
         self._writes.append(job)
@@ -60,7 +67,7 @@ class LinkRunner:
     async def run(self) -> None:
         delay = 0.1
         try:
-            while True:
+            while not self._stopping:
                 if not self.link.connected:
                     delay = await self._reconnect(delay)
                     continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edge.domain.model import LOCATION_TYPES, Location
+from edge.domain.model import LOCATION_TYPES, STORAGE_TYPES, Location
 from edge.errors import ConfigError
 
 
@@ -63,6 +63,7 @@ class WarehouseConfig:
         return [f"{self.tote_prefix}{i:05d}" for i in range(1, self.tote_count + 1)]
 
 
+ROLES = frozenset({"picker", "receiver", "counter", "supervisor", "packer"})
 DEFAULT_REASONS = ("damaged", "found", "lost", "expired", "quality_hold", "correction")
 
 
@@ -106,6 +107,15 @@ class _Reader:
         if value is not None and minimum is not None and value < minimum:
             raise self._err(key, f"a whole number >= {minimum}", value)
         return value
+
+    def texts(self, key: str, what: str, default: list[str], allowed: frozenset[str] | None = None) -> tuple[str, ...]:
+        items = self.get(key, list, f"a list of {what}", default)
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self._err(f"{key}[{i}]", "a non-empty string", item)
+            if allowed is not None and item not in allowed:
+                raise self._err(f"{key}[{i}]", f"one of {sorted(allowed)}", item)
+        return tuple(items)
 
     def tables(self, key: str) -> list[_Reader]:
         items = self.get(key, list, "an array of tables ([[...]])", [])
@@ -156,7 +166,7 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         tote_count=totes.integer("count", 500, minimum=0),
         operators=tuple(_operators(top)),
         terminals=tuple(Terminal(t.text("id"), t.text("public_key", None)) for t in top.tables("terminals")),
-        adjust_reasons=tuple(top.get("adjust_reasons", list, "a list of reason codes", list(DEFAULT_REASONS))),
+        adjust_reasons=top.texts("adjust_reasons", "reason codes", list(DEFAULT_REASONS)),
         router_endpoint=node.text("router", "tcp://127.0.0.1:5555"),
         pub_endpoint=node.text("pub", "tcp://127.0.0.1:5556"),
         metrics_port=metrics,
@@ -177,20 +187,24 @@ def _zones(top: _Reader) -> dict[str, str]:
     return zones
 
 
-def _location(r: _Reader, zones: dict[str, str], defaults: dict[str, Any]) -> Location:
-    zone = r.text("zone", defaults.get("zone", ...))
+def _location(r: _Reader, zones: dict[str, str]) -> Location:
+    zone = r.text("zone")
     if zone not in zones:
         raise r._err("zone", f"one of the declared zones {sorted(zones)}", zone)
-    kind = r.text("type", defaults.get("type", ...))
+    kind = r.text("type")
     if kind not in LOCATION_TYPES:
         raise r._err("type", f"one of {sorted(LOCATION_TYPES)}", kind)
+    code = r.text("code")
+    if len(code) > 64 or any(ch.isspace() for ch in code):
+        raise r._err("code", "a label of at most 64 characters without spaces", code)
     return Location(
-        code=r.text("code"),
+        code=code,
         zone=zone,
         type=kind,
         x=float(r.number("x")),
         y=float(r.number("y")),
-        capacity=r.integer("capacity", defaults.get("capacity", 0), minimum=0),
+        # A storage bin must say how much it holds: putaway needs it to find room.
+        capacity=r.integer("capacity", ... if kind in STORAGE_TYPES else 0, minimum=1 if kind in STORAGE_TYPES else 0),
     )
 
 
@@ -205,6 +219,8 @@ def _rack_locations(r: _Reader, zones: dict[str, str]) -> list[Location]:
     x0, y0 = r.number("x0", 0.0), r.number("y0", 0.0)
     spacing, depth = r.number("aisle_spacing", 3.0, minimum=0.1), r.number("bay_depth", 1.2, minimum=0.1)
     pick_levels = set(r.get("pick_levels", list, "a list of level numbers", []))
+    if not all(type(level) is int for level in pick_levels):
+        raise r._err("pick_levels", "a list of whole level numbers", sorted(pick_levels, key=str))
     out = []
     for a, aisle in enumerate(aisles):
         if not isinstance(aisle, str) or not aisle:
@@ -215,12 +231,12 @@ def _rack_locations(r: _Reader, zones: dict[str, str]) -> list[Location]:
                 loc = {"code": f"{aisle}-{bay:02d}-{level:02d}", "zone": r.text("zone"),
                        "type": kind, "x": x0 + a * spacing, "y": y0 + bay * depth,
                        "capacity": r.integer("capacity", minimum=1)}
-                out.append(_location(_Reader(r.file, loc, r.prefix), zones, {}))
+                out.append(_location(_Reader(r.file, loc, r.prefix), zones))
     return out
 
 
 def _locations(top: _Reader, zones: dict[str, str]) -> list[Location]:
-    locations = [_location(r, zones, {}) for r in top.tables("locations")]
+    locations = [_location(r, zones) for r in top.tables("locations")]
     for rack in top.tables("racks"):
         locations.extend(_rack_locations(rack, zones))
     seen: set[str] = set()
@@ -236,7 +252,7 @@ def _locations(top: _Reader, zones: dict[str, str]) -> list[Location]:
 def _operators(top: _Reader) -> list[Operator]:
     ops = []
     for o in top.tables("operators"):
-        roles = o.get("roles", list, "a list of roles", ["picker"])
+        roles = o.texts("roles", "roles", ["picker"], ROLES)
         badge = o.text("badge")
         if any(op.badge == badge for op in ops):
             raise o._err("badge", f"a badge not used before ({badge!r} is declared twice)")

@@ -11,16 +11,13 @@ from edge.domain.path import walking_order
 from edge.errors import Conflict, NotFound
 from edge.ledger.uow import UnitOfWork
 
-_walk_rank: dict[int, dict[str, int]] = {}
-
 
 def walk_rank(uow: UnitOfWork) -> dict[str, int]:
-    """Rank of every storage bin along the serpentine route, computed once per ledger connection."""
-    key = id(uow.conn)
-    if key not in _walk_rank:
+    """Rank of every storage bin along the serpentine route, computed once per unit of work."""
+    if uow.walk_rank is None:
         bins = uow.locations.of_type("reserve", "pick_face")
-        _walk_rank[key] = {loc.code: i for i, loc in enumerate(walking_order(bins))}
-    return _walk_rank[key]
+        uow.walk_rank = {loc.code: i for i, loc in enumerate(walking_order(bins))}
+    return uow.walk_rank
 
 
 def pick_origin(uow: UnitOfWork):
@@ -40,11 +37,10 @@ def allocate_line(uow: UnitOfWork, shipment_id: str, sku: str, qty: int,
     for a in plan:
         code = a.stock.location.code
         uow.balances.change(sku, code, a.stock.lot, 0, a.qty)
-        task_id = uow.tasks.create("pick", uow.now, shipment_id=shipment_id, sku=sku,
-                                   lot=a.stock.lot, qty=a.qty, location=code,
+        # A re-allocation after a short pick stays with the picker who found the bin short.
+        task_id = uow.tasks.create("pick", uow.now, state="assigned" if assignee else "open",
+                                   shipment_id=shipment_id, sku=sku, lot=a.stock.lot, qty=a.qty, location=code,
                                    path_seq=rank.get(code, 0), assignee=assignee)
-        if assignee:  # tasks.create() always opens a task; a re-allocation stays with its picker
-            uow.tasks.update(task_id, uow.now, state="assigned")
         uow.emit(TaskCreated(task_id, "pick", code, sku, a.qty))
     allocated = qty - left
     uow.shipments.bump_line(shipment_id, sku, allocated=allocated)

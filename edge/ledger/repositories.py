@@ -207,11 +207,11 @@ class Tasks:
             raise NotFound(f"task {task_id} does not exist")
         return row
 
-    def create(self, kind: str, at: str, **values) -> int:
+    def create(self, kind: str, at: str, state: str = "open", **values) -> int:
         cols = ["kind", "state", "created_at", "updated_at", *values]
         self.cur.execute(
             f"INSERT INTO tasks({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            (kind, "open", at, at, *values.values()),
+            (kind, state, at, at, *values.values()),
         )
         return self.cur.lastrowid
 

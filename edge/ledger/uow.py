@@ -70,6 +70,7 @@ class UnitOfWork:
         self.events: list[Event] = []
         self.now = self.clock()
         self.command: Command | None = None
+        self.walk_rank: dict[str, int] | None = None  # the layout is fixed while a node runs
 
     def start_batch(self) -> None:
         """Reset per-transaction state; one timestamp serves the whole batch (one commit)."""

@@ -120,7 +120,7 @@ def parse_request(frame: bytes) -> Request:
         raise ProtocolError("message is not valid UTF-8 JSON") from None
     if not isinstance(msg, dict):
         raise ProtocolError("message must be a JSON object")
-    if msg.get("v") != VERSION:
+    if type(msg.get("v")) is not int or msg["v"] != VERSION:
         raise ProtocolError(f"protocol version {msg.get('v')!r} is not supported; this node speaks {VERSION}")
     req_id = _field(msg, "id")
     op = msg.get("op")

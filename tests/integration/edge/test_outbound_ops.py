@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from edge.domain import commands as c
 
 
@@ -215,9 +213,6 @@ def test_reallocated_task_stays_with_its_picker_and_does_not_stall_the_queue(all
     assert theirs is not None and theirs["shipment_id"] == "S2"
 
 
-@pytest.mark.xfail(strict=True, reason="Tasks.create (edge/ledger/repositories.py, create) always inserts "
-                   "state='open' and appends a caller's state= as a second 'state' column, which SQLite "
-                   "silently ignores: the caller's state is lost")
 def test_tasks_create_honours_a_given_state(ledger):
     task_id = ledger.uow.tasks.create("pick", ledger.uow.now, state="assigned", sku="MUG", qty=1,
                                       location="A-01-01", assignee="B1001")

@@ -237,3 +237,17 @@ def test_load_config_resolves_ledger_next_to_the_file(tmp_path):
     cfg = load_config(path)
     assert cfg.ledger_path == tmp_path / "data" / "l.db"
     assert cfg.source == str(path)
+
+
+@pytest.mark.parametrize("extra,key,expected", [
+    ('[[operators]]\nbadge = "B1"\nname = "Ann"\nroles = ["pikcer"]\n', "operators[0].roles[0]", "one of"),
+    ('[[racks]]\nzone = "AMB"\naisles = ["A"]\nbays = 1\nlevels = 2\ncapacity = 5\npick_levels = ["1"]\n',
+     "racks[0].pick_levels", "whole level numbers"),
+    ('[[locations]]\ncode = "R 1"\nzone = "AMB"\ntype = "reserve"\nx = 1\ny = 1\ncapacity = 5\n',
+     "locations[1].code", "without spaces"),
+    ('[[locations]]\ncode = "R-1"\nzone = "AMB"\ntype = "reserve"\nx = 1\ny = 1\n', "locations[1].capacity",
+     "the key is missing"),
+])
+def test_typos_that_would_leave_the_floor_stuck_are_refused(config_error, extra, key, expected):
+    err = config_error(MINIMAL + extra)
+    assert err.key == key and expected in err.expected

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import logging
 import statistics
 import subprocess
 import sys
@@ -168,6 +169,8 @@ async def main(quick: bool) -> dict:
 
 
 if __name__ == "__main__":
+    # pymodbus logs each stale reply after a timeout (with frame dumps); the figures say enough.
+    logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short phases (under 45 s)")
     result = asyncio.run(main(parser.parse_args().quick))

@@ -10,8 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
+
+from central.errors import InvalidRequest
 
 CUSTOMER_PREFIX = "c1"
+CUSTOMER_ID = re.compile(r"[A-Za-z0-9_:-]{1,64}")  # no dot: dots separate the token's parts
 
 
 def _sign(secret: str, message: str) -> str:
@@ -20,6 +24,9 @@ def _sign(secret: str, message: str) -> str:
 
 
 def issue_customer_token(secret: str, customer_id: str) -> str:
+    if not CUSTOMER_ID.fullmatch(customer_id):
+        raise InvalidRequest(f"customer id {customer_id!r} must be 1-64 letters, digits, "
+                             "'_', ':' or '-'")
     return f"{CUSTOMER_PREFIX}.{customer_id}.{_sign(secret, 'customer:' + customer_id)}"
 
 

@@ -18,12 +18,25 @@ from central.settings import Settings
 
 log = logging.getLogger("central.sweeper")
 
+DESCRIPTION = """Catalog, checkout with a stock hold, payments and per-warehouse feeds.
+
+**Auth** (`Authorization: Bearer <token>`):
+- the admin token (`SKLAD_CENTRAL_ADMIN_TOKEN`) for every `/admin` endpoint;
+- a customer token `c1.<customer_id>.<hmac>`, signed with `SKLAD_CENTRAL_SECRET`, issued by
+  `POST /admin/customers/{customer_id}/token` or `sklad-central customer-token ID`.
+  Customers place orders and see or cancel only their own (another's order is a 404).
+- acquirer callbacks carry `X-Acquirer-Signature`: hex HMAC-SHA256 of the raw body.
+
+Missing or unknown credentials: 401; valid credentials without the right: 403. Every error is
+`{"error": {"code", "message", "details"}}`.
+"""
+
 
 def create_app(central: Central, sweep: bool = False) -> FastAPI:
     """The API over `central`; with sweep=True a background task expires unpaid holds."""
     meter = metrics.Metrics()
     app = FastAPI(title="Sklad central", version="1", lifespan=_lifespan(central, meter, sweep),
-                  description="Catalog, checkout with a stock hold, payments, warehouse feeds.")
+                  description=DESCRIPTION)
     app.state.central = central
     errors.install(app)
     metrics.install(app, meter)

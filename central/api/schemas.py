@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from central.domain.orders import MAX_LINES, MAX_QTY_PER_LINE
 from sync.feed import Dims
@@ -22,6 +23,15 @@ def _printable(value: str) -> str:
     except UnicodeEncodeError as exc:
         raise ValueError("must be valid Unicode text") from exc
     return value
+
+
+def _no_repeats(items: list[Any], key: Callable[[Any], object], what: str) -> list[Any]:
+    seen: set[object] = set()
+    for item in items:
+        if (k := key(item)) in seen:
+            raise ValueError(f"{what} {k} appears more than once; send each once")
+        seen.add(k)
+    return items
 
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -55,6 +65,11 @@ class SkuIn(Body):
 class SkuBatch(Body):
     items: Annotated[list[SkuIn], Field(min_length=1, max_length=1000)]
 
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, items: list[SkuIn]) -> list[SkuIn]:
+        return _no_repeats(items, lambda i: i.sku, "SKU")
+
 
 class WarehouseIn(Body):
     name: Text
@@ -81,6 +96,11 @@ class PickupPointIn(Body):
 class PickupPointBatch(Body):
     items: Annotated[list[PickupPointIn], Field(min_length=1, max_length=1000)]
 
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, items: list[PickupPointIn]) -> list[PickupPointIn]:
+        return _no_repeats(items, lambda i: i.pickup_point_id, "pickup point")
+
 
 class StockRowIn(Body):
     warehouse_id: Id
@@ -90,6 +110,11 @@ class StockRowIn(Body):
 
 class StockImport(Body):
     rows: Annotated[list[StockRowIn], Field(min_length=1, max_length=10_000)]
+
+    @field_validator("rows")
+    @classmethod
+    def _unique(cls, rows: list[StockRowIn]) -> list[StockRowIn]:
+        return _no_repeats(rows, lambda r: (r.warehouse_id, r.sku), "warehouse and SKU")
 
 
 class OrderLineIn(Body):

@@ -28,7 +28,7 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
     if url.startswith("postgresql"):
         return sa.create_engine(
             _with_psycopg(url), pool_size=pool_size, max_overflow=pool_size,
-            pool_pre_ping=True, isolation_level="READ COMMITTED",
+            pool_recycle=3600, isolation_level="READ COMMITTED",
         )
     raise ConfigError(
         f"unsupported database URL {url!r}: use sqlite:///path.db or postgresql://user@host/db"

@@ -95,3 +95,13 @@ def test_health_and_metrics(client: TestClient, network: Central) -> None:
     client.get("/healthz")
     text = client.get("/metrics").text
     assert 'central_http_requests_total{method="GET",route="/healthz",status="200"}' in text
+
+
+def test_repeated_keys_in_a_batch_are_refused(client: TestClient, network: Central,
+                                              admin_headers: dict[str, str]) -> None:
+    resp = client.put("/admin/skus", json={"items": [SKU, SKU]}, headers=admin_headers)
+    assert resp.status_code == 422
+    assert "KETTLE-1 appears more than once" in resp.json()["error"]["message"]
+    row = {"warehouse_id": "wh-kzn", "sku": "A", "on_hand": 7}
+    resp = client.post("/admin/stock/import", json={"rows": [row, row]}, headers=admin_headers)
+    assert resp.status_code == 422

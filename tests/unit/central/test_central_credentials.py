@@ -56,3 +56,8 @@ def test_settings_from_env() -> None:
         Settings.from_env({})
     with pytest.raises(ConfigError, match="not a valid float"):
         Settings.from_env(env | {"SKLAD_CENTRAL_HOLD_MINUTES": "soon"})
+
+
+def test_customer_ids_that_would_break_the_token_are_refused() -> None:
+    with pytest.raises(InvalidRequest, match="customer id"):
+        issue_customer_token(SECRET, "al.ice")

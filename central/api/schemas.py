@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from central.domain.orders import MAX_LINES, MAX_QTY_PER_LINE
 from sync.feed import Dims
@@ -25,13 +25,18 @@ def _printable(value: str) -> str:
     return value
 
 
-def _no_repeats(items: list[Any], key: Callable[[Any], object], what: str) -> list[Any]:
-    seen: set[object] = set()
-    for item in items:
-        if (k := key(item)) in seen:
-            raise ValueError(f"{what} {k} appears more than once; send each once")
-        seen.add(k)
-    return items
+def unique_by(key: Callable[[Any], object], what: str) -> AfterValidator:
+    """Refuse a list in which two items have the same key (upserts need each key once)."""
+
+    def check(items: list[Any]) -> list[Any]:
+        seen: set[object] = set()
+        for item in items:
+            if (k := key(item)) in seen:
+                raise ValueError(f"{what} {k} appears more than once; send each once")
+            seen.add(k)
+        return items
+
+    return AfterValidator(check)
 
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -63,12 +68,8 @@ class SkuIn(Body):
 
 
 class SkuBatch(Body):
-    items: Annotated[list[SkuIn], Field(min_length=1, max_length=1000)]
-
-    @field_validator("items")
-    @classmethod
-    def _unique(cls, items: list[SkuIn]) -> list[SkuIn]:
-        return _no_repeats(items, lambda i: i.sku, "SKU")
+    items: Annotated[list[SkuIn], Field(min_length=1, max_length=1000),
+                     unique_by(lambda i: i.sku, "SKU")]
 
 
 class WarehouseIn(Body):
@@ -94,12 +95,8 @@ class PickupPointIn(Body):
 
 
 class PickupPointBatch(Body):
-    items: Annotated[list[PickupPointIn], Field(min_length=1, max_length=1000)]
-
-    @field_validator("items")
-    @classmethod
-    def _unique(cls, items: list[PickupPointIn]) -> list[PickupPointIn]:
-        return _no_repeats(items, lambda i: i.pickup_point_id, "pickup point")
+    items: Annotated[list[PickupPointIn], Field(min_length=1, max_length=1000),
+                     unique_by(lambda i: i.pickup_point_id, "pickup point")]
 
 
 class StockRowIn(Body):
@@ -109,12 +106,8 @@ class StockRowIn(Body):
 
 
 class StockImport(Body):
-    rows: Annotated[list[StockRowIn], Field(min_length=1, max_length=10_000)]
-
-    @field_validator("rows")
-    @classmethod
-    def _unique(cls, rows: list[StockRowIn]) -> list[StockRowIn]:
-        return _no_repeats(rows, lambda r: (r.warehouse_id, r.sku), "warehouse and SKU")
+    rows: Annotated[list[StockRowIn], Field(min_length=1, max_length=10_000),
+                    unique_by(lambda r: (r.warehouse_id, r.sku), "warehouse and SKU")]
 
 
 class OrderLineIn(Body):

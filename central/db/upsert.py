@@ -16,8 +16,7 @@ def upsert(
     """Insert rows; where a row with the same keys exists, overwrite its other given columns."""
     if not rows:
         return
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table)
+    stmt = _insert(conn, table)
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), rows)
 
@@ -28,5 +27,8 @@ def insert_missing(
     """Insert rows whose keys are not there yet; leave existing rows alone."""
     if not rows:
         return
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    conn.execute(insert(table).on_conflict_do_nothing(index_elements=list(keys)), rows)
+    conn.execute(_insert(conn, table).on_conflict_do_nothing(index_elements=list(keys)), rows)
+
+
+def _insert(conn: Connection, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)

@@ -62,6 +62,14 @@ def cmd_seed(args) -> int:
     return 0 if not result["failed"] else 1
 
 
+def cmd_keygen(args) -> int:
+    from edge.terminal.curve import generate_keypair
+
+    public, secret = generate_keypair()
+    print(f'public_key = "{public}"\nsecret_key = "{secret}"')
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sklad-edge", description="Sklad warehouse edge node")
     sub = p.add_subparsers(dest="command", required=True)
@@ -81,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--skus", type=int, default=200)
     seed.add_argument("--units", type=int, default=100)
     seed.set_defaults(func=cmd_seed)
+    sub.add_parser("keygen", help="make a CurveZMQ key pair for the node or a terminal").set_defaults(func=cmd_keygen)
     verify = sub.add_parser("verify", help="check every ledger invariant; exit 1 if one fails")
     verify.add_argument("--db", required=True, help="ledger SQLite file")
     verify.set_defaults(func=cmd_verify)

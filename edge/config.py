@@ -56,6 +56,7 @@ class WarehouseConfig:
     router_endpoint: str
     pub_endpoint: str
     metrics_port: int | None
+    curve_secret_key: str | None
     devices: tuple[DeviceDecl, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -165,14 +166,22 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         tote_prefix=totes.text("prefix", "T"),
         tote_count=totes.integer("count", 500, minimum=0),
         operators=tuple(_operators(top)),
-        terminals=tuple(Terminal(t.text("id"), t.text("public_key", None)) for t in top.tables("terminals")),
+        terminals=tuple(Terminal(t.text("id"), _curve_key(t, "public_key")) for t in top.tables("terminals")),
         adjust_reasons=top.texts("adjust_reasons", "reason codes", list(DEFAULT_REASONS)),
+        curve_secret_key=_curve_key(node, "curve_secret_key"),
         router_endpoint=node.text("router", "tcp://127.0.0.1:5555"),
         pub_endpoint=node.text("pub", "tcp://127.0.0.1:5556"),
         metrics_port=metrics,
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
         raw=doc,
     )
+
+
+def _curve_key(r: _Reader, key: str) -> str | None:
+    value = r.text(key, None)
+    if value is not None and len(value) != 40:
+        raise r._err(key, "a 40-character Z85 CurveZMQ key (sklad-edge keygen makes one)", value)
+    return value
 
 
 def _zones(top: _Reader) -> dict[str, str]:

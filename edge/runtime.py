@@ -90,7 +90,10 @@ async def build_node(cfg: WarehouseConfig) -> Node:
         metrics.sessions.set(len(sessions))
 
     ctx = zmq.asyncio.Context()
-    server = TerminalServer(ctx, cfg.router_endpoint, cfg.pub_endpoint, ops, on_request)
+    curve = None
+    if cfg.curve_secret_key:
+        curve = (cfg.curve_secret_key, {t.id: t.public_key for t in cfg.terminals if t.public_key})
+    server = TerminalServer(ctx, cfg.router_endpoint, cfg.pub_endpoint, ops, on_request, curve)
     agent = build_agent(cfg, writer) if cfg.sync_embedded else None
     agent_ref.extend([agent] if agent else [])
     node = Node(cfg, writer.start(), server, queries, metrics, ctx, agent)

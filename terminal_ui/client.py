@@ -23,8 +23,9 @@ class TerminalError(Exception):
 
 class TerminalClient:
     def __init__(self, endpoint: str, ctx: zmq.asyncio.Context | None = None,
-                 timeout: float = 5.0, retries: int = 3):
-        self.endpoint, self.timeout, self.retries = endpoint, timeout, retries
+                 timeout: float = 5.0, retries: int = 3, curve: tuple[str, str, str] | None = None):
+        """`curve`: (node public key, this terminal's public key, its secret key) when the node uses CurveZMQ."""
+        self.endpoint, self.timeout, self.retries, self.curve = endpoint, timeout, retries, curve
         self.ctx = ctx or zmq.asyncio.Context.instance()
         self.session: str | None = None
         self._sock: zmq.asyncio.Socket | None = None
@@ -34,6 +35,10 @@ class TerminalClient:
     async def connect(self) -> TerminalClient:
         self._sock = self.ctx.socket(zmq.DEALER)
         self._sock.setsockopt(zmq.LINGER, 0)
+        if self.curve:
+            server, public, secret = self.curve
+            self._sock.curve_serverkey, self._sock.curve_publickey = server.encode(), public.encode()
+            self._sock.curve_secretkey = secret.encode()
         self._sock.connect(self.endpoint)
         self._reader = asyncio.create_task(self._read())
         return self
@@ -55,9 +60,11 @@ class TerminalClient:
         for attempt in range(self.retries + 1):
             future = asyncio.get_running_loop().create_future()
             self._waiting[req_id] = future
-            await self._sock.send_multipart([frame])
             try:
-                reply = await asyncio.wait_for(future, self.timeout)
+                # The send is inside the timeout too: with no connected peer (node down, or a
+                # CurveZMQ handshake refused) a DEALER's send waits rather than fails.
+                await asyncio.wait_for(self._send_and_wait(frame, future), self.timeout)
+                reply = future.result()
                 break
             except TimeoutError:
                 self._waiting.pop(req_id, None)
@@ -66,6 +73,10 @@ class TerminalClient:
         if not reply["ok"]:
             raise TerminalError(reply["error"]["code"], reply["error"]["message"])
         return reply["result"]
+
+    async def _send_and_wait(self, frame: bytes, future: asyncio.Future) -> None:
+        await self._sock.send_multipart([frame])
+        await asyncio.shield(future)
 
     async def login(self, badge: str) -> dict:
         result = await self.call("login", {"badge": badge})

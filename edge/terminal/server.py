@@ -14,6 +14,7 @@ import zmq.asyncio
 
 from edge.errors import EdgeError, ProtocolError
 from edge.terminal import protocol
+from edge.terminal.curve import secure_server
 from edge.terminal.operations import Operations
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 class TerminalServer:
     def __init__(self, ctx: zmq.asyncio.Context, router_endpoint: str, pub_endpoint: str,
-                 operations: Operations, on_request=None):
+                 operations: Operations, on_request=None, curve: tuple[str, dict[str, str]] | None = None):
         self.ops = operations
         self.on_request = on_request or (lambda op, outcome: None)
         self.router = ctx.socket(zmq.ROUTER)
@@ -30,6 +31,8 @@ class TerminalServer:
         self.router.setsockopt(zmq.MAXMSGSIZE, protocol.MAX_MESSAGE_BYTES * 4)
         self.pub = ctx.socket(zmq.PUB)
         self.pub.setsockopt(zmq.LINGER, 0)
+        # Security options must be set before bind: they apply to connections made afterwards.
+        self.auth = secure_server(ctx, [self.router, self.pub], *curve) if curve else None
         self.router_endpoint = self._bind(self.router, router_endpoint)
         self.pub_endpoint = self._bind(self.pub, pub_endpoint)
         self._tasks: set[asyncio.Task] = set()
@@ -79,5 +82,7 @@ class TerminalServer:
             await asyncio.wait(self._tasks, timeout=5)
 
     def close(self) -> None:
+        if self.auth:
+            self.auth.stop()
         self.router.close(0)
         self.pub.close(0)

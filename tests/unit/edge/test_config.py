@@ -81,13 +81,13 @@ name = "Ann"
 roles = ["picker", "counter"]
 [[terminals]]
 id = "HT-1"
-public_key = "abc"
+public_key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
 """)
     assert cfg.ledger_path == Path("/data/ledger.db")
     assert (cfg.router_endpoint, cfg.pub_endpoint, cfg.metrics_port) == ("tcp://127.0.0.1:0", "tcp://127.0.0.1:0", 9100)
     assert cfg.tote_codes() == ["X00001", "X00002", "X00003"]
     assert cfg.operators[0].badge == "B1" and cfg.operators[0].roles == ("picker", "counter")
-    assert cfg.terminals[0].id == "HT-1" and cfg.terminals[0].public_key == "abc"
+    assert cfg.terminals[0].id == "HT-1" and cfg.terminals[0].public_key == "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
 
 
 def test_operator_roles_default_to_picker(parse):

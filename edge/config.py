@@ -46,6 +46,8 @@ class WarehouseConfig:
     central_url: str | None
     sync_token: str | None
     sync_embedded: bool
+    sync_timeout_s: float
+    sync_feed_wait_s: float
     zones: dict[str, str]
     locations: tuple[Location, ...]
     tote_prefix: str
@@ -161,6 +163,9 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         central_url=sync.text("url", None),
         sync_token=sync.text("token", None),
         sync_embedded=sync.get("embedded", bool, "true or false", True),
+        # A half-open link is noticed after this long without an answer.
+        sync_timeout_s=float(sync.number("timeout_s", 15.0, minimum=0.5)),
+        sync_feed_wait_s=float(sync.number("feed_wait_s", 20.0, minimum=0.0)),
         zones=zones,
         locations=tuple(locations),
         tote_prefix=totes.text("prefix", "T"),

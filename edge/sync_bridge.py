@@ -97,9 +97,9 @@ def build_agent(cfg: WarehouseConfig, writer: LedgerWriter) -> SyncAgent | None:
     if not cfg.central_url or not cfg.sync_token:
         return None
     node_id, epoch = node_identity(cfg.ledger_path)
-    client = CentralClient(cfg.central_url, cfg.id, cfg.sync_token)
+    client = CentralClient(cfg.central_url, cfg.id, cfg.sync_token, read_timeout=cfg.sync_timeout_s)
     outbox, inbox = LedgerOutbox(connect(cfg.ledger_path)), LedgerInbox(connect(cfg.ledger_path), writer)
-    return SyncAgent(client, outbox, inbox, cfg.id, node_id, epoch)
+    return SyncAgent(client, outbox, inbox, cfg.id, node_id, epoch, feed_wait=cfg.sync_feed_wait_s)
 
 
 def sync_status(path: Path | str) -> dict:

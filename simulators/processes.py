@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import requests
 
 
 def start_node(config: Path, *extra: str) -> tuple[subprocess.Popen, str]:
@@ -20,3 +26,39 @@ def start_node(config: Path, *extra: str) -> tuple[subprocess.Popen, str]:
 def verify_ledger(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "edge.cli", "verify", "--db", str(path)],
                           capture_output=True, text=True)
+
+
+def start_central(db_url: str, port: int, *, workers: int = 1, hold_minutes: float = 15.0,
+                  timeout: float = 60.0) -> tuple[subprocess.Popen, str, str]:
+    """Run `sklad-central serve` and wait until /healthz answers; returns process, base URL, admin token."""
+    admin = secrets.token_urlsafe(24)
+    env = {**os.environ, "SKLAD_CENTRAL_ADMIN_TOKEN": admin, "SKLAD_CENTRAL_SECRET": secrets.token_urlsafe(24),
+           "SKLAD_CENTRAL_ACQUIRER_SECRET": secrets.token_urlsafe(24)}
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "central.cli", "serve", "--db", db_url, "--port", str(port), "--workers", str(workers),
+         "--hold-minutes", str(hold_minutes), "--public-url", base, "--no-access-log"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"sklad-central exited with {proc.returncode}: {proc.stderr.read()[-2000:]}")
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                return proc, base, admin
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"sklad-central did not answer on {base} within {timeout} s")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 15.0) -> int:
+    """SIGTERM, then SIGKILL if it does not go in time."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait()

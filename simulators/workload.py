@@ -23,9 +23,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def scratch_config(folder: Path, totes: int = 800, metrics: bool = False) -> tuple[Path, WarehouseConfig]:
-    """A copy of the sample warehouse whose ledger lives in `folder` and whose sockets use free ports."""
+def scratch_config(folder: Path, totes: int = 800, metrics: bool = False, central: str | None = None,
+                   token: str | None = None, sync_timeouts: tuple[float, float] = (15.0, 20.0),
+                   embedded_sync: bool = True) -> tuple[Path, WarehouseConfig]:
+    """A copy of the sample warehouse whose ledger lives in `folder` and whose sockets use free ports;
+    with `central` and `token`, the node syncs with that central."""
     text = SAMPLE.read_text()
+    central_table = "[central]\n"
+    if central and token:
+        central_table += (f'url = "{central}"\ntoken = "{token}"\ntimeout_s = {sync_timeouts[0]}\n'
+                          f"feed_wait_s = {sync_timeouts[1]}\nembedded = {str(embedded_sync).lower()}\n")
+    text = re.sub(r'(?m)^\[central\]\nurl = .*$\n', central_table, text)
     text = re.sub(r'(?m)^path = .*$', f'path = "{folder / "ledger.db"}"', text)
     text = re.sub(r'tcp://127\.0\.0\.1:5555', f"tcp://127.0.0.1:{free_port()}", text)
     text = re.sub(r'tcp://127\.0\.0\.1:5556', f"tcp://127.0.0.1:{free_port()}", text)

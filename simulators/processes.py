@@ -28,12 +28,17 @@ def verify_ledger(path: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+def central_keys() -> dict[str, str]:
+    """Fresh secrets for a central; pass the same ones to restart it as the same service."""
+    return {f"SKLAD_CENTRAL_{name}": secrets.token_urlsafe(24) for name in ("ADMIN_TOKEN", "SECRET", "ACQUIRER_SECRET")}
+
+
 def start_central(db_url: str, port: int, *, workers: int = 1, hold_minutes: float = 15.0,
-                  timeout: float = 60.0) -> tuple[subprocess.Popen, str, str]:
+                  timeout: float = 60.0, keys: dict[str, str] | None = None) -> tuple[subprocess.Popen, str, str]:
     """Run `sklad-central serve` and wait until /healthz answers; returns process, base URL, admin token."""
-    admin = secrets.token_urlsafe(24)
-    env = {**os.environ, "SKLAD_CENTRAL_ADMIN_TOKEN": admin, "SKLAD_CENTRAL_SECRET": secrets.token_urlsafe(24),
-           "SKLAD_CENTRAL_ACQUIRER_SECRET": secrets.token_urlsafe(24)}
+    keys = keys or central_keys()
+    admin = keys["SKLAD_CENTRAL_ADMIN_TOKEN"]
+    env = {**os.environ, **keys}
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "central.cli", "serve", "--db", db_url, "--port", str(port), "--workers", str(workers),

@@ -1,0 +1,109 @@
+"""Sync through crashes and bad links: after recovery every movement is applied once, every feed
+command once, and central's stock equals the edge's."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from conftest import kill9
+
+from simulators.netproxy import FaultyProxy
+from sync.client import CentralClient
+from sync.errors import Gap
+from sync.movements import MovementBatch, encode_batch
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+SKUS, UNITS = 150, 40
+
+
+def buy_some(rig, count: int = 8) -> list[tuple[str, str]]:
+    rng = random.Random(3)
+    orders = []
+    for n in range(count):
+        order = rig.shop.buy(f"c{n}", {f"SKU-{rng.randint(1, SKUS):06d}": 2}, "PVZ-001")
+        orders.append((order["order_id"], f"c{n}"))
+    return orders
+
+
+def test_kill_9_of_the_edge_node_during_sync(rig):
+    rig.open_warehouse(SKUS, UNITS)
+    orders = buy_some(rig)
+    rig.start_node()
+    time.sleep(random.uniform(0.2, 1.2))
+    kill9(rig.node)
+    rig.start_node()
+    rig.wait_converged()
+    assert rig.edge_state()["shipments"] == len(orders), "every fulfilment order applied exactly once"
+    rig.assert_consistent()
+
+
+def test_kill_9_of_the_standalone_sync_agent(rig):
+    rig.open_warehouse(SKUS, UNITS, embedded=False)
+    orders = buy_some(rig)
+    rig.start_node()
+    for _ in range(2):
+        rig.start_agent()
+        time.sleep(random.uniform(0.2, 1.0))
+        kill9(rig.agent)
+    rig.start_agent()
+    rig.wait_converged()
+    assert rig.edge_state()["shipments"] == len(orders)
+    rig.assert_consistent()
+
+
+def test_kill_9_of_central_during_sync(rig):
+    rig.open_warehouse(SKUS, UNITS)
+    orders = buy_some(rig)
+    rig.start_node()
+    time.sleep(random.uniform(0.2, 1.0))
+    kill9(rig.central)
+    time.sleep(1.0)  # the agent finds central gone and backs off
+    rig.start_central()
+    rig.wait_converged()
+    assert rig.edge_state()["shipments"] == len(orders)
+    rig.assert_consistent()
+
+
+def test_cut_and_half_open_uplink(rig):
+    proxy = FaultyProxy("127.0.0.1", rig.port).start()
+    try:
+        rig.open_warehouse(SKUS, UNITS, via=f"http://127.0.0.1:{proxy.port}")
+        proxy.set_mode("cut")
+        rig.start_node()
+        time.sleep(1.5)
+        assert rig.edge_state()["acked"] == 0, "nothing can be acknowledged through a cut link"
+        proxy.set_mode("pass")
+        rig.wait_converged()
+        proxy.set_mode("blackhole")  # half-open: connections stay up, nothing comes back
+        orders = buy_some(rig, 4)    # the storefront reaches central directly
+        time.sleep(3.0)
+        assert rig.edge_state()["shipments"] == 0, "no feed entry can arrive through a half-open link"
+        proxy.set_mode("pass")
+        rig.wait_converged()
+        assert rig.edge_state()["shipments"] == len(orders)
+        rig.assert_consistent()
+    finally:
+        proxy.stop()
+
+
+def test_duplicated_and_reordered_batches(rig):
+    cfg = rig.open_warehouse(40, 10)
+    from edge.ledger.database import connect
+    from edge.sync_bridge import LedgerOutbox, node_identity
+
+    node_id, epoch = node_identity(cfg.ledger_path)
+    movements = LedgerOutbox(connect(cfg.ledger_path)).read_after(0, 1000)
+    first, second = movements[:50], movements[50:]
+    batch = lambda ms: encode_batch(MovementBatch(cfg.id, node_id, epoch, tuple(ms)))  # noqa: E731
+    client = CentralClient(rig.base, cfg.id, rig.token)
+    with pytest.raises(Gap) as gap:
+        client.upload(batch(second))  # arrives before its predecessor
+    assert gap.value.expected_seq == 1
+    assert client.upload(batch(first)) == {"accepted_through": 50, "applied": 50, "duplicates": 0}
+    assert client.upload(batch(first)) == {"accepted_through": 50, "applied": 0, "duplicates": 50}
+    assert client.upload(batch(movements)) == {"accepted_through": len(movements), "applied": len(second),
+                                               "duplicates": 50}
+    central = {sku: row["on_hand"] for sku, row in rig.shop.stock(cfg.id).items()}
+    assert sum(central.values()) == 40 * 10

@@ -67,3 +67,10 @@ def stop(proc: subprocess.Popen, timeout: float = 15.0) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
     return proc.wait()
+
+
+def kill9(proc: subprocess.Popen | None) -> None:
+    """Power-cut a process: SIGKILL, no chance to clean up."""
+    if proc is not None and proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()

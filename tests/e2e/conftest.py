@@ -3,9 +3,7 @@ syncs with it, a storefront — all real processes, each of which a test may kil
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -21,12 +19,6 @@ from edge.seeding import seed
 from simulators.processes import central_keys, start_central, start_node, stop, verify_ledger
 from simulators.shop import Shop
 from simulators.workload import free_port, scratch_config
-
-
-def kill9(proc: subprocess.Popen | None) -> None:
-    if proc is not None and proc.poll() is None:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 @dataclass

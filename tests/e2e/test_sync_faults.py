@@ -7,9 +7,9 @@ import random
 import time
 
 import pytest
-from conftest import kill9
 
 from simulators.netproxy import FaultyProxy
+from simulators.processes import kill9
 from sync.client import CentralClient
 from sync.errors import Gap
 from sync.movements import MovementBatch, encode_batch

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -12,7 +12,8 @@ class Event:
         return type(self).__name__
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Shallow: event fields are plain values (asdict's deep copy costs more than the send).
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,12 @@ class CountRecorded(Event):
     sku: str
     counted: int
     variance: int
+
+
+@dataclass(frozen=True)
+class ExceptionReported(Event):
+    task_id: int
+    location: str
+    reason: str
+    tote: str | None
+    shipment_id: str | None

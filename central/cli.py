@@ -1,4 +1,10 @@
-"""`sklad-central`: serve, migrate, seed, sweep, customer-token."""
+"""`sklad-central`: serve, migrate, seed, sweep, customer-token.
+
+TLS: `serve --ssl-certfile cert.pem --ssl-keyfile key.pem` makes uvicorn itself speak HTTPS
+(every worker loads the pair); edge nodes then use an `https://` central URL. Without the two
+options central speaks plain HTTP and belongs behind a TLS-terminating proxy, because sync
+tokens travel as bearer headers.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from dataclasses import replace
 from central.bootstrap import bootstrap
 from central.db import migrate
 from central.db.engine import make_engine
-from central.errors import CentralError
+from central.errors import CentralError, ConfigError
 from central.settings import ENV_PREFIX, Settings
 from central.tokens import issue_customer_token
 
@@ -45,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--hold-minutes", type=float, help="stock hold before an unpaid order expires")
     s.add_argument("--public-url", help="base URL customers reach us at (3-D Secure redirects)")
     s.add_argument("--no-access-log", action="store_true")
+    s.add_argument("--ssl-certfile", help="PEM certificate (chain): serve HTTPS (needs --ssl-keyfile)")
+    s.add_argument("--ssl-keyfile", help="PEM private key of --ssl-certfile")
     s.set_defaults(run=_serve)
 
     m = sub.add_parser("migrate", help="upgrade the database schema to the latest version")
@@ -121,6 +129,8 @@ def _customer_token(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise ConfigError("TLS needs both --ssl-certfile and --ssl-keyfile")
     settings = _serve_settings(args)
     engine = make_engine(settings.db_url)
     migrate.upgrade(engine)
@@ -131,7 +141,8 @@ def _serve(args: argparse.Namespace) -> int:
                               tempfile.mkdtemp(prefix="sklad-central-metrics-"))
     uvicorn.run("central.api.app:create_app_from_env", factory=True, host=args.host,
                 port=args.port, workers=args.workers, access_log=not args.no_access_log,
-                http="central.api.protocol:NoDelayH11Protocol")
+                http="central.api.protocol:NoDelayH11Protocol",
+                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     return 0
 
 
@@ -146,7 +157,7 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
     settings = _settings(args, strict=True)
     changes: dict[str, object] = {
         "public_url": args.public_url or os.environ.get(ENV_PREFIX + "PUBLIC_URL")
-        or f"http://{args.host}:{args.port}"}
+        or f"{'https' if args.ssl_certfile else 'http'}://{args.host}:{args.port}"}
     if args.hold_minutes is not None:
         changes["hold_minutes"] = args.hold_minutes
     return replace(settings, **changes).check()  # type: ignore[arg-type]

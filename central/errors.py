@@ -79,3 +79,15 @@ class InvariantBroken(CentralError):
     """Central's own books disagree with themselves: a bug, never the caller's fault."""
 
     code = "invariant_broken"
+
+
+class BatchTooLarge(CentralError):
+    """A movement batch over the size central accepts: the sender must send smaller ones."""
+
+    code = "bad_batch"
+
+
+class BatchMediaType(CentralError):
+    """A movement upload whose Content-Type or Content-Encoding is not the batch format."""
+
+    code = "bad_batch"

@@ -20,6 +20,7 @@ from sync.errors import BadBatch
 
 WIRE_VERSION = 1
 MAX_BATCH_MOVEMENTS = 20_000
+MAX_ID = 64                                # warehouse and node ids, as central stores them
 MAX_BATCH_BYTES = 4 * 1024 * 1024          # compressed, on the wire
 MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024  # a zip bomb stops here
 CONTENT_TYPE = "application/vnd.sklad.movements+msgpack"
@@ -126,8 +127,11 @@ def decode_batch(data: bytes) -> MovementBatch:
     if not isinstance(body, list) or len(body) != 5 or body[0] != WIRE_VERSION:
         raise BadBatch(f"batch must be [version {WIRE_VERSION}, warehouse, node, epoch, movements]")
     _, warehouse_id, node_id, epoch, rows = body
-    if not (isinstance(warehouse_id, str) and isinstance(node_id, str) and type(epoch) is int and epoch >= 0):
+    if not (isinstance(warehouse_id, str) and isinstance(node_id, str) and type(epoch) is int
+            and 0 <= epoch < 2**31):
         raise BadBatch("warehouse and node must be texts and epoch a whole number")
+    if not (0 < len(warehouse_id) <= MAX_ID and 0 < len(node_id) <= MAX_ID):
+        raise BadBatch(f"warehouse and node ids must be 1 to {MAX_ID} characters")
     if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_BATCH_MOVEMENTS:
         raise BadBatch(f"a batch holds 1 to {MAX_BATCH_MOVEMENTS} movements")
     first = rows[0][0] if isinstance(rows[0], list) and rows[0] else None

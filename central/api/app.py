@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from central.api import errors, metrics
-from central.api.routes import admin, orders, payments, system
+from central.api.routes import admin, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
 from central.services.orders import expire_due
 from central.settings import Settings
@@ -25,6 +25,8 @@ DESCRIPTION = """Catalog, checkout with a stock hold, payments and per-warehouse
 - a customer token `c1.<customer_id>.<hmac>`, signed with `SKLAD_CENTRAL_SECRET`, issued by
   `POST /admin/customers/{customer_id}/token` or `sklad-central customer-token ID`.
   Customers place orders and see or cancel only their own (another's order is a 404).
+- a warehouse's sync token (set by `PUT /admin/warehouses/{id}/token`) for its own
+  `/sync/v1/warehouses/{id}/...` endpoints only (another warehouse's: 403).
 - acquirer callbacks carry `X-Acquirer-Signature`: hex HMAC-SHA256 of the raw body.
 
 Missing or unknown credentials: 401; valid credentials without the right: 403. Every error is
@@ -44,6 +46,7 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(orders.build(meter))
     app.include_router(payments.build(meter))
+    app.include_router(sync.router)
     return app
 
 

@@ -12,10 +12,13 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from central import errors
+from sync import errors as sync_errors
 
 log = logging.getLogger("central.api")
 
 STATUS: list[tuple[type[errors.CentralError], int]] = [
+    (errors.BatchTooLarge, 413),
+    (errors.BatchMediaType, 415),
     (errors.Unauthorized, 401),
     (errors.Forbidden, 403),
     (errors.NotFound, 404),
@@ -39,6 +42,15 @@ async def _central_error(_: Request, exc: Exception) -> JSONResponse:
     if status >= 500:
         log.error("%s: %s", exc.code, exc.message)
     return error_response(status, exc.code, exc.message, exc.details)
+
+
+async def _sync_refusal(_: Request, exc: Exception) -> JSONResponse:
+    """Refusals of an upload: bad_batch (400), gap with the seq to resend from, fence (409)."""
+    assert isinstance(exc, sync_errors.SyncError)
+    if isinstance(exc, sync_errors.Gap):
+        return error_response(409, exc.code, str(exc), {"expected_seq": exc.expected_seq})
+    status = 409 if isinstance(exc, sync_errors.Fence) else 400
+    return error_response(status, exc.code, str(exc))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -74,6 +86,7 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.CentralError, _central_error)
+    app.add_exception_handler(sync_errors.SyncError, _sync_refusal)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_down)

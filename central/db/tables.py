@@ -170,3 +170,35 @@ payment_events = sa.Table(
     sa.Column("result", sa.String(40), nullable=False),
     sa.Column("received_at", UTCDateTime, nullable=False),
 )
+
+# Sync: one row per warehouse, the last movement seq applied from its edge node, and which
+# node (and restore epoch) that history belongs to. Locked by every upload for its warehouse.
+sync_cursors = sa.Table(
+    "sync_cursors", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("node_id", ID, nullable=True),
+    sa.Column("epoch", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every edge movement central applied, as the edge sent it: the audit trail, and the digests
+# that tell a replayed seq from a different history (fence). Texts are as long as the wire
+# allows (200), so a valid batch never fails on a column width.
+EDGE_TEXT = sa.String(200)
+edge_movements = sa.Table(
+    "edge_movements", metadata,
+    sa.Column("warehouse_id", ID, primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("movement_id", EDGE_TEXT, nullable=False),
+    sa.Column("digest", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("sku", EDGE_TEXT, nullable=False),
+    sa.Column("lot", EDGE_TEXT, nullable=False),
+    sa.Column("qty", sa.Integer, nullable=False),
+    sa.Column("from_location", EDGE_TEXT, nullable=True),
+    sa.Column("to_location", EDGE_TEXT, nullable=True),
+    sa.Column("shipment_ref", EDGE_TEXT, nullable=True),
+    sa.Column("order_ref", EDGE_TEXT, nullable=True),
+    sa.Column("at", EDGE_TEXT, nullable=False),
+)

@@ -26,6 +26,7 @@ from central.api.schemas import (
 )
 from central.services import catalog
 from central.services.catalog import Site, SkuRecord
+from central.services.discrepancies import DiscrepancyView, list_discrepancies
 from central.services.orders import expire_due
 from central.services.views import FeedPage, StockLevelView
 from central.tokens import issue_customer_token
@@ -109,6 +110,16 @@ def stock_levels(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None,
     return [StockLevelView(warehouse_id=s.warehouse_id, sku=s.sku, on_hand=s.on_hand,
                            reserved=s.reserved, available=s.available)
             for s in catalog.stock_levels(central, warehouse_id, sku, limit)]
+
+
+@router.get("/discrepancies", response_model=list[DiscrepancyView])
+def discrepancies(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None,
+                  open_only: bool = True, after: Cursor = 0, limit: Limit = 100) -> list[DiscrepancyView]:
+    """Where a warehouse's movements and central's view disagree (negative on hand, unknown SKU).
+
+    Oldest first; page with `after` = the last `discrepancy_id` seen.
+    """
+    return list_discrepancies(central, warehouse_id, open_only, after, limit)
 
 
 @router.post("/customers/{customer_id}/token", response_model=CustomerTokenOut)

@@ -1,0 +1,38 @@
+"""Who is calling a sync endpoint: the edge node of the warehouse in the URL, by its token.
+
+A token is looked up by its hash (tokens are long random strings, so the hash is as good as the
+token for finding its warehouse). No or an unknown token: 401; the valid token of another
+warehouse: 403, so one warehouse can neither read nor write another's data.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends
+
+from central.api.auth import CentralDep, Credentials
+from central.api.schemas import IdPath
+from central.db.tables import warehouses
+from central.errors import Forbidden, Unauthorized
+from central.tokens import hash_token
+
+
+def warehouse_caller(warehouse_id: IdPath, central: CentralDep, creds: Credentials) -> str:
+    """The warehouse id of the URL, once its own token has been shown."""
+    if creds is None:
+        raise Unauthorized("send 'Authorization: Bearer <warehouse sync token>'")
+    with central.db.read() as conn:
+        owners = set(conn.execute(sa.select(warehouses.c.warehouse_id)
+                                  .where(warehouses.c.token_hash == hash_token(creds.credentials))).scalars())
+    if not owners:
+        raise Unauthorized("the bearer token is not any warehouse's sync token; set one with "
+                           "PUT /admin/warehouses/{id}/token")
+    if warehouse_id not in owners:
+        raise Forbidden(f"this token belongs to warehouse {min(owners)}, not {warehouse_id}",
+                        warehouse_id=warehouse_id)
+    return warehouse_id
+
+
+WarehouseDep = Annotated[str, Depends(warehouse_caller)]

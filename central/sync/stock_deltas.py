@@ -1,0 +1,112 @@
+"""A batch's effect on the stock view: warehouse deltas summed per SKU, applied in bulk.
+
+Movements are physical facts and are never refused. As `central.stock.apply_on_hand_delta`
+does for one SKU: where central's view would go below zero, on_hand becomes 0 and a
+`negative_on_hand` discrepancy is recorded; a SKU central does not know cannot have a stock
+row, so its movements are recorded as an `unknown_sku` discrepancy for a person to sort out.
+Summing per SKU first means a batch costs one read and one write per SKU it touches, and that
+a receipt and a shipment of the same SKU in one batch net out instead of tripping the floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from central.db.tables import discrepancies, skus, stock
+from central.stock import NEGATIVE_ON_HAND
+from sync.movements import Movement, warehouse_delta
+
+UNKNOWN_SKU = "unknown_sku"
+ON_HAND_OVERFLOW = "on_hand_overflow"
+MAX_ON_HAND = 2**31 - 1  # the stock.on_hand column is a 32-bit integer on PostgreSQL
+
+
+def sum_deltas(movements: Sequence[Movement]) -> dict[str, int]:
+    """sku -> total change of on hand; every SKU the batch mentions is a key (even at 0)."""
+    totals: dict[str, int] = {}
+    for m in movements:
+        totals[m.sku] = totals.get(m.sku, 0) + warehouse_delta(m)
+    return totals
+
+
+def apply_deltas(conn: Connection, warehouse_id: str, totals: dict[str, int], *, now: datetime,
+                 ref: str) -> int:
+    """Move on_hand by `totals`; returns how many discrepancies were recorded."""
+    known = _known_skus(conn, list(totals))
+    problems = [_discrepancy(warehouse_id, sku, UNKNOWN_SKU, 0, delta, 0, ref, now)
+                for sku, delta in totals.items() if sku not in known]
+    changing = {sku: delta for sku, delta in totals.items() if sku in known and delta}
+    before = _lock_levels(conn, warehouse_id, changing, now)
+    after: dict[str, int] = {}
+    for sku, delta in sorted(changing.items()):
+        value = before[sku] + delta
+        if value < 0:
+            problems.append(_discrepancy(warehouse_id, sku, NEGATIVE_ON_HAND, before[sku], delta, -value, ref, now))
+        elif value > MAX_ON_HAND:
+            problems.append(_discrepancy(warehouse_id, sku, ON_HAND_OVERFLOW, before[sku], delta, 0, ref, now))
+        after[sku] = min(max(value, 0), MAX_ON_HAND)
+    _write_levels(conn, warehouse_id, after, now)
+    if problems:
+        conn.execute(discrepancies.insert(), problems)
+    return len(problems)
+
+
+def _discrepancy(warehouse_id: str, sku: str, kind: str, before: int, delta: int, shortfall: int,
+                 ref: str, now: datetime) -> dict:
+    return {"warehouse_id": warehouse_id, "sku": sku[:64], "kind": kind, "on_hand_before": before,
+            "delta": _int32(delta), "shortfall": _int32(shortfall), "ref": ref[:128], "created_at": now}
+
+
+def _int32(n: int) -> int:
+    """Discrepancy columns are 32-bit: an absurd total is recorded at the limit, not refused."""
+    return max(-MAX_ON_HAND, min(MAX_ON_HAND, n))
+
+
+def _known_skus(conn: Connection, names: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(names), 5000):  # SQLite caps bound parameters per statement
+        found.update(conn.execute(sa.select(skus.c.sku).where(skus.c.sku.in_(names[i:i + 5000]))).scalars())
+    return found
+
+
+def _lock_levels(conn: Connection, warehouse_id: str, changing: dict[str, int], now: datetime) -> dict[str, int]:
+    """Current on_hand of the SKUs, rows created where missing and locked (FOR UPDATE on PG)."""
+    names = sorted(changing)
+    levels: dict[str, int] = {}
+    for i in range(0, len(names), 5000):
+        query = (sa.select(stock.c.sku, stock.c.on_hand)
+                 .where(stock.c.warehouse_id == warehouse_id, stock.c.sku.in_(names[i:i + 5000]))
+                 .order_by(stock.c.sku))
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()  # in SKU order, as every batch locks them
+        levels.update({sku: on_hand for sku, on_hand in conn.execute(query)})
+    missing = [{"warehouse_id": warehouse_id, "sku": s, "on_hand": 0, "reserved": 0, "updated_at": now}
+               for s in names if s not in levels]
+    if missing:
+        conn.execute(stock.insert(), missing)
+        levels.update({row["sku"]: 0 for row in missing})
+    return levels
+
+
+_PG_SET = ("UPDATE stock SET on_hand = v.on_hand, updated_at = %s "
+           "FROM unnest(%s::text[], %s::int[]) AS v(sku, on_hand) "
+           "WHERE stock.warehouse_id = %s AND stock.sku = v.sku")
+_SET = (stock.update()
+        .where(stock.c.warehouse_id == sa.bindparam("w"), stock.c.sku == sa.bindparam("s"))
+        .values(on_hand=sa.bindparam("v"), updated_at=sa.bindparam("now")))
+
+
+def _write_levels(conn: Connection, warehouse_id: str, levels: dict[str, int], now: datetime) -> None:
+    """One statement for every SKU on PostgreSQL (unnest); one prepared UPDATE per SKU on SQLite."""
+    if not levels:
+        return
+    if conn.dialect.name == "postgresql":
+        stamp = now.astimezone(UTC).replace(tzinfo=None)  # UTCDateTime stores naive UTC
+        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            _PG_SET, (stamp, list(levels), list(levels.values()), warehouse_id))
+    else:
+        conn.execute(_SET, [{"w": warehouse_id, "s": s, "v": v, "now": now} for s, v in levels.items()])

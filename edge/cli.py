@@ -46,11 +46,13 @@ def cmd_verify(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from edge.hardware.health import read_status
     from edge.ledger.status import ledger_status
     from edge.sync_bridge import sync_status
 
     cfg = _config(args)
-    print(json.dumps({**ledger_status(cfg.ledger_path), "sync": sync_status(cfg.ledger_path)}, indent=2))
+    print(json.dumps({**ledger_status(cfg.ledger_path), "sync": sync_status(cfg.ledger_path),
+                      "devices": read_status(cfg.ledger_path)}, indent=2))
     return 0
 
 
@@ -98,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # pymodbus logs every failed connect and stale reply, with frame dumps; the device layer reports
+    # each failure once, as a state change naming the device and its points.
+    logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
     args = parser().parse_args(argv)
     try:
         return args.func(args)

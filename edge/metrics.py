@@ -22,6 +22,10 @@ class NodeMetrics:
         self.sessions = Gauge("sklad_terminal_sessions", "Logged-in terminal sessions", registry=r)
         self.events = Counter("sklad_events_published", "Events published on the PUB socket", ["topic"],
                               registry=r)
+        self.device_up = Gauge("sklad_device_up", "1 while a device answers (UP or DEGRADED), 0 when DOWN",
+                               ["device", "kind"], registry=r)
+        self.device_errors = Gauge("sklad_device_errors", "Errors a device has had since the node started",
+                                   ["device", "kind"], registry=r)
 
     def observe_batch(self, size: int, seconds: float) -> None:
         self.batch_size.observe(size)

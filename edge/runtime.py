@@ -12,6 +12,10 @@ import zmq.asyncio
 
 from edge.config import WarehouseConfig
 from edge.domain.events import Event
+from edge.hardware.config import parse_hardware
+from edge.hardware.health import status_path
+from edge.hardware.hub import DeviceHub
+from edge.hardware.lookups import DeviceQueries
 from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
@@ -34,6 +38,7 @@ class Node:
     metrics: NodeMetrics
     ctx: zmq.asyncio.Context
     agent: SyncAgent | None = None
+    devices: DeviceHub | None = None
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
@@ -45,6 +50,8 @@ class Node:
         serving = asyncio.create_task(self.server.serve())
         if self.agent:
             self.agent.start()
+        if self.devices:
+            await self.devices.start()
         log.info("node %s serving terminals on %s, events on %s", self.cfg.id,
                  self.server.router_endpoint, self.server.pub_endpoint)
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
@@ -56,6 +63,8 @@ class Node:
     async def close(self) -> None:
         if self.agent:
             await asyncio.to_thread(self.agent.stop)
+        if self.devices:  # flows still running submit commands: stop them before the writer
+            await self.devices.stop()
         self.writer.stop()
         await self.queries.close()
         self.server.close()
@@ -64,6 +73,7 @@ class Node:
 
 async def build_node(cfg: WarehouseConfig) -> Node:
     """Wire every part of the node from its configuration (the one bootstrap of the process)."""
+    hardware = parse_hardware(cfg)  # a bad [[devices]] table stops the start, before any socket
     open_ledger(cfg).close()
     metrics = NodeMetrics()
     loop = asyncio.get_running_loop()
@@ -98,6 +108,9 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     agent_ref.extend([agent] if agent else [])
     node = Node(cfg, writer.start(), server, queries, metrics, ctx, agent)
     node_ref.append(node)
+    if not hardware.empty:
+        node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
+                                 metrics, status_path(cfg.ledger_path))
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

@@ -177,6 +177,16 @@ class Pack(Command):
 
 
 @dataclass(frozen=True)
+class ReportException(Command):
+    """A floor check failed (e.g. a pack-station weight): open an exception task for a supervisor."""
+
+    location: str
+    reason: str
+    tote: str | None = None
+    shipment_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Ship(Command):
     shipment_id: str
     dock: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edge.domain import commands as c
-from edge.handlers import feed, inbound, inventory, outbound, picking, shipping
+from edge.handlers import exceptions, feed, inbound, inventory, outbound, picking, shipping
 from edge.ledger.uow import UnitOfWork
 
 Handler = Callable[[c.Command, UnitOfWork], dict]
@@ -21,6 +21,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ShortPick: picking.short_pick,
     c.Pack: shipping.pack,
     c.Ship: shipping.ship,
+    c.ReportException: exceptions.report_exception,
     c.Adjust: inventory.adjust,
     c.Count: inventory.count,
     c.ApplyFeedEntry: feed.apply_feed_entry,

@@ -9,6 +9,7 @@ from datetime import date
 
 from edge.domain import commands as c
 from edge.errors import InvalidCommand
+from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.terminal.protocol import VERSION, Request
@@ -60,7 +61,8 @@ class Operations:
             return {"session": s.token, "operator": s.operator.badge, "name": s.operator.name,
                     "roles": list(s.operator.roles)}
         if req.op == "status":
-            return await asyncio.to_thread(ledger_status, self.queries.path)
+            status = await asyncio.to_thread(ledger_status, self.queries.path)
+            return {**status, "devices": await asyncio.to_thread(read_status, self.queries.path)}
         session = self.sessions.get(req.session, req.spec.role)
         if req.op in BUILDERS:
             return await self._command(req, session)

@@ -1,0 +1,127 @@
+"""The device hub of a node: builds the scanner and Modbus hubs from the warehouse file, turns
+their events into PUB events, and hands scans and confirmations to the flows, one lane per scan
+point or device.
+
+    hub = DeviceHub(parse_hardware(cfg), DeviceQueries(ledger), writer.execute, node.publish,
+                    metrics, status_path(ledger))
+    await hub.start()   # after the ledger writer: flows execute commands
+    await hub.stop()    # before it
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+
+from devices.modbus import DeviceStateChanged, ModbusEvent, ModbusHub, State
+from devices.scanner import PortStatus, ScanEvent, ScanItem, ScannerHub
+from edge.domain.commands import Command
+from edge.domain.events import Event
+from edge.hardware.config import HardwareConfig
+from edge.hardware.conveyor import Confirmations, divert_tote
+from edge.hardware.events import BarcodeScanned, DeviceHealthChanged, DevicePointChanged, ScanUnreadable
+from edge.hardware.floor import Floor
+from edge.hardware.health import modbus_health, scanner_health, write_status
+from edge.hardware.lanes import Lanes
+from edge.hardware.lookups import DeviceQueries
+from edge.hardware.packing import check_and_pack
+from edge.hardware.putwall import WallState, confirm_put, show_put
+from edge.ledger.batch import Outcome
+from edge.metrics import NodeMetrics
+
+log = logging.getLogger(__name__)
+STATUS_PERIOD = 1.0
+
+
+class DeviceHub:
+    def __init__(self, hw: HardwareConfig, queries: DeviceQueries,
+                 execute: Callable[[Command], Awaitable[Outcome]], publish: Callable[[list[Event]], None],
+                 metrics: NodeMetrics, status_file: Path) -> None:
+        self.hw, self.metrics, self.status_file = hw, metrics, status_file
+        self.scanners = ScannerHub(hw.scanners, on_item=self._on_scan_item)
+        self.modbus = ModbusHub(hw.modbus, on_event=self._on_modbus_event)
+        self.floor = Floor(queries, self.modbus, execute, publish)
+        self.lanes = Lanes()
+        self.confirmations = Confirmations()
+        self.walls = {name: WallState(wall) for name, wall in hw.put_walls.items()}
+        self.wall_of_light = {cell.light: self.walls[name] for name, wall in hw.put_walls.items()
+                              for cell in wall.cells}
+        self._reporter: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        await self.floor.queries.open()
+        await self.modbus.start()
+        await self.scanners.start()
+        self._reporter = asyncio.create_task(self._report_health(), name="device health")
+        log.info("device hub running %d scanner(s) and %d Modbus device(s)",
+                 len(self.hw.scanners), len(self.hw.modbus))
+
+    async def stop(self) -> None:
+        if self._reporter:
+            self._reporter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reporter
+        await self.scanners.stop()
+        await self.lanes.stop()
+        await self.modbus.stop()
+        await self.floor.queries.close()
+        write_status(self.status_file, self.health(), running=False)
+
+    def health(self) -> dict[str, dict]:
+        out = {name: scanner_health(h) for name, h in self.scanners.health().items()}
+        out |= {name: modbus_health(self.hw.kinds[name], h) for name, h in self.modbus.health().items()}
+        return out
+
+    async def _report_health(self) -> None:
+        while True:
+            devices = self.health()
+            for name, h in devices.items():
+                self.metrics.device_up.labels(name, h["kind"]).set(0 if h["state"] == "down" else 1)
+                self.metrics.device_errors.labels(name, h["kind"]).set(h["errors"])
+            # A full disk must not stop the floor: the next round tries again.
+            try:
+                await asyncio.to_thread(write_status, self.status_file, devices, True)
+            except OSError as exc:
+                log.warning("cannot write device status %s: %s", self.status_file, exc)
+            await asyncio.sleep(STATUS_PERIOD)
+
+    def _on_scan_item(self, item: ScanItem) -> None:
+        if isinstance(item, PortStatus):
+            state = "up" if item.connected else "down"
+            self.floor.publish([DeviceHealthChanged(item.scan_point, "scanner", state, item.reason, item.at)])
+        elif isinstance(item, ScanEvent):
+            self.floor.publish([BarcodeScanned(item.scan_point, item.data, item.symbology, item.at)])
+            self._route_scan(item)
+        else:
+            self.floor.publish([ScanUnreadable(item.scan_point, item.detail, item.at)])
+
+    def _route_scan(self, scan: ScanEvent) -> None:
+        point, code, hw = scan.scan_point, scan.data.strip(), self.hw
+        if point in hw.conveyors:
+            job = partial(divert_tote, code, hw.conveyors[point], self.floor)
+        elif point in hw.pack_stations:
+            job = partial(check_and_pack, code, scan.at, hw.pack_stations[point], self.floor)
+        else:
+            job = partial(show_put, code, self.walls[point], self.floor)
+        self.lanes.submit(point, job)
+
+    def _on_modbus_event(self, event: ModbusEvent) -> None:
+        kind = self.hw.kinds[event.device]
+        if isinstance(event, DeviceStateChanged):
+            self.floor.publish([DeviceHealthChanged(event.device, kind, event.new.value, event.reason,
+                                                    event.at)])
+            if kind == "sorter" and event.new is State.UP:
+                self._acknowledge(event.device)
+            return
+        self.floor.publish([DevicePointChanged(event.device, event.point, event.old, event.new, event.at)])
+        if kind == "sorter" and event.point == "confirm_seq":
+            self._acknowledge(event.device)
+        elif event.point == "confirm_count" and event.old is not None and event.device in self.wall_of_light:
+            confirm_put(event.device, self.wall_of_light[event.device], self.floor)
+
+    def _acknowledge(self, sorter: str) -> None:
+        self.lanes.submit(sorter, partial(self.confirmations.acknowledge, sorter, self.floor))

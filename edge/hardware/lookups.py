@@ -1,0 +1,29 @@
+"""What the device flows read from the ledger, on their own aiosqlite connection (WAL readers
+never wait for the writer, and a slow scale never holds up a terminal's query)."""
+
+from __future__ import annotations
+
+from edge.hardware.chutes import ToteRoute
+from edge.hardware.weighing import ToteLine
+from edge.terminal.queries import Queries
+
+
+class DeviceQueries(Queries):
+    async def tote_route(self, tote: str) -> ToteRoute:
+        row = await self._one(
+            "SELECT t.shipment_id, s.status, s.pickup_point FROM totes t "
+            "LEFT JOIN shipments s ON s.id = t.shipment_id WHERE t.code = ?", tote)
+        return ToteRoute(False) if row is None else ToteRoute(True, *row)
+
+    async def tote_lines(self, tote: str) -> list[ToteLine]:
+        rows = await self._all(
+            "SELECT b.sku, SUM(b.on_hand), k.unit_weight_g FROM balances b JOIN skus k ON k.sku = b.sku "
+            "WHERE b.location = ? AND b.on_hand > 0 GROUP BY b.sku ORDER BY b.sku", tote)
+        return [ToteLine(*row) for row in rows]
+
+    async def still_needed(self, shipment_id: str, sku: str) -> int:
+        """Units of `sku` the shipment still has to get (ordered, not short, not packed)."""
+        row = await self._one(
+            "SELECT qty - short - packed FROM shipment_lines WHERE shipment_id = ? AND sku = ?",
+            shipment_id, sku)
+        return max(0, row[0]) if row else 0

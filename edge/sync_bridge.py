@@ -56,7 +56,10 @@ def node_identity(path: Path | str) -> tuple[str, int]:
 
 
 class LedgerOutbox:
-    SELECT = f"SELECT {', '.join(FIELDS)} FROM movements WHERE seq > ? ORDER BY seq LIMIT ?"
+    # task_ref is a TEXT column in the ledger, so SQLite hands back '17' for the task id 17;
+    # the wire wants a whole number (central refused every batch with a pick in it).
+    SELECT = (f"SELECT {', '.join(f if f != 'task_ref' else 'CAST(task_ref AS INTEGER)' for f in FIELDS)} "
+              "FROM movements WHERE seq > ? ORDER BY seq LIMIT ?")
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn

@@ -161,3 +161,7 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
     if args.hold_minutes is not None:
         changes["hold_minutes"] = args.hold_minutes
     return replace(settings, **changes).check()  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -11,12 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import sku_record
 from support_central import levels
 from test_central_serve_process import _wait_healthy, free_port
 
 from central.bootstrap import Central
-from central.services.catalog import Site, set_warehouse_token, upsert_skus, upsert_warehouse
+from central.services.catalog import Site, SkuRecord, set_warehouse_token, upsert_skus, upsert_warehouse
 from edge.config import load_config
 from edge.ledger.database import connect
 from edge.seeding import seed
@@ -38,7 +37,8 @@ def edge_cfg(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def central_url(central: Central, db_url: str, edge_cfg, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    upsert_skus(central, [sku_record(f"SKU-{n:06d}") for n in range(1, 4)])
+    upsert_skus(central, [SkuRecord(f"SKU-{n:06d}", "seller-1", f"Sample product {n}", (), 150, 100, 100, 100,
+                                    False, 100_00) for n in range(1, 4)])
     upsert_warehouse(central, Site(edge_cfg.id, "Moscow FC 1", 55.7, 37.6))
     set_warehouse_token(central, edge_cfg.id, TOKEN)
     port = free_port()

@@ -1,73 +1,145 @@
-"""`sklad-sim demo`: a warehouse shift on embedded defaults, ending by itself with a report.
+"""`sklad-sim demo`: one warehouse shift on embedded defaults, the whole loop, ending by itself.
 
-An edge node runs as its own process on a scratch copy of the sample warehouse; stock is received
-and put away, shipments are allocated into pick tasks, and scripted pickers work them over the
-terminal API: scan, pick, pack, ship. At the end the ledger is verified.
+Central runs on an SQLite file; an edge node runs on a scratch copy of the sample warehouse with
+its sync agent inside. Stock is received and put away on the floor and flows up to central;
+customers order and pay in the sandbox; the fulfilment orders flow down; scripted pickers pick,
+pack and ship over the terminal API; the movements flow up again. The report reconciles central's
+stock view against the edge's ledger.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
+import random
+import secrets
+import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from edge.ledger.status import ledger_status
+from edge.seeding import seed
 from simulators.pickers import FloorStats, ScriptedPicker
-from simulators.processes import start_node, verify_ledger
-from simulators.workload import prepare
+from simulators.processes import start_central, start_node, stop, verify_ledger
+from simulators.shop import Shop
+from simulators.workload import free_port, scratch_config
 
 console = Console()
 
 
-async def shift(endpoint: str, badges: list[str], short_rate: float, totes: list[str]) -> FloorStats:
+def wait_for(what: str, done: Callable[[], bool], timeout: float) -> float:
+    started = time.perf_counter()
+    while not done():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"gave up waiting for {what} after {timeout:.0f} s")
+        time.sleep(0.1)
+    return time.perf_counter() - started
+
+
+async def shift(endpoint: str, badges: list[str], short_rate: float, totes: list[str], shipments: int,
+                timeout: float) -> FloorStats:
+    """Pickers work until every shipment is shipped (or refused for a supervisor)."""
     stats = FloorStats()
     rack: asyncio.Queue = asyncio.Queue()
     for tote in totes:
         rack.put_nowait(tote)
-    crew = [ScriptedPicker(endpoint, badge, stats, rack, short_rate=short_rate, station=f"PACK-0{i % 3 + 1}")
+    crew = [asyncio.create_task(ScriptedPicker(endpoint, badge, stats, rack, short_rate=short_rate,
+                                               station=f"PACK-0{i % 3 + 1}").run(stop_when_idle=False))
             for i, badge in enumerate(badges)]
-    await asyncio.gather(*(p.run() for p in crew))
+    deadline = time.monotonic() + timeout
+    while stats.shipped + sum(stats.refusals.values()) < shipments and time.monotonic() < deadline:
+        if all(task.done() for task in crew):
+            break
+        await asyncio.sleep(0.1)
+    for task in crew:
+        task.cancel()
+    await asyncio.gather(*crew, return_exceptions=True)
     return stats
 
 
-def report(stats: FloorStats, status: dict, seconds: float, verified: str) -> None:
+def edge_stock(ledger: Path) -> dict[str, int]:
+    with sqlite3.connect(ledger) as conn:
+        return dict(conn.execute("SELECT sku, SUM(on_hand) FROM balances GROUP BY sku"))
+
+
+def reconcile(shop: Shop, warehouse: str, ledger: Path) -> list[str]:
+    central = {sku: row["on_hand"] for sku, row in shop.stock(warehouse).items()}
+    edge = edge_stock(ledger)
+    return [f"{sku}: central {central.get(sku, 0)}, edge {edge.get(sku, 0)}"
+            for sku in sorted(set(central) | set(edge)) if central.get(sku, 0) != edge.get(sku, 0)]
+
+
+def place_orders(shop: Shop, count: int, skus: int, rng: random.Random) -> list[tuple[str, str]]:
+    orders = []
+    for n in range(count):
+        customer = f"customer-{n % 12}"
+        lines = {f"SKU-{rng.randint(1, skus):06d}": rng.randint(1, 3) for _ in range(rng.randint(1, 3))}
+        order = shop.buy(customer, lines, f"PVZ-{rng.randint(1, 12):03d}")
+        orders.append((order["order_id"], customer))
+    return orders
+
+
+def report(rows: list[tuple[str, object]]) -> None:
     table = Table(title="Sklad demo shift", show_header=False)
-    for name, value in [
-        ("shipments shipped", stats.shipped), ("picks confirmed", stats.picks), ("units picked", stats.units),
-        ("short picks", stats.shorts), ("refusals", dict(stats.refusals) or 0),
-        ("movements in ledger", status["last_seq"]), ("shipments by status", status["shipments"]),
-        ("shift time", f"{seconds:.1f} s"), ("ledger verify", verified),
-    ]:
+    for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
 
 
+def run(args, tmp: Path) -> int:
+    central, base, admin = start_central(f"sqlite:///{tmp / 'central.db'}", free_port())
+    node = None
+    try:
+        token = secrets.token_urlsafe(32)
+        shop = Shop(base, admin)
+        config, cfg = scratch_config(tmp, central=base, token=token, sync_timeouts=(10.0, 2.0))
+        console.print(f"central on {base}; opening warehouse {cfg.id} with {args.skus} SKUs")
+        shop.open_warehouse(cfg.id, token, args.skus)
+        console.print("receiving and putting away stock on the floor ...")
+        seed(cfg, args.skus, args.units)
+        node, endpoint = start_node(config)
+        initial = wait_for("the receipts to reach central",
+                           lambda: sum(r["on_hand"] for r in shop.stock(cfg.id).values()) == args.skus * args.units, 60)
+        console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
+        orders = place_orders(shop, args.orders, args.skus, random.Random(11))
+        console.print("pickers at work ...")
+        badges = [op.badge for op in cfg.operators if "picker" in op.roles][: args.pickers]
+        started = time.perf_counter()
+        stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 120))
+        floor_time = time.perf_counter() - started
+        # An order is FULFILLED at central once its shipment's ship movement has synced.
+        lag = wait_for("central to see every shipped order fulfilled",
+                       lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
+        mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
+    finally:
+        if node is not None:
+            stop(node)
+        stop(central)
+    verified = verify_ledger(cfg.ledger_path)
+    report([
+        ("orders placed and paid", len(orders)), ("shipments shipped (floor)", stats.shipped),
+        ("picks confirmed", stats.picks), ("units picked", stats.units), ("short picks", stats.shorts),
+        ("refusals", dict(stats.refusals) or 0), ("floor time", f"{floor_time:.1f} s"),
+        ("initial stock sync", f"{initial:.1f} s"), ("sync lag after the last shipment", f"{lag:.2f} s"),
+        ("central vs edge stock", "identical" if not mismatches else f"{len(mismatches)} SKUs differ"),
+        ("edge ledger verify", verified.stdout.strip()),
+    ])
+    for line in mismatches[:10]:
+        console.print(f"[red]mismatch[/] {line}")
+    return 0 if not mismatches and verified.returncode == 0 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="sklad-sim demo", description=__doc__)
-    ap.add_argument("--shipments", type=int, default=60)
+    ap.add_argument("--orders", type=int, default=40)
+    ap.add_argument("--skus", type=int, default=120)
+    ap.add_argument("--units", type=int, default=60, help="units of each SKU received at the start")
     ap.add_argument("--pickers", type=int, default=4)
     ap.add_argument("--short-rate", type=float, default=0.05, help="share of picks where the bin is short")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sklad-demo-") as tmp:
-        console.print(f"[bold]Preparing[/] the sample warehouse in {tmp} ...")
-        config, cfg, tasks = prepare(Path(tmp), args.shipments, skus=120, units=100, qty=3, lines=2)
-        console.print(f"{len(tasks)} pick tasks for {args.shipments} shipments; starting the edge node")
-        node, endpoint = start_node(config)
-        try:
-            started = time.perf_counter()
-            # One picker per badge: a badge's tasks belong to whoever holds it.
-            badges = [op.badge for op in cfg.operators if "picker" in op.roles][: args.pickers]
-            stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes()))
-            seconds = time.perf_counter() - started
-        finally:
-            node.send_signal(signal.SIGTERM)
-            node.wait(10)
-        verified = verify_ledger(cfg.ledger_path)
-        report(stats, ledger_status(cfg.ledger_path), seconds, verified.stdout.strip())
-        return verified.returncode
+        return run(args, Path(tmp))

@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,12 +40,15 @@ from central.sync.movement_rows import COLUMNS, rows  # noqa: E402
 from edge.config import load_config  # noqa: E402
 from edge.ledger.database import connect, load_layout, migrate  # noqa: E402
 from edge.sync_bridge import ACKED, LedgerOutbox, node_identity  # noqa: E402
+from simulators.processes import central_keys, start_central, stop  # noqa: E402
+from simulators.workload import free_port  # noqa: E402
 from sync.agent import SyncAgent  # noqa: E402
 from sync.client import CentralClient  # noqa: E402
 from sync.movements import FIELDS, Movement, warehouse_delta  # noqa: E402
 
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
-ADMIN = "bench-admin-" + uuid.uuid4().hex
+KEYS = central_keys()
+ADMIN = KEYS["SKLAD_CENTRAL_ADMIN_TOKEN"]
 TOKEN = "bench-sync-token-" + uuid.uuid4().hex
 SAMPLE = ROOT / "edge" / "samples" / "warehouse.toml"
 BATCH = 5000  # the agent's default batch size
@@ -166,42 +167,13 @@ def database(kind: str):
 
 
 @contextmanager
-def server(url: str, log_path: Path):
-    port = free_port()
-    env = dict(os.environ, SKLAD_CENTRAL_ADMIN_TOKEN=ADMIN, SKLAD_CENTRAL_SECRET="bench-" + uuid.uuid4().hex,
-               SKLAD_CENTRAL_ACQUIRER_SECRET="bench-" + uuid.uuid4().hex)
-    cli = str(Path(sys.executable).parent / "sklad-central")
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([cli, "serve", "--db", url, "--port", str(port), "--workers", "2",
-                                 "--no-access-log"], env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(base, proc)
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"sklad-central serve exited with {proc.returncode}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise SystemExit("sklad-central serve did not become healthy in 30 s")
+def server(url: str):
+    """`sklad-central serve --workers 2` on a free port, through the simulators' process helper."""
+    proc, base, _ = start_central(url, free_port(), workers=2, keys=KEYS)
+    try:
+        yield base
+    finally:
+        stop(proc)
 
 
 def register(base: str, warehouse_id: str, skus: int) -> None:
@@ -352,7 +324,7 @@ def raw_pg_rows_per_s(conn: sqlite3.Connection, warehouse_id: str) -> float:
 
 
 def run_against(kind: str, cfg, ledger: sqlite3.Connection, floor: Floor, plan: Plan, folder: Path) -> dict:
-    with database(kind) as (url, where), server(url, folder / f"serve-{kind}.log") as base:
+    with database(kind) as (url, where), server(url) as base:
         register(base, cfg.id, plan.skus)
         say(f"{kind}: central at {base}, {plan.skus:,} SKUs registered; catching up")
         agent, outbox = make_agent(cfg, base)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.db.tables import discrepancies, skus, stock
+from central.db.upsert import insert_missing
 from central.stock import NEGATIVE_ON_HAND
 from sync.movements import Movement, warehouse_delta
 
@@ -67,6 +68,8 @@ def _int32(n: int) -> int:
 
 
 def _known_skus(conn: Connection, names: list[str]) -> set[str]:
+    if conn.dialect.name == "postgresql":  # one array parameter: expanding IN costs ~75 ms a batch
+        return {sku for (sku,) in _pg(conn).execute(_PG_KNOWN, (names,))}
     found: set[str] = set()
     for i in range(0, len(names), 5000):  # SQLite caps bound parameters per statement
         found.update(conn.execute(sa.select(skus.c.sku).where(skus.c.sku.in_(names[i:i + 5000]))).scalars())
@@ -76,22 +79,29 @@ def _known_skus(conn: Connection, names: list[str]) -> set[str]:
 def _lock_levels(conn: Connection, warehouse_id: str, changing: dict[str, int], now: datetime) -> dict[str, int]:
     """Current on_hand of the SKUs, rows created where missing and locked (FOR UPDATE on PG)."""
     names = sorted(changing)
-    levels: dict[str, int] = {}
-    for i in range(0, len(names), 5000):
-        query = (sa.select(stock.c.sku, stock.c.on_hand)
-                 .where(stock.c.warehouse_id == warehouse_id, stock.c.sku.in_(names[i:i + 5000]))
-                 .order_by(stock.c.sku))
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()  # in SKU order, as every batch locks them
-        levels.update({sku: on_hand for sku, on_hand in conn.execute(query)})
+    if conn.dialect.name == "postgresql":  # locked in SKU order, as every batch locks them
+        levels = dict(_pg(conn).execute(_PG_LOCK, (warehouse_id, names)).fetchall())
+    else:
+        levels = {}
+        for i in range(0, len(names), 5000):
+            levels.update({sku: on_hand for sku, on_hand in conn.execute(
+                sa.select(stock.c.sku, stock.c.on_hand)
+                .where(stock.c.warehouse_id == warehouse_id, stock.c.sku.in_(names[i:i + 5000])))})
     missing = [{"warehouse_id": warehouse_id, "sku": s, "on_hand": 0, "reserved": 0, "updated_at": now}
                for s in names if s not in levels]
     if missing:
-        conn.execute(stock.insert(), missing)
+        insert_missing(conn, stock, missing, keys=("warehouse_id", "sku"))
         levels.update({row["sku"]: 0 for row in missing})
     return levels
 
 
+def _pg(conn: Connection):  # type: ignore[no-untyped-def]
+    """The psycopg connection under `conn`, in the same transaction."""
+    return conn.connection.driver_connection
+
+
+_PG_KNOWN = "SELECT sku FROM skus WHERE sku = ANY(%s)"
+_PG_LOCK = "SELECT sku, on_hand FROM stock WHERE warehouse_id = %s AND sku = ANY(%s) ORDER BY sku FOR UPDATE"
 _PG_SET = ("UPDATE stock SET on_hand = v.on_hand, updated_at = %s "
            "FROM unnest(%s::text[], %s::int[]) AS v(sku, on_hand) "
            "WHERE stock.warehouse_id = %s AND stock.sku = v.sku")
@@ -106,7 +116,6 @@ def _write_levels(conn: Connection, warehouse_id: str, levels: dict[str, int], n
         return
     if conn.dialect.name == "postgresql":
         stamp = now.astimezone(UTC).replace(tzinfo=None)  # UTCDateTime stores naive UTC
-        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            _PG_SET, (stamp, list(levels), list(levels.values()), warehouse_id))
+        _pg(conn).execute(_PG_SET, (stamp, list(levels), list(levels.values()), warehouse_id))
     else:
         conn.execute(_SET, [{"w": warehouse_id, "s": s, "v": v, "now": now} for s, v in levels.items()])

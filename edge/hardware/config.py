@@ -150,7 +150,8 @@ def _modbus(r: _Reader) -> DeviceConfig:
         port = r.integer("port", 502, minimum=1)
         if port > 65535:
             raise r._err("port", "a TCP port number 1..65535", port)
-    r.integer("unit", None, minimum=0)
+    if r.integer("unit", 1, minimum=0) > 247:
+        raise r._err("unit", "a Modbus unit id 0..247", r.table["unit"])
     r.number("timeout", None, minimum=0.001)
     r.integer("retries", None, minimum=0)
     r.integer("down_after", None, minimum=1)

@@ -103,7 +103,7 @@ def test_scanner_declaration_errors(text, words):
     ('[[devices]]\nname = "s2"\nkind = "sorter"\n', ["devices[3].host", "missing"]),
     ('[[devices]]\nname = "s2"\nkind = "sorter"\nhost = "h"\nprofile = "toaster"\n', ["devices[3].profile"]),
     ('[[devices]]\nname = "s2"\nkind = "sorter"\nhost = "h"\nspeed = 2\n', ["devices[3].speed", "known keys"]),
-    ('[[devices]]\nname = "s2"\nkind = "sorter"\nhost = "h"\nunit = 300\n', ["outside 0..247"]),
+    ('[[devices]]\nname = "s2"\nkind = "sorter"\nhost = "h"\nunit = 300\n', ["devices[3].unit", "0..247"]),
 ])
 def test_modbus_declaration_errors(text, words):
     message = refused(text)

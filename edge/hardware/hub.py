@@ -69,7 +69,7 @@ class DeviceHub:
         await self.lanes.stop()
         await self.modbus.stop()
         await self.floor.queries.close()
-        write_status(self.status_file, self.health(), running=False)
+        await self._save_status(self.health(), running=False)
 
     def health(self) -> dict[str, dict]:
         out = {name: scanner_health(h) for name, h in self.scanners.health().items()}
@@ -82,12 +82,15 @@ class DeviceHub:
             for name, h in devices.items():
                 self.metrics.device_up.labels(name, h["kind"]).set(0 if h["state"] == "down" else 1)
                 self.metrics.device_errors.labels(name, h["kind"]).set(h["errors"])
-            # A full disk must not stop the floor: the next round tries again.
-            try:
-                await asyncio.to_thread(write_status, self.status_file, devices, True)
-            except OSError as exc:
-                log.warning("cannot write device status %s: %s", self.status_file, exc)
+            await self._save_status(devices, running=True)
             await asyncio.sleep(STATUS_PERIOD)
+
+    async def _save_status(self, devices: dict[str, dict], running: bool) -> None:
+        # A full disk must not stop the floor, nor a clean shutdown: the status is only a report.
+        try:
+            await asyncio.to_thread(write_status, self.status_file, devices, running)
+        except OSError as exc:
+            log.warning("cannot write device status %s: %s", self.status_file, exc)
 
     def _on_scan_item(self, item: ScanItem) -> None:
         if isinstance(item, PortStatus):

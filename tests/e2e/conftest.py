@@ -3,6 +3,7 @@ syncs with it, a storefront — all real processes, each of which a test may kil
 
 from __future__ import annotations
 
+import random
 import secrets
 import sqlite3
 import subprocess
@@ -15,6 +16,8 @@ import pytest
 import requests
 
 from edge.config import WarehouseConfig
+from edge.domain import commands as c
+from edge.ledger.writer import LedgerWriter
 from edge.seeding import seed
 from simulators.processes import central_keys, start_central, start_node, stop, verify_ledger
 from simulators.shop import Shop
@@ -45,6 +48,7 @@ class SyncRig:
                                                sync_timeouts=(2.0, 1.0), embedded_sync=embedded)
         self.shop.open_warehouse(self.cfg.id, self.token, skus)
         seed(self.cfg, skus, units)
+        self.skus = skus
         return self.cfg
 
     def start_node(self) -> None:
@@ -94,10 +98,55 @@ class SyncRig:
         verified = verify_ledger(self.cfg.ledger_path)
         assert verified.returncode == 0, verified.stdout
 
+    def buy(self, count: int) -> list[tuple[str, str]]:
+        return buy(self.shop, count, self.skus)
+
+    def start_sync(self) -> None:
+        """Start whatever syncs this node: the node itself, or the standalone agent."""
+        if self.node is None or self.node.poll() is not None:
+            self.start_node()
+        if not self.cfg.sync_embedded:
+            self.start_agent()
+
+    def prepare_backlog(self, orders: int = 8, receipts: int = 120) -> list[tuple[str, str]]:
+        """Sync the stock, take paid orders, stop syncing, then book receipts on the floor:
+        the next start has movements to upload and fulfilment orders to download at once."""
+        self.start_sync()
+        self.wait_converged()
+        bought = self.buy(orders)
+        for proc in (self.agent, self.node):
+            if proc is not None:
+                stop(proc)
+        book_receipts(self.cfg, receipts)
+        return bought
+
     def close(self) -> None:
         for proc in (self.agent, self.node, self.central):
             if proc is not None and proc.poll() is None:
                 stop(proc)
+
+
+def buy(shop: Shop, count: int, skus: int) -> list[tuple[str, str]]:
+    rng = random.Random(3)
+    orders = []
+    for n in range(count):
+        order = shop.buy(f"c{n}", {f"SKU-{rng.randint(1, skus):06d}": 2}, "PVZ-001")
+        orders.append((order["order_id"], f"c{n}"))
+    return orders
+
+
+def book_receipts(cfg: WarehouseConfig, count: int) -> None:
+    """Goods received and put away while the uplink is down (through the ledger's own writer)."""
+    writer = LedgerWriter(cfg.ledger_path).start()
+    try:
+        for n in range(count):
+            sku = f"SKU-{n % 40 + 1:06d}"
+            receive = c.Receive(f"late-rcv-{n}", sku, 1, "RCV-02")
+            putaway = c.Move(f"late-put-{n}", sku, 1, "RCV-02", "STG-01")
+            for cmd in (receive, putaway):
+                assert writer.execute_sync(cmd).ok
+    finally:
+        writer.stop()
 
 
 @pytest.fixture

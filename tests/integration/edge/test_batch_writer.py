@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 
 import pytest
@@ -87,10 +88,18 @@ def writer(cfg):
     w.stop()
 
 
-async def test_group_commit_gives_each_caller_its_own_result(writer, ledger):
+async def test_group_commit_gives_each_caller_its_own_result(writer, ledger, cfg):
     n = 300
     cmds = [c.Receive(f"g-{i}", "MUG" if i % 2 else "TEA", i % 7 + 1, "RCV-02") for i in range(n)]
-    outcomes = await asyncio.gather(*(writer.execute(cmd) for cmd in cmds))
+    # Hold the database's write lock while the callers queue up, so that batching does not depend
+    # on how the OS schedules the writer thread on a loaded machine.
+    blocker = sqlite3.connect(cfg.ledger_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    pending = [asyncio.ensure_future(writer.execute(cmd)) for cmd in cmds]
+    await asyncio.sleep(0.3)
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    outcomes = await asyncio.gather(*pending)
     assert all(o.ok for o in outcomes)
     seqs = [o.result["seq"] for o in outcomes]
     assert sorted(seqs) == list(range(15, 15 + n))

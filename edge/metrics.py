@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+SYNC_GAUGES = {
+    "queued_movements": "Movements in the ledger central has not acknowledged yet",
+    "last_ack": "Highest movement seq central has acknowledged",
+    "feed_cursor": "Last feed entry from central applied to the ledger",
+    "lag_s": "Age of the oldest movement central has not acknowledged (0 when caught up)",
+    "feed_rejections": "Feed entries the floor could not apply (see sklad-edge status)",
+    "online": "1 while the last exchange with central succeeded",
+    "fenced": "1 when central refused this node's history (restored or cloned ledger)",
+    "last_contact_timestamp": "Unix time of the last answer from central",
+}
+
 
 @dataclass
 class NodeMetrics:
@@ -26,6 +37,17 @@ class NodeMetrics:
                                ["device", "kind"], registry=r)
         self.device_errors = Gauge("sklad_device_errors", "Errors a device has had since the node started",
                                    ["device", "kind"], registry=r)
+
+        self.sync = {name: Gauge(f"sklad_sync_{name}", text, registry=r) for name, text in SYNC_GAUGES.items()}
+
+    def observe_sync(self, status: dict, online: bool, fenced: bool, last_contact: float | None) -> None:
+        """`status` is edge.sync_bridge.sync_status(); the rest comes from the running agent."""
+        for name in ("queued_movements", "last_ack", "feed_cursor", "lag_s", "feed_rejections"):
+            self.sync[name].set(status[name])
+        self.sync["online"].set(int(online))
+        self.sync["fenced"].set(int(fenced))
+        if last_contact is not None:
+            self.sync["last_contact_timestamp"].set(last_contact)
 
     def observe_batch(self, size: int, seconds: float) -> None:
         self.batch_size.observe(size)

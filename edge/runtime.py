@@ -19,7 +19,7 @@ from edge.hardware.lookups import DeviceQueries
 from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
-from edge.sync_bridge import build_agent
+from edge.sync_bridge import build_agent, sync_status
 from edge.terminal.operations import Operations
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
@@ -46,10 +46,20 @@ class Node:
             self.metrics.events.labels(event.topic).inc()
         self.metrics.last_seq.set(self.writer.last_seq)
 
+    async def watch_sync(self, every: float = 2.0) -> None:
+        """Keep the sync gauges current (read from the ledger, off the event loop)."""
+        while True:
+            status = await asyncio.to_thread(sync_status, self.cfg.ledger_path)
+            agent = self.agent.status
+            self.metrics.observe_sync(status, agent.state == "online", agent.state == "fenced", agent.last_contact)
+            await asyncio.sleep(every)
+
     async def run(self, stop: asyncio.Event) -> None:
         serving = asyncio.create_task(self.server.serve())
+        watching = None
         if self.agent:
             self.agent.start()
+            watching = asyncio.create_task(self.watch_sync())
         if self.devices:
             await self.devices.start()
         log.info("node %s serving terminals on %s, events on %s", self.cfg.id,
@@ -57,6 +67,8 @@ class Node:
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
         await stop.wait()
         serving.cancel()
+        if watching:
+            watching.cancel()
         await self.server.drain()
         await self.close()
 

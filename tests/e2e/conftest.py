@@ -45,7 +45,7 @@ class SyncRig:
 
     def open_warehouse(self, skus: int, units: int, via: str | None = None, embedded: bool = True) -> WarehouseConfig:
         self.config, self.cfg = scratch_config(self.tmp, central=via or self.base, token=self.token,
-                                               sync_timeouts=(2.0, 1.0), embedded_sync=embedded)
+                                               sync_timeouts=(2.0, 1.0), embedded_sync=embedded, metrics=True)
         self.shop.open_warehouse(self.cfg.id, self.token, skus)
         seed(self.cfg, skus, units)
         self.skus = skus

@@ -3,10 +3,14 @@ command once, and central's stock equals the edge's."""
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 import time
 
 import pytest
+import requests
 
 from simulators.netproxy import FaultyProxy
 from simulators.processes import kill9
@@ -98,3 +102,21 @@ def test_duplicated_and_reordered_batches(rig):
                                                "duplicates": 50}
     central = {sku: row["on_hand"] for sku, row in rig.shop.stock(cfg.id).items()}
     assert sum(central.values()) == 40 * 10
+
+
+def test_status_and_metrics_show_the_sync_state(rig):
+    rig.open_warehouse(40, 10)
+    rig.start_node()
+    rig.wait_converged()
+    status = json.loads(subprocess.run([sys.executable, "-m", "edge.cli", "status", "--config", str(rig.config)],
+                                       capture_output=True, text=True, check=True).stdout)["sync"]
+    assert status["queued_movements"] == 0 and status["last_ack"] == rig.edge_state()["last_seq"]
+    assert status["feed_cursor"] == rig.central_state()["feed_last"] and status["last_contact"] != "never"
+    deadline = time.monotonic() + 10
+    while True:  # the gauges refresh every 2 s
+        metrics = requests.get(f"http://127.0.0.1:{rig.cfg.metrics_port}/metrics", timeout=5).text
+        if "sklad_sync_online 1.0" in metrics or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert "sklad_sync_online 1.0" in metrics and "sklad_sync_queued_movements 0.0" in metrics
+    assert f"sklad_sync_last_ack {float(status['last_ack'])}" in metrics

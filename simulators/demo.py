@@ -1,10 +1,12 @@
 """`sklad-sim demo`: one warehouse shift on embedded defaults, the whole loop, ending by itself.
 
 Central runs on an SQLite file; an edge node runs on a scratch copy of the sample warehouse with
-its sync agent inside. Stock is received and put away on the floor and flows up to central;
-customers order and pay in the sandbox; the fulfilment orders flow down; scripted pickers pick,
-pack and ship over the terminal API; the movements flow up again. The report reconciles central's
-stock view against the edge's ledger.
+its sync agent inside, reaching central through a proxy that stands in for the uplink. Stock is
+received and put away on the floor and flows up to central; customers order and pay in the
+sandbox; the fulfilment orders flow down. Then the uplink goes down, and scripted pickers pick,
+pack and ship the whole shift over the terminal API regardless; when it comes back, the queued
+movements flow up and central marks the orders fulfilled. The report reconciles central's stock
+view against the edge's ledger.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from rich.console import Console
 from rich.table import Table
 
 from edge.seeding import seed
+from edge.sync_bridge import sync_status
+from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
 from simulators.processes import start_central, start_node, stop, verify_ledger
 from simulators.shop import Shop
@@ -90,13 +94,21 @@ def report(rows: list[tuple[str, object]]) -> None:
     console.print(table)
 
 
+def edge_shipments(ledger: Path) -> int:
+    with sqlite3.connect(ledger) as conn:
+        return conn.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
+
+
 def run(args, tmp: Path) -> int:
-    central, base, admin = start_central(f"sqlite:///{tmp / 'central.db'}", free_port())
+    port = free_port()
+    central, base, admin = start_central(f"sqlite:///{tmp / 'central.db'}", port)
+    uplink = FaultyProxy("127.0.0.1", port).start()  # the warehouse's link to head office
     node = None
     try:
         token = secrets.token_urlsafe(32)
         shop = Shop(base, admin)
-        config, cfg = scratch_config(tmp, central=base, token=token, sync_timeouts=(10.0, 2.0))
+        config, cfg = scratch_config(tmp, central=f"http://127.0.0.1:{uplink.port}", token=token,
+                                     sync_timeouts=(3.0, 1.0))
         console.print(f"central on {base}; opening warehouse {cfg.id} with {args.skus} SKUs")
         shop.open_warehouse(cfg.id, token, args.skus)
         console.print("receiving and putting away stock on the floor ...")
@@ -106,11 +118,16 @@ def run(args, tmp: Path) -> int:
                            lambda: sum(r["on_hand"] for r in shop.stock(cfg.id).values()) == args.skus * args.units, 60)
         console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
         orders = place_orders(shop, args.orders, args.skus, random.Random(11))
-        console.print("pickers at work ...")
+        wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
+        console.print("[bold]the uplink to head office goes down[/]; pickers keep working ...")
+        uplink.set_mode("cut")
         badges = [op.badge for op in cfg.operators if "picker" in op.roles][: args.pickers]
         started = time.perf_counter()
-        stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 120))
+        stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 300))
         floor_time = time.perf_counter() - started
+        queued = sync_status(cfg.ledger_path)["queued_movements"]
+        console.print(f"shift done offline with {queued} movements waiting; the uplink comes back")
+        uplink.set_mode("pass")
         # An order is FULFILLED at central once its shipment's ship movement has synced.
         lag = wait_for("central to see every shipped order fulfilled",
                        lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
@@ -119,12 +136,14 @@ def run(args, tmp: Path) -> int:
         if node is not None:
             stop(node)
         stop(central)
+        uplink.stop()
     verified = verify_ledger(cfg.ledger_path)
     report([
         ("orders placed and paid", len(orders)), ("shipments shipped (floor)", stats.shipped),
         ("picks confirmed", stats.picks), ("units picked", stats.units), ("short picks", stats.shorts),
-        ("refusals", dict(stats.refusals) or 0), ("floor time", f"{floor_time:.1f} s"),
-        ("initial stock sync", f"{initial:.1f} s"), ("sync lag after the last shipment", f"{lag:.2f} s"),
+        ("refusals", dict(stats.refusals) or 0), ("shift time, uplink down", f"{floor_time:.1f} s"),
+        ("initial stock sync", f"{initial:.1f} s"), ("movements queued while offline", queued),
+        ("catch-up after the uplink returned", f"{lag:.2f} s"),
         ("central vs edge stock", "identical" if not mismatches else f"{len(mismatches)} SKUs differ"),
         ("edge ledger verify", verified.stdout.strip()),
     ])
@@ -135,7 +154,7 @@ def run(args, tmp: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="sklad-sim demo", description=__doc__)
-    ap.add_argument("--orders", type=int, default=40)
+    ap.add_argument("--orders", type=int, default=100)
     ap.add_argument("--skus", type=int, default=120)
     ap.add_argument("--units", type=int, default=60, help="units of each SKU received at the start")
     ap.add_argument("--pickers", type=int, default=4)

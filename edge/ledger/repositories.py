@@ -10,9 +10,20 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from functools import cache
 
 from edge.domain.model import Location, Stock
 from edge.errors import Conflict, NotFound
+
+
+@cache
+def _update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], increment: bool = False,
+                stamp: bool = True) -> str:
+    """UPDATE text for a set of columns, built once per shape: these run on every pick."""
+    sets = [f"{c} = {c} + ?" if increment else f"{c} = ?" for c in columns]
+    if stamp:
+        sets.append("updated_at = ?")
+    return f"UPDATE {table} SET {', '.join(sets)} WHERE {' AND '.join(f'{w} = ?' for w in where)}"
 
 
 def _loc(row) -> Location:
@@ -216,8 +227,7 @@ class Tasks:
         return self.cur.lastrowid
 
     def update(self, task_id: int, at: str, **values) -> None:
-        sets = ", ".join(f"{k} = ?" for k in values)
-        self.cur.execute(f"UPDATE tasks SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), at, task_id))
+        self.cur.execute(_update_sql("tasks", tuple(values), ("id",)), (*values.values(), at, task_id))
 
     def current_for(self, operator: str) -> sqlite3.Row | None:
         return self.cur.execute(
@@ -267,9 +277,7 @@ class Shipments:
         )
 
     def set(self, shipment_id: str, at: str, **values) -> None:
-        sets = ", ".join(f"{k} = ?" for k in values)
-        self.cur.execute(f"UPDATE shipments SET {sets}, updated_at = ? WHERE id = ?",
-                         (*values.values(), at, shipment_id))
+        self.cur.execute(_update_sql("shipments", tuple(values), ("id",)), (*values.values(), at, shipment_id))
 
     def lines(self, shipment_id: str) -> list[dict]:
         cols = ("sku", "qty", "allocated", "picked", "short", "packed", "shipped")
@@ -282,9 +290,8 @@ class Shipments:
         self.cur.execute("INSERT INTO shipment_lines(shipment_id, sku, qty) VALUES (?,?,?)", (shipment_id, sku, qty))
 
     def bump_line(self, shipment_id: str, sku: str, **deltas: int) -> None:
-        sets = ", ".join(f"{k} = {k} + ?" for k in deltas)
-        self.cur.execute(f"UPDATE shipment_lines SET {sets} WHERE shipment_id = ? AND sku = ?",
-                         (*deltas.values(), shipment_id, sku))
+        sql = _update_sql("shipment_lines", tuple(deltas), ("shipment_id", "sku"), increment=True, stamp=False)
+        self.cur.execute(sql, (*deltas.values(), shipment_id, sku))
 
 
 class Totes:

@@ -26,14 +26,14 @@ class Caller:
         return self.customer_id is None
 
 
-def get_central(request: Request) -> Central:
+async def get_central(request: Request) -> Central:
     return request.app.state.central
 
 
 CentralDep = Annotated[Central, Depends(get_central)]
 
 
-def caller(central: CentralDep, creds: Credentials) -> Caller:
+async def caller(central: CentralDep, creds: Credentials) -> Caller:
     if creds is None:
         raise Unauthorized("send 'Authorization: Bearer <token>' (admin or customer token)")
     if hmac.compare_digest(creds.credentials.encode(), central.settings.admin_token.encode()):
@@ -47,13 +47,13 @@ def caller(central: CentralDep, creds: Credentials) -> Caller:
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-def admin(who: CallerDep) -> Caller:
+async def admin(who: CallerDep) -> Caller:
     if not who.is_admin:
         raise Forbidden("this endpoint needs the admin token")
     return who
 
 
-def customer(who: CallerDep) -> Caller:
+async def customer(who: CallerDep) -> Caller:
     if who.is_admin:
         raise Forbidden("orders are placed with a customer token; issue one via "
                         "POST /admin/customers/{customer_id}/token")

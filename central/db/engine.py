@@ -79,6 +79,9 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.is_postgres = engine.dialect.name == "postgresql"
+        # Same pool; connections handed out by it run each statement as its own transaction.
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
     def from_url(cls, url: str, pool_size: int = 10) -> Database:
@@ -87,6 +90,20 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """Independent reads that need no snapshot shared between them.
+
+        PostgreSQL: autocommit, so no BEGIN and COMMIT round trips (READ COMMITTED gives every
+        statement its own snapshot anyway). SQLite: a read transaction, as `read()`.
+        """
+        if self.is_sqlite:
+            with self.read() as conn:
+                yield conn
+            return
+        with self._autocommit.connect() as conn:
             yield conn
 
     @contextmanager

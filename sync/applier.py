@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sync.errors import Fence, Gap
-from sync.movements import Movement, MovementBatch, digest
+from sync.movements import Movement, MovementBatch
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ def decide(cursor: Cursor, batch: MovementBatch, known: dict[int, str]) -> Decis
     if batch.first_seq > cursor.last_seq + 1:
         raise Gap(cursor.last_seq + 1, batch.first_seq)
     seen = [m for m in batch.movements if m.seq <= cursor.last_seq]
-    for m in seen:
-        if known.get(m.seq) != digest(m):
+    for i, m in enumerate(seen):
+        if known.get(m.seq) != batch.digest_at(i):
             raise Fence(
                 f"movement {m.seq} of warehouse {batch.warehouse_id} differs from the one central applied: "
                 "this node's history diverged (restored or cloned ledger); nothing was applied"

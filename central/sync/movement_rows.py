@@ -19,17 +19,19 @@ _COPY = f"COPY edge_movements ({', '.join(COLUMNS)}) FROM STDIN"
 _INSERT = f"INSERT INTO edge_movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
-def rows(warehouse_id: str, movements: Sequence[Movement]) -> list[tuple]:
-    """The edge_movements rows of `movements`, in COLUMNS order."""
-    return [(warehouse_id, m.seq, m.id, digest(m), m.kind, m.sku, m.lot, m.qty, m.from_location,
-             m.to_location, m.shipment_ref, m.order_ref, m.at) for m in movements]
+def rows(warehouse_id: str, movements: Sequence[Movement], digests: Sequence[str] | None = None) -> list[tuple]:
+    """The edge_movements rows of `movements`, in COLUMNS order (`digests`: theirs, if known)."""
+    if digests is None:
+        digests = [digest(m) for m in movements]
+    return [(warehouse_id, m.seq, m.id, d, m.kind, m.sku, m.lot, m.qty, m.from_location,
+             m.to_location, m.shipment_ref, m.order_ref, m.at) for m, d in zip(movements, digests, strict=True)]
 
 
-def insert_movements(conn: Connection, warehouse_id: str, movements: Sequence[Movement]) -> None:
-    if not movements:
+def insert_movements(conn: Connection, values: Sequence[tuple]) -> None:
+    """Store `rows(...)` of the new movements."""
+    if not values:
         return
     driver = conn.connection.driver_connection
-    values = rows(warehouse_id, movements)
     if conn.dialect.name == "postgresql":
         with driver.cursor() as cur, cur.copy(_COPY) as copy:  # type: ignore[union-attr]
             for row in values:

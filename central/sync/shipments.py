@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from central import stock
@@ -44,10 +45,13 @@ def progress_shipments(conn: Connection, warehouse_id: str, reached: dict[str, S
     """Move this warehouse's shipments forward to what the floor did; returns how many moved."""
     if not reached:
         return 0
+    if conn.dialect.name == "postgresql":  # one array parameter: an expanding IN of 1,000 refs costs ~15 ms
+        named = shipments.c.shipment_id == sa.any_(sa.bindparam("refs", list(reached), type_=ARRAY(sa.String)))
+    else:
+        named = shipments.c.shipment_id.in_(list(reached))
     current = conn.execute(
         sa.select(shipments.c.shipment_id, shipments.c.order_id, shipments.c.status)
-        .where(shipments.c.shipment_id.in_(list(reached)), shipments.c.warehouse_id == warehouse_id,
-               shipments.c.status.in_([s.value for s in RANK]))
+        .where(named, shipments.c.warehouse_id == warehouse_id, shipments.c.status.in_([s.value for s in RANK]))
         .order_by(shipments.c.shipment_id)).all()
     moved = [(sid, oid) for sid, oid, status in current if RANK[reached[sid]] > RANK[ShipmentStatus(status)]]
     for sid, _ in moved:

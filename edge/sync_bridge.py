@@ -71,7 +71,7 @@ class LedgerOutbox:
         return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM movements").fetchone()[0]
 
     def read_after(self, seq: int, limit: int) -> list[Movement]:
-        return [Movement(*row) for row in self.conn.execute(self.SELECT, (seq, limit))]
+        return list(map(Movement._make, self.conn.execute(self.SELECT, (seq, limit))))
 
     def record_ack(self, seq: int) -> None:
         _write(self.conn, {ACKED: seq, CONTACT: datetime.now(UTC).isoformat(timespec="seconds")})

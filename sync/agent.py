@@ -9,10 +9,13 @@ central acknowledges them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -82,11 +85,19 @@ class SyncAgent:
     node_id: str
     epoch: int
     batch_max: int = 5000
+    # Batches on the wire at once. Central applies a warehouse's batches one at a time (they queue
+    # on its cursor row lock) but decodes and prepares each before taking the lock, and the next
+    # batch is read and encoded here while earlier ones are in flight.
+    in_flight: int = 2
     idle_wait: float = 0.05
     feed_wait: float = 20.0
     status: SyncStatus = field(default_factory=SyncStatus)
     stop_event: threading.Event = field(default_factory=threading.Event)
     wake: threading.Event = field(default_factory=threading.Event)
+    _sending: deque[tuple[MovementBatch, Future]] = field(default_factory=deque, init=False, repr=False)
+    _sent_through: int = field(default=0, init=False, repr=False)
+    _window_acked: bool = field(default=False, init=False, repr=False)
+    _senders: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     def start(self) -> list[threading.Thread]:
         threads = [threading.Thread(target=self._loop, args=(self.upload_once,), name="sync-upload", daemon=True),
@@ -101,6 +112,8 @@ class SyncAgent:
         self.wake.set()
         for t in getattr(self, "_threads", []):
             t.join(timeout)
+        if self._senders is not None:
+            self._senders.shutdown(wait=False, cancel_futures=True)
 
     def notify(self) -> None:
         """New movements are in the ledger: upload now rather than at the next poll."""
@@ -132,36 +145,81 @@ class SyncAgent:
         if self.status.state != "fenced":
             self.status.state = "online"
 
-    def _batch(self, after: int) -> MovementBatch | None:
+    def _batch(self, after: int) -> tuple[MovementBatch, bytes] | None:
+        """The next batch after `after`, encoded, bounded by count and by bytes on the wire."""
         movements = self.outbox.read_after(after, self.batch_max)
         if not movements:
             return None
         batch = MovementBatch(self.warehouse_id, self.node_id, self.epoch, tuple(movements))
-        return batch
-
-    def upload_once(self) -> bool:
-        """Send the next batch; returns True if there was something to send."""
-        acked = self.outbox.acked_seq()
-        batch = self._batch(acked)
-        if batch is None:
-            return False
         data = encode_batch(batch)
         while len(data) > MAX_BATCH_BYTES and len(batch.movements) > 1:
             batch = MovementBatch(batch.warehouse_id, batch.node_id, batch.epoch,
                                   batch.movements[: len(batch.movements) // 2])
             data = encode_batch(batch)
+        return batch, data
+
+    def _send(self, data: bytes) -> Future:
+        if self.in_flight <= 1:  # no sender threads: the upload runs when its result is asked for
+            done: Future = Future()
+            try:
+                done.set_result(self.client.upload(data))
+            except BaseException as exc:  # handed to the caller through the future
+                done.set_exception(exc)
+            return done
+        if self._senders is None:
+            self._senders = ThreadPoolExecutor(self.in_flight, thread_name_prefix="sync-send")
+        return self._senders.submit(self.client.upload, data)
+
+    def _drain(self) -> None:
+        """Let every batch still on the wire finish and forget its answer: whatever central
+        applied of them is acknowledged again, as a replay, when it is resent."""
+        while self._sending:
+            _, future = self._sending.popleft()
+            with contextlib.suppress(Exception):  # the answer is dropped on purpose
+                future.result()
+        self._window_acked = False
+
+    def upload_once(self) -> bool:
+        """Keep up to `in_flight` batches on the wire and take the oldest one's answer; returns
+        True if there was something to send. Acks are recorded in seq order."""
+        if not self._sending:
+            self._sent_through, self._window_acked = self.outbox.acked_seq(), False
+        while len(self._sending) < max(1, self.in_flight) and not self.stop_event.is_set():
+            if self._sending and self._sending[0][1].done():
+                break  # an answer is waiting: take it before reading more
+            next_batch = self._batch(self._sent_through)
+            if next_batch is None:
+                break
+            batch, data = next_batch
+            self._sending.append((batch, self._send(data)))
+            self._sent_through = batch.last_seq
+        if not self._sending:
+            return False
+        batch, future = self._sending.popleft()
         try:
-            ack = self.client.upload(data)
+            ack = future.result()
         except Gap as gap:
-            # Central holds less (or more) than we thought: resend from where it stands.
-            log.warning("sync: central expects seq %d; resending from there", gap.expected_seq)
-            self.outbox.record_ack(gap.expected_seq - 1)
+            raced = self._window_acked and gap.expected_seq <= self.outbox.acked_seq()
+            self._drain()
+            if raced:
+                # This batch reached central's cursor before its predecessor, which was applied
+                # since: nothing is lost, send again from what central acknowledged.
+                log.info("sync: batch %d..%d overtook its predecessor; resending", batch.first_seq, batch.last_seq)
+            else:
+                # Central holds less (or more) than we thought: resend from where it stands.
+                log.warning("sync: central expects seq %d; resending from there", gap.expected_seq)
+                self.outbox.record_ack(gap.expected_seq - 1)
             self._contact()
             return True
         except BadBatch:
+            self._drain()
             log.error("sync: central refused batch %d..%d as malformed", batch.first_seq, batch.last_seq)
             raise
+        except BaseException:
+            self._drain()
+            raise
         self._contact()
+        self._window_acked = True
         self.outbox.record_ack(ack["accepted_through"])
         self.status.last_ack = ack["accepted_through"]
         self.status.uploaded += ack["applied"]

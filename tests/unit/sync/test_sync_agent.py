@@ -1,3 +1,4 @@
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -19,17 +20,22 @@ class FakeCentral(CentralClient):
         self.feed_entries = feed or []
         self.down = False
         self.uploads = 0
+        self.applied: list[int] = []
+
+    lock = threading.Lock()  # batches of one warehouse are applied one at a time
 
     def upload(self, data: bytes) -> dict:
         if self.down:
             raise Unreachable("link down")
-        self.uploads += 1
         batch = decode_batch(data)
-        decision = decide(self.cursor, batch, self.digests)
-        for m in decision.new:
-            self.digests[m.seq] = digest(m)
-        self.cursor = Cursor(batch.node_id, batch.epoch, decision.through)
-        return decision.ack
+        with self.lock:
+            self.uploads += 1
+            decision = decide(self.cursor, batch, self.digests)
+            for m in decision.new:
+                self.applied.append(m.seq)
+                self.digests[m.seq] = digest(m)
+            self.cursor = Cursor(batch.node_id, batch.epoch, decision.through)
+            return decision.ack
 
     def feed(self, after: int, limit: int = 500, wait: float = 20.0):
         if self.down:
@@ -70,8 +76,55 @@ class FakeInbox(Inbox):
         self.applied.append(entry.feed_seq)
 
 
-def agent_for(central, movements, batch_max=4):
-    return SyncAgent(central, FakeOutbox(movements), FakeInbox(), "MSK-1", "node-a", 1, batch_max=batch_max)
+class OvertakingCentral(FakeCentral):
+    """The first batch is held back until the second has been answered (a gap): the race of two
+    batches in flight reaching central's cursor in the wrong order."""
+
+    def __init__(self):
+        super().__init__()
+        self.second_answered = threading.Event()
+        self.calls = 0
+
+    def upload(self, data: bytes) -> dict:
+        with self.lock:
+            self.calls += 1
+            call = self.calls
+        if call == 1:
+            assert self.second_answered.wait(5)
+            return super().upload(data)
+        try:
+            return super().upload(data)
+        finally:
+            self.second_answered.set()
+
+
+def agent_for(central, movements, batch_max=4, in_flight=2):
+    return SyncAgent(central, FakeOutbox(movements), FakeInbox(), "MSK-1", "node-a", 1, batch_max=batch_max,
+                     in_flight=in_flight)
+
+
+@pytest.mark.parametrize("in_flight", [1, 2, 3])
+def test_batches_in_flight_are_applied_once_in_seq_order(movement, in_flight):
+    central = FakeCentral()
+    agent = agent_for(central, [movement(i) for i in range(1, 24)], batch_max=5, in_flight=in_flight)
+    while agent.upload_once():
+        pass
+    assert central.applied == list(range(1, 24)) and agent.outbox.acked == 23 and agent.status.uploaded == 23
+    agent.stop()
+
+
+def test_a_batch_that_overtakes_its_predecessor_is_resent_without_going_back(movement):
+    central = OvertakingCentral()
+    agent = agent_for(central, [movement(i) for i in range(1, 9)])
+    acks = []
+    record = agent.outbox.record_ack
+    agent.outbox.record_ack = lambda seq: (acks.append(seq), record(seq))
+    while agent.upload_once():
+        pass
+    assert central.applied == list(range(1, 9)) and agent.outbox.acked == 8
+    assert acks == sorted(acks), "the acknowledged seq never goes back after a race"
+    assert central.uploads == 3  # 1..4, 5..8 refused as a gap, 5..8 again
+    agent.stop()
 
 
 def test_uploads_in_bounded_batches_until_everything_is_acked(movement):

@@ -69,3 +69,25 @@ def test_oversize_and_zip_bomb_are_refused():
 def test_random_bytes_only_ever_raise_bad_batch(data):
     with contextlib.suppress(BadBatch):
         decode_batch(data)
+
+
+def test_decoded_batch_carries_each_movements_digest(batch):
+    b = decode_batch(encode_batch(batch(1, 50)))
+    assert b.digests == tuple(digest(m) for m in b.movements)
+
+
+@pytest.mark.parametrize("change,fragment", [
+    ({"sku": "x" * 201}, "sku"), ({"lot": 5}, "lot"), ({"reason": "r" * 201}, "reason"), ({"device": b"d"}, "device"),
+    ({"kind": "count", "qty": 0}, None), ({"qty": 0}, "qty"), ({"qty": 10_000_001}, "qty"),
+    ({"task_ref": "7"}, "task_ref"),
+    ({"id": ""}, "id"), ({"lot": ""}, None), ({"order_ref": None, "operator": None}, None),
+])
+def test_one_bad_movement_deep_in_a_large_batch_is_named(movement, change, fragment):
+    rows = [list(movement(i)) for i in range(1, 3001)]
+    rows[2500] = list(movement(2501, **change))
+    data = raw([1, "MSK-1", "n", 1, rows])
+    if fragment is None:
+        assert decode_batch(data).movements[2500] == movement(2501, **change)
+    else:
+        with pytest.raises(BadBatch, match=f"movement 2501: {fragment}"):
+            decode_batch(data)

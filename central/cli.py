@@ -129,6 +129,8 @@ def _customer_token(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from central.api.protocol import HTTP_PROTOCOL
+
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise ConfigError("TLS needs both --ssl-certfile and --ssl-keyfile")
     settings = _serve_settings(args)
@@ -141,9 +143,18 @@ def _serve(args: argparse.Namespace) -> int:
                               tempfile.mkdtemp(prefix="sklad-central-metrics-"))
     uvicorn.run("central.api.app:create_app_from_env", factory=True, host=args.host,
                 port=args.port, workers=args.workers, access_log=not args.no_access_log,
-                http="central.api.protocol:NoDelayH11Protocol",
+                http=HTTP_PROTOCOL, loop=_event_loop(),
                 ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     return 0
+
+
+def _event_loop() -> str:
+    """uvloop when installed (less CPU per request than asyncio's loop), else asyncio."""
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
 
 
 def _serve_settings(args: argparse.Namespace) -> Settings:

@@ -98,7 +98,6 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
     lines = check_lines(cmd.lines)
     fingerprint = request_fingerprint(cmd.pickup_point_id, lines)
     draft: _Draft | None = None
-    record = _record_pg if central.db.is_postgres else _record
     for _ in range(RESERVE_ATTEMPTS):
         with central.db.statements() as conn:
             if (replay := _replay(conn, cmd, fingerprint)) is not None:
@@ -107,8 +106,7 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
         plan = plan_route(lines, snap.depots, snap.available, snap.destination)
         draft = _draft(central, cmd, lines, plan, snap, fingerprint, draft)
         try:
-            with central.db.write() as conn:
-                record(conn, draft)
+            _write(central, draft)
             return Placed(order=_view(draft), created=True)
         except _StockMoved:
             continue
@@ -173,6 +171,15 @@ def _draft(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...],
         intent=intent)
 
 
+def _write(central: Central, draft: _Draft) -> None:
+    if central.db.is_postgres:
+        with central.db.statements() as conn:  # a single statement: its own transaction
+            _record_pg(conn, draft)
+    else:
+        with central.db.write() as conn:
+            _record(conn, draft)
+
+
 def _record(conn: Connection, d: _Draft) -> None:
     """Insert the order first (a concurrent duplicate key waits here), then hold the stock."""
     conn.execute(orders.insert(), {
@@ -206,12 +213,10 @@ def _record(conn: Connection, d: _Draft) -> None:
 
 
 def _record_pg(conn: Connection, d: _Draft) -> None:
-    """_record on PostgreSQL in one statement (one round trip instead of one per row and table).
+    """_record on PostgreSQL as one statement (see _RECORD_PG), all or nothing by itself.
 
-    Stock rows are locked in (warehouse, SKU) order, as _record's sorted updates lock them, so
-    two baskets never deadlock; each row is then reserved only if it still has the units
-    (re-checked on the newest row version under the lock). Fewer reserved rows than held lines
-    means the stock moved: the caller's transaction rolls everything back.
+    One round trip instead of BEGIN, one per row or table, and COMMIT. Raises _StockMoved
+    (having changed nothing) if any line no longer has the units.
     """
     held = sorted((p.warehouse_id, ln.sku, ln.qty, sid)
                   for sid, p in zip(d.shipment_ids, d.plan, strict=True) for ln in p.lines)
@@ -253,49 +258,62 @@ def _view(d: _Draft) -> OrderView:
                             currency=d.currency, redirect_url=d.intent.redirect_url))
 
 
+# One statement, run on its own (autocommit): PostgreSQL makes it one transaction, so it needs no
+# BEGIN or COMMIT round trip. The stock rows are locked in (warehouse, SKU) order, as _record's
+# sorted updates lock them, so two baskets never deadlock; FOR UPDATE hands back the newest
+# version of each row, and with every row locked, `ok` decides for all lines at once: either
+# every line is reserved and every row inserted, or nothing changes and the count is 0.
 # The tables are those of central.db.tables; the arrays keep the text, and so the prepared
-# statement, the same for any number of lines. Rows that depend on a stock row are inserted only
-# for the lines actually reserved, so a short reservation fails by count, never by foreign key.
+# statement, the same for any number of lines.
 _RECORD_PG = sa.text("""
 WITH want AS (
     SELECT * FROM unnest(CAST(:h_wh AS text[]), CAST(:h_sku AS text[]), CAST(:h_qty AS int[]),
                          CAST(:h_shp AS text[])) AS t(warehouse_id, sku, qty, shipment_id)
 ), locked AS MATERIALIZED (
-    SELECT stock.warehouse_id, stock.sku FROM stock JOIN want USING (warehouse_id, sku)
+    SELECT stock.warehouse_id, stock.sku, stock.on_hand - stock.reserved AS available
+    FROM stock JOIN want USING (warehouse_id, sku)
     ORDER BY stock.warehouse_id, stock.sku FOR UPDATE OF stock
+), ok AS MATERIALIZED (
+    SELECT count(*) = (SELECT count(*) FROM want) AND coalesce(bool_and(available >= qty), false)
+           AS yes
+    FROM locked JOIN want USING (warehouse_id, sku)
 ), held AS (
     UPDATE stock SET reserved = stock.reserved + want.qty, updated_at = :now
-    FROM want JOIN locked USING (warehouse_id, sku)
-    WHERE stock.warehouse_id = want.warehouse_id AND stock.sku = want.sku
+    FROM want, ok
+    WHERE ok.yes AND stock.warehouse_id = want.warehouse_id AND stock.sku = want.sku
       AND stock.on_hand - stock.reserved >= want.qty
     RETURNING stock.warehouse_id, stock.sku
 ), new_order AS (
     INSERT INTO orders (order_id, customer_id, idempotency_key, request_hash, pickup_point_id,
                         status, total_minor, currency, created_at, hold_expires_at, updated_at)
-    VALUES (:order_id, :customer_id, :idempotency_key, :request_hash, :pickup_point_id,
-            :order_status, :total, :currency, :now, :expires, :now)
+    SELECT :order_id, :customer_id, :idempotency_key, :request_hash, :pickup_point_id,
+           :order_status, :total, :currency, :now, :expires, :now
+    FROM ok WHERE ok.yes
 ), new_shipments AS (
     INSERT INTO shipments (shipment_id, order_id, warehouse_id, status, distance_km, updated_at)
     SELECT t.shipment_id, :order_id, t.warehouse_id, :shipment_status, t.distance_km, :now
     FROM unnest(CAST(:s_id AS text[]), CAST(:s_wh AS text[]), CAST(:s_km AS float8[]))
-         AS t(shipment_id, warehouse_id, distance_km)
+         AS t(shipment_id, warehouse_id, distance_km), ok
+    WHERE ok.yes
 ), new_shipment_lines AS (
     INSERT INTO shipment_lines (shipment_id, sku, qty)
-    SELECT want.shipment_id, want.sku, want.qty FROM want JOIN held USING (warehouse_id, sku)
+    SELECT want.shipment_id, want.sku, want.qty FROM want, ok WHERE ok.yes
 ), new_reservations AS (
     INSERT INTO reservations (order_id, warehouse_id, sku, shipment_id, qty, status, expires_at)
     SELECT :order_id, want.warehouse_id, want.sku, want.shipment_id, want.qty, :held, :expires
-    FROM want JOIN held USING (warehouse_id, sku)
+    FROM want, ok WHERE ok.yes
 ), new_lines AS (
     INSERT INTO order_lines (order_id, sku, qty, unit_price_minor)
     SELECT :order_id, t.sku, t.qty, t.price
     FROM unnest(CAST(:o_sku AS text[]), CAST(:o_qty AS int[]), CAST(:o_price AS bigint[]))
-         AS t(sku, qty, price)
+         AS t(sku, qty, price), ok
+    WHERE ok.yes
 ), new_payment AS (
     INSERT INTO payments (payment_id, order_id, amount_minor, currency, status, acquirer_ref,
                           redirect_url, updated_at)
-    VALUES (:payment_id, :order_id, :total, :currency, 'PENDING', :acquirer_ref, :redirect_url,
-            :now)
+    SELECT :payment_id, :order_id, :total, :currency, 'PENDING', :acquirer_ref, :redirect_url,
+           :now
+    FROM ok WHERE ok.yes
 )
 SELECT count(*) FROM held
 """).bindparams(sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expires", type_=UTCDateTime))

@@ -51,7 +51,7 @@ KEYS = central_keys()
 ADMIN = KEYS["SKLAD_CENTRAL_ADMIN_TOKEN"]
 TOKEN = "bench-sync-token-" + uuid.uuid4().hex
 SAMPLE = ROOT / "edge" / "samples" / "warehouse.toml"
-BATCH = 5000  # the agent's default batch size
+BATCH = SyncAgent.batch_max  # the agent's default batch size
 
 
 @dataclass(frozen=True)
@@ -349,7 +349,7 @@ def main() -> None:
             f"in {time.monotonic() - started:.1f} s")
         pg = run_against("pg", cfg, ledger, floor, plan, folder)
         lite = run_against("sqlite", cfg, ledger, floor, plan, folder)
-        say("raw PostgreSQL: COPY of the same rows, 5,000 a commit")
+        say(f"raw PostgreSQL: COPY of the same rows, {BATCH:,} a commit")
         raw = raw_pg_rows_per_s(ledger, cfg.id)
         say(f"  {raw:,.0f} rows/s")
     finally:

@@ -84,7 +84,7 @@ class SyncAgent:
     warehouse_id: str
     node_id: str
     epoch: int
-    batch_max: int = 5000
+    batch_max: int = 10_000  # the wire allows 20,000 (and 4 MiB): 10,000 measured ~10% faster than 5,000
     # Batches on the wire at once. Central applies a warehouse's batches one at a time (they queue
     # on its cursor row lock) but decodes and prepares each before taking the lock, and the next
     # batch is read and encoded here while earlier ones are in flight.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -100,9 +101,10 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
     draft: _Draft | None = None
     for _ in range(RESERVE_ATTEMPTS):
         with central.db.statements() as conn:
-            if (replay := _replay(conn, cmd, fingerprint)) is not None:
-                return replay
-            snap = _snapshot(conn, central.network, lines, cmd.pickup_point_id)
+            found = _look_up(conn, central.network, cmd, lines, fingerprint)
+        if isinstance(found, Placed):
+            return found
+        snap = found
         plan = plan_route(lines, snap.depots, snap.available, snap.destination)
         draft = _draft(central, cmd, lines, plan, snap, fingerprint, draft)
         try:
@@ -119,28 +121,47 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
                      "please try again")
 
 
+def _look_up(conn: Connection, network: NetworkCache, cmd: PlaceOrder, lines: Sequence[Line],
+             fingerprint: str) -> Placed | _Snapshot:
+    """The order an earlier request with this idempotency key made, else what to route on.
+
+    PostgreSQL answers both in one statement (one round trip); SQLite in two.
+    """
+    wanted = [line.sku for line in lines]
+    key = {"customer_id": cmd.customer_id, "idempotency_key": cmd.idempotency_key}
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(_EARLIER_OR_STOCK_PG, {**key, "skus": wanted}).all()
+        earlier = rows[0][:2] if rows[0][0] is not None else None
+        stock_rows = [row[2:] for row in rows if row[2] is not None]
+    else:
+        earlier = conn.execute(_EARLIER, key).one_or_none()
+        stock_rows = [] if earlier else conn.execute(_SKU_STOCK, {"skus": wanted}).all()
+    if earlier is not None:
+        return _replayed(conn, cmd, fingerprint, *earlier)
+    return _snapshot(conn, network, wanted, stock_rows, cmd.pickup_point_id)
+
+
 def _replay(conn: Connection, cmd: PlaceOrder, fingerprint: str) -> Placed | None:
-    row = conn.execute(
-        sa.select(orders.c.order_id, orders.c.request_hash)
-        .where(orders.c.customer_id == cmd.customer_id,
-               orders.c.idempotency_key == cmd.idempotency_key)
-    ).one_or_none()
-    if row is None:
-        return None
-    if row.request_hash != fingerprint:
+    row = conn.execute(_EARLIER, {"customer_id": cmd.customer_id,
+                                  "idempotency_key": cmd.idempotency_key}).one_or_none()
+    return None if row is None else _replayed(conn, cmd, fingerprint, *row)
+
+
+def _replayed(conn: Connection, cmd: PlaceOrder, fingerprint: str, order_id: str,
+              request_hash: str) -> Placed:
+    if request_hash != fingerprint:
         raise IdempotencyConflict(
             f"idempotency key {cmd.idempotency_key!r} was already used for order "
-            f"{row.order_id} with a different basket or pickup point; use a new key for a "
-            "new order", order_id=row.order_id)
-    return Placed(order=load_order(conn, row.order_id), created=False)
+            f"{order_id} with a different basket or pickup point; use a new key for a "
+            "new order", order_id=order_id)
+    return Placed(order=load_order(conn, order_id), created=False)
 
 
-def _snapshot(conn: Connection, network: NetworkCache, lines: Sequence[Line],
-              pickup_point_id: str) -> _Snapshot:
-    wanted = [line.sku for line in lines]
+def _snapshot(conn: Connection, network: NetworkCache, wanted: list[str],
+              stock_rows: Sequence[Sequence[Any]], pickup_point_id: str) -> _Snapshot:
     prices: dict[str, int] = {}
     available: dict[str, dict[str, int]] = {}
-    for sku, price, warehouse_id, units in conn.execute(_SKU_STOCK, {"skus": wanted}):
+    for sku, price, warehouse_id, units in stock_rows:
         prices[sku] = price
         if warehouse_id is not None:
             available.setdefault(warehouse_id, {})[sku] = units
@@ -317,6 +338,23 @@ WITH want AS (
 )
 SELECT count(*) FROM held
 """).bindparams(sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expires", type_=UTCDateTime))
+
+_EARLIER = (
+    sa.select(orders.c.order_id, orders.c.request_hash)
+    .where(orders.c.customer_id == sa.bindparam("customer_id"),
+           orders.c.idempotency_key == sa.bindparam("idempotency_key"))
+)
+
+# _EARLIER, else _SKU_STOCK, in one statement: one row with the earlier order, or the SKUs'
+# rows (a single row of NULLs if none is known).
+_EARLIER_OR_STOCK_PG = sa.text("""
+SELECT o.order_id, o.request_hash, s.sku, s.price_minor, st.warehouse_id,
+       st.on_hand - st.reserved
+FROM (SELECT) AS one
+LEFT JOIN orders o ON o.customer_id = :customer_id AND o.idempotency_key = :idempotency_key
+LEFT JOIN skus s ON o.order_id IS NULL AND s.sku = ANY(CAST(:skus AS text[]))
+LEFT JOIN stock st ON st.sku = s.sku AND st.on_hand > st.reserved
+""")
 
 _SKU_STOCK = (
     sa.select(skus.c.sku, skus.c.price_minor, stock_table.c.warehouse_id,

@@ -284,6 +284,8 @@ def _view(d: _Draft) -> OrderView:
 # sorted updates lock them, so two baskets never deadlock; FOR UPDATE hands back the newest
 # version of each row, and with every row locked, `ok` decides for all lines at once: either
 # every line is reserved and every row inserted, or nothing changes and the count is 0.
+# `held` must not test availability itself: it would judge the row as of the statement's
+# snapshot, which can be older than the version locked (and already judged) in `locked`.
 # The tables are those of central.db.tables; the arrays keep the text, and so the prepared
 # statement, the same for any number of lines.
 _RECORD_PG = sa.text("""
@@ -302,7 +304,6 @@ WITH want AS (
     UPDATE stock SET reserved = stock.reserved + want.qty, updated_at = :now
     FROM want, ok
     WHERE ok.yes AND stock.warehouse_id = want.warehouse_id AND stock.sku = want.sku
-      AND stock.on_hand - stock.reserved >= want.qty
     RETURNING stock.warehouse_id, stock.sku
 ), new_order AS (
     INSERT INTO orders (order_id, customer_id, idempotency_key, request_hash, pickup_point_id,

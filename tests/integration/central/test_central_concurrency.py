@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 from support_central import levels
 
+from central import stock
 from central.bootstrap import Central
-from central.db.tables import feed
+from central.db.tables import feed, reservations
 from central.domain.orders import Line
 from central.errors import OutOfStock
+from central.services import checkout
 from central.services.catalog import import_stock
 from central.services.checkout import PlaceOrder, place_order
 from central.services.payments import sandbox_authenticate
@@ -62,3 +67,43 @@ def test_same_idempotency_key_racing_makes_one_order(network: Central) -> None:
         ids = set(pool.map(lambda _: place_order(network, cmd).order.order_id, range(6)))
     assert len(ids) == 1
     assert levels(network, "A")["wh-msk"] == (10, 2)
+
+
+def test_a_hold_judges_the_stock_it_locks_not_an_older_snapshot(
+        network: Central, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After routing, another buyer takes all of B in wh-msk, and a third transaction gives it
+    back but is still open when the hold starts. The hold waits for it, sees B free again and
+    holds both lines: never one line held without the other, never a reservation row for
+    units not held."""
+    routed = checkout._draft
+    raced = threading.Event()
+
+    def draft_then_race(*args, **kwargs):  # type: ignore[no-untyped-def]
+        draft = routed(*args, **kwargs)
+        if not raced.is_set():
+            raced.set()
+            with network.db.write() as conn:
+                assert stock.reserve(conn, "wh-msk", "B", 5, now=network.clock())
+            opened = threading.Event()
+
+            def give_back() -> None:
+                with network.db.write() as conn:
+                    stock.release(conn, "wh-msk", "B", 5, now=network.clock())
+                    opened.set()
+                    time.sleep(0.5)
+
+            threading.Thread(target=give_back).start()
+            opened.wait(5)
+        return draft
+
+    monkeypatch.setattr(checkout, "_draft", draft_then_race)
+    order = place_order(network, PlaceOrder("bob", "k1", "pp-msk",
+                                            (Line("A", 1), Line("B", 5)))).order
+    assert [(s.warehouse_id, [(ln.sku, ln.qty) for ln in s.lines]) for s in order.shipments] == [
+        ("wh-msk", [("A", 1), ("B", 5)])]
+    assert levels(network, "A")["wh-msk"] == (10, 1)
+    assert levels(network, "B")["wh-msk"] == (5, 5)
+    with network.db.read() as conn:
+        held = conn.execute(sa.select(reservations.c.sku, sa.func.sum(reservations.c.qty))
+                            .group_by(reservations.c.sku).order_by(reservations.c.sku)).all()
+    assert [tuple(row) for row in held] == [("A", 1), ("B", 5)]

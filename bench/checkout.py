@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from central.tokens import issue_customer_token  # noqa: E402
+from simulators.databases import PG_DSN, scratch_database  # noqa: E402
 
-PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 # Set once in the parent; spawned client processes inherit the environment, so all agree.
 ADMIN = os.environ.setdefault("SKLAD_BENCH_ADMIN_TOKEN", "bench-admin-" + uuid.uuid4().hex)
 SECRET = os.environ.setdefault("SKLAD_BENCH_SECRET", "bench-secret-" + uuid.uuid4().hex)
@@ -101,25 +101,6 @@ def raw_pg_tx_per_s(connections: int, seconds: float) -> float:
 
 
 # ---------------------------------------------------------------- databases and server
-
-
-@contextmanager
-def database(kind: str):
-    if kind == "pg":
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        try:
-            yield f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-        finally:
-            with psycopg.connect(PG_DSN, autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA {schema} CASCADE")
-    else:
-        folder = tempfile.mkdtemp(prefix="sklad-bench-")
-        try:
-            yield f"sqlite:///{folder}/central.db"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def cli() -> str:
@@ -234,7 +215,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def bench_backend(kind: str, plan: Plan, pool: ProcessPoolExecutor, workdir: Path) -> dict:
-    with database(kind) as url:
+    with scratch_database(kind) as db:
+        url = db.url
         say(f"[{kind}] seeding {plan.skus} SKUs, 6 warehouses, 120 pickup points ...")
         subprocess.run([cli(), "seed", "--db", url, "--skus", str(plan.skus)], check=True,
                        env=server_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -40,13 +40,13 @@ from central.sync.movement_rows import COLUMNS, rows  # noqa: E402
 from edge.config import load_config  # noqa: E402
 from edge.ledger.database import connect, load_layout, migrate  # noqa: E402
 from edge.sync_bridge import ACKED, LedgerOutbox, node_identity  # noqa: E402
+from simulators.databases import PG_DSN, scratch_database  # noqa: E402
 from simulators.processes import central_keys, start_central, stop  # noqa: E402
 from simulators.workload import free_port  # noqa: E402
 from sync.agent import SyncAgent  # noqa: E402
 from sync.client import CentralClient  # noqa: E402
 from sync.movements import FIELDS, Movement, warehouse_delta  # noqa: E402
 
-PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 KEYS = central_keys()
 ADMIN = KEYS["SKLAD_CENTRAL_ADMIN_TOKEN"]
 TOKEN = "bench-sync-token-" + uuid.uuid4().hex
@@ -145,25 +145,6 @@ def edge_totals(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- central
-
-
-@contextmanager
-def database(kind: str):
-    if kind == "pg":
-        schema = f"bench_sync_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        try:
-            yield f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}", schema
-        finally:
-            with psycopg.connect(PG_DSN, autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA {schema} CASCADE")
-    else:
-        folder = tempfile.mkdtemp(prefix="sklad-bench-sync-")
-        try:
-            yield f"sqlite:///{folder}/central.db", folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -324,7 +305,8 @@ def raw_pg_rows_per_s(conn: sqlite3.Connection, warehouse_id: str) -> float:
 
 
 def run_against(kind: str, cfg, ledger: sqlite3.Connection, floor: Floor, plan: Plan, folder: Path) -> dict:
-    with database(kind) as (url, where), server(url) as base:
+    with scratch_database(kind, "bench_sync") as db, server(db.url) as base:
+        url, where = db.url, db.where
         register(base, cfg.id, plan.skus)
         say(f"{kind}: central at {base}, {plan.skus:,} SKUs registered; catching up")
         agent, outbox = make_agent(cfg, base)

@@ -61,10 +61,8 @@ class TerminalClient:
             future = asyncio.get_running_loop().create_future()
             self._waiting[req_id] = future
             try:
-                # The send is inside the timeout too: with no connected peer (node down, or a
-                # CurveZMQ handshake refused) a DEALER's send waits rather than fails.
-                await asyncio.wait_for(self._send_and_wait(frame, future), self.timeout)
-                reply = future.result()
+                await self._send(frame)
+                reply = await asyncio.wait_for(future, self.timeout)
                 break
             except TimeoutError:
                 self._waiting.pop(req_id, None)
@@ -74,9 +72,13 @@ class TerminalClient:
             raise TerminalError(reply["error"]["code"], reply["error"]["message"])
         return reply["result"]
 
-    async def _send_and_wait(self, frame: bytes, future: asyncio.Future) -> None:
-        await self._sock.send_multipart([frame])
-        await asyncio.shield(future)
+    async def _send(self, frame: bytes) -> None:
+        try:
+            await self._sock.send_multipart([frame], flags=zmq.NOBLOCK)
+        except zmq.Again:
+            # No connected peer (node down, or a CurveZMQ handshake refused): a DEALER's send
+            # would wait forever rather than fail, so it waits at most the request timeout.
+            await asyncio.wait_for(self._sock.send_multipart([frame]), self.timeout)
 
     async def login(self, badge: str) -> dict:
         result = await self.call("login", {"badge": badge})

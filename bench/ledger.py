@@ -71,6 +71,7 @@ def interleave(cmds: list[ConfirmPick], ways: int) -> list[ConfirmPick]:
 async def in_process(folder: Path, shipments: int) -> float:
     _, cfg, tasks = prepare(folder, shipments)
     cmds = interleave(pick_commands(tasks, "inproc"), 97)
+    gc.freeze()
     writer = LedgerWriter(cfg.ledger_path).start()
     queue = iter(cmds)
     failed: list[str] = []

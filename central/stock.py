@@ -65,7 +65,7 @@ def set_on_hand(
 ) -> int:
     """Admin import: set on_hand for (warehouse_id, sku, on_hand) rows; reserved is kept."""
     rows = [{"warehouse_id": w, "sku": s, "on_hand": q, "updated_at": now} for w, s, q in levels]
-    _check_known(conn, {r["warehouse_id"] for r in rows}, {r["sku"] for r in rows})
+    check_known(conn, {r["warehouse_id"] for r in rows}, {r["sku"] for r in rows})
     upsert(conn, stock, rows, keys=("warehouse_id", "sku"))
     return len(rows)
 
@@ -135,13 +135,14 @@ def availability(conn: Connection, sku_ids: Iterable[str]) -> dict[str, dict[str
 
 
 def _ensure_row(conn: Connection, warehouse_id: str, sku: str, now: datetime) -> None:
-    _check_known(conn, {warehouse_id}, {sku})
+    check_known(conn, {warehouse_id}, {sku})
     insert_missing(conn, stock, [{"warehouse_id": warehouse_id, "sku": sku, "on_hand": 0,
                                   "reserved": 0, "updated_at": now}],
                    keys=("warehouse_id", "sku"))
 
 
-def _check_known(conn: Connection, warehouse_ids: set[str], sku_ids: set[str]) -> None:
+def check_known(conn: Connection, warehouse_ids: set[str], sku_ids: set[str]) -> None:
+    """Raise NotFound / UnknownSku naming what central does not know."""
     known_w = set(conn.execute(sa.select(warehouses.c.warehouse_id)
                                .where(warehouses.c.warehouse_id.in_(warehouse_ids))).scalars())
     if missing := sorted(warehouse_ids - known_w):

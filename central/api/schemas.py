@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from central.domain.orders import MAX_LINES, MAX_QTY_PER_LINE
-from sync.feed import Dims
+from sync.feed import AsnLine, Dims
 
 ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 CUSTOMER_PATTERN = r"^[A-Za-z0-9_:-]+$"  # no dot: the customer token uses dots as separators
@@ -81,6 +82,17 @@ class WarehouseIn(Body):
 class WarehouseOut(WarehouseIn):
     warehouse_id: str
     token_set: bool
+
+
+class AsnIn(Body):
+    asn_id: Id
+    expected_at: datetime
+    lines: Annotated[list[AsnLine], Field(min_length=1, max_length=1000),
+                     unique_by(lambda line: (line.sku, line.lot), "SKU and lot")]
+
+
+class FeedSeqOut(BaseModel):
+    feed_seq: int
 
 
 class WarehouseTokenIn(Body):

@@ -20,7 +20,7 @@ from central.db.upsert import upsert
 from central.errors import NotFound
 from central.stock import StockLevel
 from central.tokens import hash_token
-from sync.feed import CatalogUpsert, Dims, FeedEntry
+from sync.feed import AdvanceShippingNotice, CatalogUpsert, Dims, FeedEntry
 
 SKU_COLUMNS = ("sku", "seller_id", "name", "gtins", "unit_weight_g", "length_mm",
                "width_mm", "height_mm", "lot_tracked", "price_minor")
@@ -165,3 +165,15 @@ def _warehouse_ids(conn: Connection) -> list[str]:
 def _catalog_commands(conn: Connection) -> list[CatalogUpsert]:
     rows = conn.execute(sa.select(*[skus.c[c] for c in SKU_COLUMNS]).order_by(skus.c.sku))
     return [SkuRecord.from_row(r).as_command() for r in rows.mappings()]
+
+
+def announce_inbound(central: Central, asn: AdvanceShippingNotice) -> int:
+    """Put an advance shipping notice into its warehouse's feed; returns its feed_seq.
+
+    The edge records the lines as expected receipts (announcing the same ASN again replaces
+    its quantities there), and counts what the receiving dock books against them.
+    """
+    with central.db.write() as conn:
+        stock.check_known(conn, {asn.warehouse_id}, {line.sku for line in asn.lines})
+        (seq,) = feeds.append(conn, asn.warehouse_id, [asn], now=central.clock())
+    return seq

@@ -7,10 +7,12 @@ from fastapi import APIRouter
 from central.api.auth import AdminDep, CentralDep
 from central.api.schemas import (
     ERROR_RESPONSES,
+    AsnIn,
     Count,
     Cursor,
     CustomerPath,
     CustomerTokenOut,
+    FeedSeqOut,
     IdPath,
     IdQuery,
     Limit,
@@ -30,7 +32,7 @@ from central.services.discrepancies import DiscrepancyView, list_discrepancies
 from central.services.orders import expire_due
 from central.services.views import FeedPage, StockLevelView
 from central.tokens import issue_customer_token
-from sync.feed import Dims
+from sync.feed import AdvanceShippingNotice, Dims
 
 router = APIRouter(prefix="/admin", tags=["admin"], responses=ERROR_RESPONSES)
 
@@ -82,6 +84,14 @@ def read_feed(warehouse_id: IdPath, central: CentralDep, _: AdminDep,
     """Commands for this warehouse with feed_seq > after, oldest first."""
     last, entries = catalog.read_feed(central, warehouse_id, after, limit)
     return FeedPage(warehouse_id=warehouse_id, after=after, last_seq=last, entries=entries)
+
+
+@router.post("/warehouses/{warehouse_id}/asn", response_model=FeedSeqOut, status_code=201)
+def announce_inbound(warehouse_id: IdPath, body: AsnIn, central: CentralDep, _: AdminDep) -> FeedSeqOut:
+    """Advance shipping notice: goods on their way to this warehouse, expected at its receiving dock."""
+    asn = AdvanceShippingNotice(asn_id=body.asn_id, warehouse_id=warehouse_id, lines=body.lines,
+                                expected_at=body.expected_at)
+    return FeedSeqOut(feed_seq=catalog.announce_inbound(central, asn))
 
 
 @router.put("/pickup-points", response_model=Count)

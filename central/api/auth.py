@@ -36,15 +36,21 @@ async def get_central(request: Request) -> Central:
 CentralDep = Annotated[Central, Depends(get_central)]
 
 
+def identify(central: Central, token: str) -> Caller | None:
+    """Whose bearer token this is: the admin's, a customer's, or nobody's (None)."""
+    if hmac.compare_digest(token.encode(), central.settings.admin_token.encode()):
+        return Caller(customer_id=None)
+    customer_id = customer_from_token(central.settings.secret, token)
+    return None if customer_id is None else Caller(customer_id=customer_id)
+
+
 async def caller(central: CentralDep, creds: Credentials) -> Caller:
     if creds is None:
         raise Unauthorized("send 'Authorization: Bearer <token>' (admin or customer token)")
-    if hmac.compare_digest(creds.credentials.encode(), central.settings.admin_token.encode()):
-        return Caller(customer_id=None)
-    customer_id = customer_from_token(central.settings.secret, creds.credentials)
-    if customer_id is None:
+    who = identify(central, creds.credentials)
+    if who is None:
         raise Unauthorized("the bearer token is not valid; ask for a new customer token")
-    return Caller(customer_id=customer_id)
+    return who
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -142,3 +143,26 @@ def test_credentials(client: TestClient, network: Central, admin_headers: dict[s
     forged = client.post("/orders", json=body, headers={"Authorization": "Bearer c1.alice.xxx"})
     assert forged.status_code == 401
     assert client.post("/orders", json=body, headers=admin_headers).status_code == 403
+
+
+def test_checkout_shortcut_answers_as_fastapi_does(client: TestClient, network: Central,
+                                                   alice: dict[str, str],
+                                                   admin_headers: dict[str, str]) -> None:
+    """POST /orders skips dependency solving for a valid customer and body; any other request
+    takes FastAPI's own path, with the same precedence: malformed JSON, then auth, then 422."""
+    json_type = {"Content-Type": "application/json"}
+    malformed = client.post("/orders", content=b'{"lines": [', headers=json_type)
+    assert malformed.status_code == 400
+    assert malformed.json()["error"]["code"] == "malformed_json"
+    empty = {"idempotency_key": "k", "pickup_point_id": "pp-msk", "lines": []}
+    assert client.post("/orders", json=empty).status_code == 401
+    assert client.post("/orders", json=empty, headers=admin_headers).status_code == 403
+    assert client.post("/orders", json=empty, headers=alice).status_code == 422
+    other_spelling = {"Authorization": alice["Authorization"].replace("Bearer ", "bearer  "),
+                      "Content-Type": "application/json; charset=utf-8"}
+    body = json.dumps(order("k", "pp-msk", A=1)).encode()
+    first = client.post("/orders", content=body, headers=other_spelling)
+    assert first.status_code == 201, first.text
+    again = client.post("/orders", content=body, headers=alice | json_type)
+    assert again.status_code == 200
+    assert again.json() == first.json()

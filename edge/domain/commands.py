@@ -24,6 +24,11 @@ def _check_qty(name: str, value: object, allow_zero: bool = False) -> None:
         raise InvalidCommand(f"{name} must be between {low} and {MAX_QTY}, got {value}")
 
 
+def _check_id(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidCommand(f"{name} must be a whole number >= 1, got {value!r}")
+
+
 def _check_text(name: str, value: object, optional: bool = False) -> None:
     if value is None and optional:
         return
@@ -40,7 +45,9 @@ def _plan(cls: type) -> list[tuple[str, Callable[[str, object], None]]]:
     if plan is None:
         plan = []
         for f in fields(cls):
-            if f.name in cls.QTY_FIELDS:
+            if f.name in cls.ID_FIELDS:
+                plan.append((f.name, _check_id))
+            elif f.name in cls.QTY_FIELDS:
                 plan.append((f.name, _check_qty))
             elif f.name in cls.ZERO_QTY_FIELDS:
                 plan.append((f.name, partial(_check_qty, allow_zero=True)))
@@ -57,6 +64,7 @@ class Command:
     operator: str | None = field(default=None, kw_only=True)
     device: str | None = field(default=None, kw_only=True)
 
+    ID_FIELDS: ClassVar[tuple[str, ...]] = ()
     QTY_FIELDS: ClassVar[tuple[str, ...]] = ()
     ZERO_QTY_FIELDS: ClassVar[tuple[str, ...]] = ()
     OPTIONAL_TEXT: ClassVar[tuple[str, ...]] = ("operator", "device")
@@ -147,12 +155,8 @@ class ConfirmPick(Command):
     item: str
     tote: str
     qty: int
+    ID_FIELDS = ("task_id",)
     QTY_FIELDS = ("qty",)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if isinstance(self.task_id, bool) or not isinstance(self.task_id, int):
-            raise InvalidCommand(f"task_id must be a whole number, got {self.task_id!r}")
 
 
 @dataclass(frozen=True)
@@ -161,12 +165,8 @@ class ShortPick(Command):
     location: str
     found_qty: int
     tote: str | None = None
+    ID_FIELDS = ("task_id",)
     ZERO_QTY_FIELDS = ("found_qty",)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if isinstance(self.task_id, bool) or not isinstance(self.task_id, int):
-            raise InvalidCommand(f"task_id must be a whole number, got {self.task_id!r}")
 
 
 @dataclass(frozen=True)
@@ -222,8 +222,4 @@ class ApplyFeedEntry(Command):
 
     feed_seq: int
     command: object  # a sync.feed command model
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if isinstance(self.feed_seq, bool) or not isinstance(self.feed_seq, int) or self.feed_seq < 1:
-            raise InvalidCommand(f"feed_seq must be a whole number >= 1, got {self.feed_seq!r}")
+    ID_FIELDS = ("feed_seq",)

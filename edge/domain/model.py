@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,7 +44,3 @@ class Stock:
     @property
     def free(self) -> int:
         return self.on_hand - self.allocated
-
-
-def euclid(a: Location, b: Location) -> float:
-    return math.hypot(a.x - b.x, a.y - b.y)

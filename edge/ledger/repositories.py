@@ -99,8 +99,6 @@ class Locations:
         ).fetchall()
         return [_loc(r) for r in rows]
 
-    def units_in(self) -> dict[str, int]:
-        return dict(self.cur.execute("SELECT location, SUM(on_hand) FROM balances GROUP BY location"))
 
 
 class Balances:

@@ -75,6 +75,7 @@ class UnitOfWork:
     def start_batch(self) -> None:
         """Reset per-transaction state; one timestamp serves the whole batch (one commit)."""
         self.events.clear()
+        # Another process's writer (a standalone sklad-sync) may have appended since: re-read seq.
         self.movements.reload()
         self.idempotency.clear()
         self.now = self.clock()

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rich.console import Console
+from uuid_utils import uuid7
 
 from edge.domain.commands import ConfirmPick
 from edge.ledger.writer import LedgerWriter
@@ -58,27 +59,28 @@ def raw_sqlite(folder: Path, seconds: float) -> tuple[float, float]:
     return commits, batched
 
 
-def pick_commands(tasks: list[PickTask], prefix: str) -> list[ConfirmPick]:
-    return [ConfirmPick(f"{prefix}-{t.id}-{n}", t.id, t.location, t.sku, t.tote, 1)
-            for t in tasks for n in range(t.qty)]
+def picks(tasks: list[PickTask], ways: int = 97) -> list[PickTask]:
+    """One entry per unit to confirm; many pickers at once, so neighbours touch different tasks and bins."""
+    units = [t for t in tasks for _ in range(t.qty)]
+    return [t for i in range(ways) for t in units[i::ways]]
 
 
-def interleave(cmds: list[ConfirmPick], ways: int) -> list[ConfirmPick]:
-    # Many pickers at once: consecutive commands touch different tasks and bins.
-    return [c for i in range(ways) for c in cmds[i::ways]]
+def confirm(task: PickTask) -> ConfirmPick:
+    # Made when sent, as a handheld does, with a time-ordered key like the terminal client's.
+    return ConfirmPick(uuid7().hex, task.id, task.location, task.sku, task.tote, 1)
 
 
 async def in_process(folder: Path, shipments: int) -> float:
     _, cfg, tasks = prepare(folder, shipments)
-    cmds = interleave(pick_commands(tasks, "inproc"), 97)
+    units = picks(tasks)
     gc.freeze()
     writer = LedgerWriter(cfg.ledger_path).start()
-    queue = iter(cmds)
+    queue = iter(units)
     failed: list[str] = []
 
     async def caller():  # one of 512 concurrent callers, like terminals, each awaiting its own result
-        for cmd in queue:
-            outcome = await writer.execute(cmd)
+        for task in queue:
+            outcome = await writer.execute(confirm(task))
             if not outcome.ok:
                 failed.append(outcome.message)
 
@@ -88,11 +90,11 @@ async def in_process(folder: Path, shipments: int) -> float:
     writer.stop()
     if failed:
         raise RuntimeError(f"{len(failed)} commands failed, first: {failed[0]}")
-    return len(cmds) / elapsed
+    return len(units) / elapsed
 
 
-def as_args(cmd: ConfirmPick) -> dict:
-    return {"task_id": cmd.task_id, "location": cmd.location, "item": cmd.item, "tote": cmd.tote, "qty": cmd.qty}
+def as_args(task: PickTask) -> dict:
+    return {"task_id": task.id, "location": task.location, "item": task.sku, "tote": task.tote, "qty": 1}
 
 
 async def clients(endpoint: str, n: int) -> list[TerminalClient]:
@@ -104,38 +106,38 @@ async def clients(endpoint: str, n: int) -> list[TerminalClient]:
     return out
 
 
-async def zmq_closed_loop(endpoint: str, cmds: list[ConfirmPick], n_clients: int = 16, depth: int = 8) -> float:
+async def zmq_closed_loop(endpoint: str, units: list[PickTask], n_clients: int = 16, depth: int = 8) -> float:
     pool = await clients(endpoint, n_clients)
-    queue = iter(cmds)
+    queue = iter(units)
 
     async def worker(client: TerminalClient):
-        for cmd in queue:
-            await client.call("confirm_pick", as_args(cmd), key=cmd.key)
+        for task in queue:
+            await client.call("confirm_pick", as_args(task))
 
     start = time.perf_counter()
     await asyncio.gather(*(worker(pool[i % n_clients]) for i in range(n_clients * depth)))
     elapsed = time.perf_counter() - start
     for c in pool:
         await c.close()
-    return len(cmds) / elapsed
+    return len(units) / elapsed
 
 
-async def zmq_open_loop(endpoint: str, cmds: list[ConfirmPick], rate: float) -> list[float]:
+async def zmq_open_loop(endpoint: str, units: list[PickTask], rate: float) -> list[float]:
     pool = await clients(endpoint, 16)
     latencies: list[float] = []
 
-    async def one(i: int, cmd: ConfirmPick):
+    async def one(i: int, task: PickTask):
         t0 = time.perf_counter()
-        await pool[i % len(pool)].call("confirm_pick", as_args(cmd), key=cmd.key)
+        await pool[i % len(pool)].call("confirm_pick", as_args(task))
         latencies.append((time.perf_counter() - t0) * 1000)
 
     start = time.perf_counter()
     pending = []
-    for i, cmd in enumerate(cmds):
+    for i, task in enumerate(units):
         delay = start + i / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        pending.append(asyncio.create_task(one(i, cmd)))
+        pending.append(asyncio.create_task(one(i, task)))
     await asyncio.gather(*pending)
     for c in pool:
         await c.close()
@@ -144,13 +146,13 @@ async def zmq_open_loop(endpoint: str, cmds: list[ConfirmPick], rate: float) -> 
 
 async def over_zmq(folder: Path, shipments: int, rate_seconds: float) -> tuple[float, list[float]]:
     config, _, tasks = prepare(folder, shipments)
-    cmds = interleave(pick_commands(tasks, "zmq"), 97)
+    units = picks(tasks)
     gc.freeze()  # the harness's own setup objects must not stall its clients' event loop
     paced = int(1000 * rate_seconds)
     proc, endpoint = start_node(config)
     try:
-        latencies = await zmq_open_loop(endpoint, cmds[:paced], rate=1000)
-        throughput = await zmq_closed_loop(endpoint, cmds[paced:])
+        latencies = await zmq_open_loop(endpoint, units[:paced], rate=1000)
+        throughput = await zmq_closed_loop(endpoint, units[paced:])
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)

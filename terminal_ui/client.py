@@ -11,6 +11,7 @@ import uuid
 
 import zmq
 import zmq.asyncio
+from uuid_utils import uuid7
 
 from edge.terminal import protocol
 
@@ -55,7 +56,8 @@ class TerminalClient:
         """Send a request and return its result; raises TerminalError on a refusal."""
         req_id = uuid.uuid4().hex
         if key is None and protocol.OPS[op].effect:
-            key = uuid.uuid4().hex
+            # Time-ordered keys land at the right edge of the node's key index, not all over it.
+            key = uuid7().hex
         frame = protocol.encode_request(req_id, op, args, key, self.session)
         for attempt in range(self.retries + 1):
             future = asyncio.get_running_loop().create_future()

@@ -86,12 +86,20 @@ class _Retry(Exception):
     pass
 
 
+def _begin(uow: UnitOfWork, commands: list[Command]) -> None:
+    uow.start_batch()
+    uow.conn.execute("BEGIN IMMEDIATE")
+    uow.prefetch(commands)
+
+
 def _optimistic(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
-    """The fast pass: no savepoints; any failure abandons the pass (see apply_batch)."""
+    """The fast pass: no savepoints; any failure, even in the final flush, abandons the pass."""
     try:
-        return [_run(uow, cmd) for cmd in commands]
+        outcomes = [_run(uow, cmd) for cmd in commands]
+        uow.flush()
     except Exception as exc:
         raise _Retry from exc
+    return outcomes
 
 
 def apply_batch(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
@@ -101,17 +109,14 @@ def apply_batch(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
     transaction is rolled back and the batch is replayed with a savepoint around each command.
     """
     cur = uow.conn.cursor()
-    uow.start_batch()
     try:
-        cur.execute("BEGIN IMMEDIATE")
+        _begin(uow, commands)
         try:
             outcomes = _optimistic(uow, commands)
         except _Retry:
             cur.execute("ROLLBACK")
-            uow.start_batch()
-            cur.execute("BEGIN IMMEDIATE")
+            _begin(uow, commands)
             outcomes = [_isolated(uow, cmd) for cmd in commands]
-        uow.flush()
         cur.execute("COMMIT")
     except sqlite3.Error as exc:
         log.exception("batch of %d commands could not be committed", len(commands))

@@ -9,11 +9,14 @@ migrations are managed by SQLAlchemy/Alembic (see database.py).
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 
 from edge.domain.model import Location, Stock
 from edge.errors import Conflict, NotFound
+from edge.ledger.write_behind import WriteBehind
 
 
 @cache
@@ -101,13 +104,34 @@ class Locations:
 
 
 
-class Balances:
-    """Balances per (sku, location, lot), changed only together with a movement."""
+def _holds_none(key: tuple[str, str, str]) -> Conflict:
+    sku, location, lot = key
+    return Conflict(f"{location} holds no {sku}{' lot ' + lot if lot else ''}")
 
-    def __init__(self, cur: sqlite3.Cursor, locations: Locations):
-        self.cur, self.locations = cur, locations
+
+class Balances:
+    """Balances per (sku, location, lot), changed only together with a movement.
+
+    Two kinds of change wait in the write-behind buffer, summed per row: adding stock (it can never
+    break a CHECK) and taking allocated stock (on_hand and allocated fall together, so if the sum
+    passes the CHECKs at the flush, every step before it passed too). Anything else runs at once,
+    after the row's buffered sum, so a row's buffer only ever holds one kind.
+    """
+
+    UPSERT = ("INSERT INTO balances(sku, location, lot, on_hand, allocated) VALUES (?,?,?,?,?) "
+              "ON CONFLICT(sku, location, lot) DO UPDATE SET on_hand = on_hand + excluded.on_hand, "
+              "allocated = allocated + excluded.allocated")
+    UPDATE = ("UPDATE balances SET on_hand = on_hand + ?, allocated = allocated + ? "
+              "WHERE sku = ? AND location = ? AND lot = ?")
+
+    def __init__(self, cur: sqlite3.Cursor, locations: Locations, behind: WriteBehind):
+        self.cur, self.locations, self.behind = cur, locations, behind
+        self.adds: dict[tuple[str, str, str], int] = {}
+        self.takes: dict[tuple[str, str, str], int] = {}
+        behind.register(self)
 
     def get(self, sku: str, location: str, lot: str) -> tuple[int, int]:
+        self.behind.flush()
         row = self.cur.execute(
             "SELECT on_hand, allocated FROM balances WHERE sku = ? AND location = ? AND lot = ?",
             (sku, location, lot),
@@ -115,36 +139,67 @@ class Balances:
         return (row[0], row[1]) if row else (0, 0)
 
     def change(self, sku: str, location: str, lot: str, on_hand: int, allocated: int = 0) -> None:
-        if on_hand < 0 or not 0 <= allocated <= on_hand:
-            # SQLite checks CHECK constraints on the row an upsert would insert, so anything but a
-            # plain increment is an update: the row must exist, and the constraints guard the result.
-            updated = self.cur.execute(
-                "UPDATE balances SET on_hand = on_hand + ?, allocated = allocated + ? "
-                "WHERE sku = ? AND location = ? AND lot = ?", (on_hand, allocated, sku, location, lot),
-            ).rowcount
-            if not updated:
-                raise Conflict(f"{location} holds no {sku}{' lot ' + lot if lot else ''}")
-            return
-        self.cur.execute(
-            "INSERT INTO balances(sku, location, lot, on_hand, allocated) VALUES (?,?,?,?,?) "
-            "ON CONFLICT(sku, location, lot) DO UPDATE SET on_hand = on_hand + excluded.on_hand, "
-            "allocated = allocated + excluded.allocated",
-            (sku, location, lot, on_hand, allocated),
-        )
+        key = (sku, location, lot)
+        if on_hand >= 0 and allocated == 0:
+            self._hold(self.adds, self.takes, key, on_hand)
+        elif on_hand < 0 and allocated == on_hand:
+            self._hold(self.takes, self.adds, key, -on_hand)
+        else:
+            self._write(key)
+            self._update(key, on_hand, allocated)
+
+    def _hold(self, mine: dict, other: dict, key: tuple[str, str, str], qty: int) -> None:
+        if key in other:
+            self._write(key)
+        mine[key] = mine.get(key, 0) + qty
+
+    def _write(self, key: tuple[str, str, str]) -> None:
+        if key in self.adds:
+            self.cur.execute(self.UPSERT, (*key, self.adds.pop(key), 0))
+        elif key in self.takes:
+            taken = self.takes.pop(key)
+            self._update(key, -taken, -taken)
+
+    def _update(self, key: tuple[str, str, str], on_hand: int, allocated: int) -> None:
+        # SQLite checks CHECK constraints on the row an upsert would insert, so anything but a
+        # plain increment is an update: the row must exist, and the constraints guard the result.
+        if not self.cur.execute(self.UPDATE, (on_hand, allocated, *key)).rowcount:
+            raise _holds_none(key)
+
+    def flush(self) -> None:
+        if self.adds:
+            self.cur.executemany(self.UPSERT, [(*k, q, 0) for k, q in self.adds.items()])
+            self.adds.clear()
+        if self.takes:
+            updated = self.cur.executemany(self.UPDATE, [(-q, -q, *k) for k, q in self.takes.items()]).rowcount
+            if updated != len(self.takes):
+                raise _holds_none(next(k for k in self.takes if not self._exists(k)))
+            self.takes.clear()
+
+    def _exists(self, key: tuple[str, str, str]) -> bool:
+        return self.cur.execute(
+            "SELECT 1 FROM balances WHERE sku = ? AND location = ? AND lot = ?", key).fetchone() is not None
+
+    def discard(self) -> None:
+        self.adds.clear()
+        self.takes.clear()
 
     def lots_at(self, sku: str, location: str) -> list[tuple[str, int, int]]:
+        self.behind.flush()
         return self.cur.execute(
             "SELECT lot, on_hand, allocated FROM balances WHERE sku = ? AND location = ? AND on_hand > 0",
             (sku, location),
         ).fetchall()
 
     def in_location(self, location: str) -> list[tuple[str, str, int, int]]:
+        self.behind.flush()
         return self.cur.execute(
             "SELECT sku, lot, on_hand, allocated FROM balances WHERE location = ? AND on_hand > 0",
             (location,),
         ).fetchall()
 
     def candidates(self, sku: str, exclude: set[str] = frozenset()) -> list[Stock]:
+        self.behind.flush()
         rows = self.cur.execute(
             "SELECT b.location, b.lot, l.expiry, b.on_hand, b.allocated FROM balances b "
             "LEFT JOIN lots l ON l.sku = b.sku AND l.lot = b.lot "
@@ -161,17 +216,18 @@ class Balances:
 class Movements:
     """The append-only movement log; `seq` is assigned here, gap-free, in commit order.
 
-    Rows are buffered during a batch and written with one executemany before COMMIT: nothing reads
-    a batch's own movements back except `packed_for`, which flushes first.
+    Rows wait in the write-behind buffer: nothing reads a batch's own movements back except
+    `packed_for`, which flushes first.
     """
 
     COLUMNS = ("seq", "id", "at", "kind", "sku", "lot", "qty", "from_location", "to_location",
                "order_ref", "shipment_ref", "task_ref", "operator", "device", "reason", "idem_key")
     INSERT = f"INSERT INTO movements({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
-    def __init__(self, cur: sqlite3.Cursor):
-        self.cur = cur
+    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
+        self.cur, self.behind = cur, behind
         self.pending: list[tuple] = []
+        behind.register(self)
         self.reload()
 
     def reload(self) -> None:
@@ -179,7 +235,7 @@ class Movements:
         self.last_seq = self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements").fetchone()[0]
 
     def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
-        self.flush()
+        self.behind.flush()
         return self.cur.execute(
             "SELECT sku, lot, SUM(qty) FROM movements WHERE shipment_ref = ? AND kind = 'pack' "
             "GROUP BY sku, lot", (shipment_id,),
@@ -190,30 +246,48 @@ class Movements:
         self.pending.append((self.last_seq, *row))
         return self.last_seq
 
-    def mark(self) -> tuple[int, int]:
-        return self.last_seq, len(self.pending)
-
-    def undo_to(self, mark: tuple[int, int]) -> None:
-        self.last_seq, kept = mark
-        del self.pending[kept:]
-
     def flush(self) -> None:
         if self.pending:
             self.cur.executemany(self.INSERT, self.pending)
             self.pending.clear()
 
+    def discard(self) -> None:
+        self.last_seq -= len(self.pending)
+        self.pending.clear()
+
 
 class Tasks:
-    FIELDS = "id, kind, state, shipment_id, sku, lot, qty, done_qty, location, tote, assignee"
+    """Tasks; updates wait in the write-behind buffer.
 
-    def __init__(self, cur: sqlite3.Cursor):
+    `get` answers from the batch's cache of task rows, which `prefetch` fills with one query for
+    every task the batch's commands name, and which every update keeps current.
+    """
+
+    FIELDS = "id, kind, state, shipment_id, sku, lot, qty, done_qty, location, tote, assignee"
+    CHUNK = 500
+
+    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
         self.cur = cur.connection.cursor()
         self.cur.row_factory = sqlite3.Row  # rows read like dicts, built in C
+        self.behind = behind
+        self.rows: dict[int, dict] = {}
+        self.updates: dict[int, dict[str, object]] = {}
+        behind.register(self)
 
-    def get(self, task_id: int) -> sqlite3.Row:
-        row = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    def prefetch(self, task_ids: list[int]) -> None:
+        for i in range(0, len(task_ids), self.CHUNK):
+            chunk = task_ids[i:i + self.CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row in self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id IN ({marks})", chunk):
+                self.rows.setdefault(row[0], dict(row))
+
+    def get(self, task_id: int) -> Mapping:
+        row = self.rows.get(task_id)
         if row is None:
-            raise NotFound(f"task {task_id} does not exist")
+            found = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            if found is None:
+                raise NotFound(f"task {task_id} does not exist")
+            row = self.rows[task_id] = dict(found)
         return row
 
     def create(self, kind: str, at: str, state: str = "open", **values) -> int:
@@ -225,9 +299,27 @@ class Tasks:
         return self.cur.lastrowid
 
     def update(self, task_id: int, at: str, **values) -> None:
-        self.cur.execute(_update_sql("tasks", tuple(values), ("id",)), (*values.values(), at, task_id))
+        # The CHECK on done_qty is tested at the flush; handlers check the quantity first.
+        changed = self.updates.setdefault(task_id, {})
+        changed.update(values)
+        changed["updated_at"] = at
+        if task_id in self.rows:  # a new dict: a handler holding the old row keeps what it read
+            self.rows[task_id] = {**self.rows[task_id], **values}
+
+    def flush(self) -> None:
+        shapes: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+        for task_id, changed in self.updates.items():
+            shapes[tuple(changed)].append((*changed.values(), task_id))
+        for columns, rows in shapes.items():
+            self.cur.executemany(_update_sql("tasks", columns, ("id",), stamp=False), rows)
+        self.updates.clear()
+
+    def discard(self) -> None:
+        self.updates.clear()
+        self.rows.clear()  # it may hold rows the rolled-back block changed or created
 
     def current_for(self, operator: str) -> sqlite3.Row | None:
+        self.behind.flush()
         return self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE assignee = ? AND state = 'assigned' "
             "ORDER BY path_seq, id LIMIT 1", (operator,),
@@ -235,17 +327,21 @@ class Tasks:
 
     def next_open(self, kind: str = "pick") -> sqlite3.Row | None:
         """The oldest open task: shipments are worked first come, first served."""
+        self.behind.flush()
         return self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE state = 'open' AND kind = ? ORDER BY id LIMIT 1", (kind,),
         ).fetchone()
 
     def close_counts(self, location: str, sku: str, at: str) -> None:
+        self.behind.flush()
+        self.rows.clear()  # changed behind the cache's back
         self.cur.execute(
             "UPDATE tasks SET state = 'done', updated_at = ? "
             "WHERE kind = 'count' AND state = 'open' AND location = ? AND sku = ?", (at, location, sku),
         )
 
     def open_for_shipment(self, shipment_id: str) -> list[sqlite3.Row]:
+        self.behind.flush()
         rows = self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE shipment_id = ? AND state IN ('open', 'assigned')",
             (shipment_id,),
@@ -253,9 +349,21 @@ class Tasks:
         return rows
 
 
+LINE_COUNTERS = ("allocated", "picked", "short", "packed", "shipped")
+BUMP_LINE = _update_sql("shipment_lines", LINE_COUNTERS, ("shipment_id", "sku"), increment=True, stamp=False)
+
+
 class Shipments:
-    def __init__(self, cur: sqlite3.Cursor):
-        self.cur = cur
+    """Shipments and their lines; line counters wait in the write-behind buffer.
+
+    The line CHECK (picked + short <= qty) is safe to test only at the flush because those two
+    counters only ever grow: if the batch's total passes, every earlier state passed too.
+    """
+
+    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
+        self.cur, self.behind = cur, behind
+        self.bumps: dict[tuple[str, str], dict[str, int]] = {}
+        behind.register(self)
 
     def get(self, shipment_id: str) -> dict:
         row = self.cur.execute(
@@ -278,6 +386,7 @@ class Shipments:
         self.cur.execute(_update_sql("shipments", tuple(values), ("id",)), (*values.values(), at, shipment_id))
 
     def lines(self, shipment_id: str) -> list[dict]:
+        self.behind.flush()
         cols = ("sku", "qty", "allocated", "picked", "short", "packed", "shipped")
         rows = self.cur.execute(
             f"SELECT {', '.join(cols)} FROM shipment_lines WHERE shipment_id = ? ORDER BY sku", (shipment_id,)
@@ -288,8 +397,19 @@ class Shipments:
         self.cur.execute("INSERT INTO shipment_lines(shipment_id, sku, qty) VALUES (?,?,?)", (shipment_id, sku, qty))
 
     def bump_line(self, shipment_id: str, sku: str, **deltas: int) -> None:
-        sql = _update_sql("shipment_lines", tuple(deltas), ("shipment_id", "sku"), increment=True, stamp=False)
-        self.cur.execute(sql, (*deltas.values(), shipment_id, sku))
+        if deltas.get("picked", 0) < 0 or deltas.get("short", 0) < 0:
+            raise ValueError("picked and short only grow; undo them with a new movement, not a negative bump")
+        held = self.bumps.setdefault((shipment_id, sku), dict.fromkeys(LINE_COUNTERS, 0))
+        for name, delta in deltas.items():
+            held[name] += delta
+
+    def flush(self) -> None:
+        if self.bumps:
+            self.cur.executemany(BUMP_LINE, [(*d.values(), *key) for key, d in self.bumps.items()])
+            self.bumps.clear()
+
+    def discard(self) -> None:
+        self.bumps.clear()
 
 
 class Totes:
@@ -307,39 +427,58 @@ class Totes:
 
 
 class Idempotency:
-    """Answers given per client key; new answers are buffered like movements and flushed with them."""
+    """Answers given per client key; new answers wait in the write-behind buffer.
+
+    `prefetch` looks up a whole batch's keys in one query, so a new key costs no lookup of its own.
+    """
 
     INSERT = "INSERT INTO idempotency(key, command, fingerprint, result, at) VALUES (?,?,?,?,?)"
+    CHUNK = 500  # bound parameters per query, well under SQLite's limit
 
-    def __init__(self, cur: sqlite3.Cursor):
+    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
         self.cur = cur
         self.pending: dict[str, tuple] = {}
+        self.known: dict[str, tuple[str, str, str]] = {}  # answers of prefetched keys and of this batch
+        self.covered: set[str] = set()  # keys looked up: absent from `known` means never seen
+        behind.register(self)
+
+    def prefetch(self, keys: list[str]) -> None:
+        for i in range(0, len(keys), self.CHUNK):
+            chunk = keys[i:i + self.CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.cur.execute(
+                f"SELECT key, command, fingerprint, result FROM idempotency WHERE key IN ({marks})", chunk
+            ).fetchall()
+            self.known.update((r[0], r[1:]) for r in rows)
+            self.covered.update(chunk)
 
     def get(self, key: str) -> tuple[str, str, str] | None:
-        row = self.pending.get(key)
-        if row is not None:
-            return row[1:4]
+        if key in self.known:
+            return self.known[key]
+        if key in self.covered:
+            return None
         return self.cur.execute(
             "SELECT command, fingerprint, result FROM idempotency WHERE key = ?", (key,)
         ).fetchone()
 
     def put(self, key: str, command: str, fingerprint: str, result: str, at: str) -> None:
         self.pending[key] = (key, command, fingerprint, result, at)
-
-    def mark(self) -> int:
-        return len(self.pending)
-
-    def undo_to(self, mark: int) -> None:
-        for key in list(self.pending)[mark:]:
-            del self.pending[key]
+        self.known[key] = (command, fingerprint, result)
 
     def clear(self) -> None:
         self.pending.clear()
+        self.known.clear()
+        self.covered.clear()
 
     def flush(self) -> None:
         if self.pending:
             self.cur.executemany(self.INSERT, self.pending.values())
             self.pending.clear()
+
+    def discard(self) -> None:
+        for key in self.pending:
+            del self.known[key]
+        self.pending.clear()
 
 
 class SyncState:

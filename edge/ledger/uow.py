@@ -1,7 +1,9 @@
 """Unit of work: the repositories of one transaction plus the clock, ids and collected events.
 
-The group-commit writer opens one SQLite transaction per batch and one SAVEPOINT per command, so a
-command that fails rolls back alone and its neighbours in the batch still commit.
+The group-commit writer opens one SQLite transaction per batch; a batch with a failing command is
+replayed with one SAVEPOINT per command, so that command rolls back alone and its neighbours in the
+batch still commit. Rows no statement needs to read yet wait in a write-behind buffer (see
+write_behind.py), flushed before COMMIT and at both ends of every savepoint.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 
 from edge.domain.commands import Command
 from edge.domain.events import Event
-from edge.ledger.ids import uuid7
+from edge.ledger import ids
 from edge.ledger.repositories import (
     Balances,
     Catalog,
@@ -26,6 +28,7 @@ from edge.ledger.repositories import (
     Tasks,
     Totes,
 )
+from edge.ledger.write_behind import WriteBehind
 
 
 def utc_now() -> str:
@@ -53,19 +56,20 @@ class Movement:
 class UnitOfWork:
     conn: sqlite3.Connection
     clock: Callable[[], str] = utc_now
-    new_id: Callable[[], str] = uuid7
+    new_id: Callable[[], str] = ids.new_id
     adjust_reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         cur = self.conn.cursor()
+        self.behind = WriteBehind()
         self.locations = Locations(cur)
         self.catalog = Catalog(cur)
-        self.balances = Balances(cur, self.locations)
-        self.movements = Movements(cur)
-        self.tasks = Tasks(cur)
-        self.shipments = Shipments(cur)
+        self.balances = Balances(cur, self.locations, self.behind)
+        self.movements = Movements(cur, self.behind)
+        self.tasks = Tasks(cur, self.behind)
+        self.shipments = Shipments(cur, self.behind)
         self.totes = Totes(cur)
-        self.idempotency = Idempotency(cur)
+        self.idempotency = Idempotency(cur, self.behind)
         self.sync_state = SyncState(cur)
         self.events: list[Event] = []
         self.now = self.clock()
@@ -75,29 +79,39 @@ class UnitOfWork:
     def start_batch(self) -> None:
         """Reset per-transaction state; one timestamp serves the whole batch (one commit)."""
         self.events.clear()
+        self.behind.discard()
         # Another process's writer (a standalone sklad-sync) may have appended since: re-read seq.
         self.movements.reload()
         self.idempotency.clear()
         self.now = self.clock()
 
+    def prefetch(self, commands: list[Command]) -> None:
+        """Read what the batch's commands will look up, one query per table instead of one per command."""
+        self.idempotency.prefetch([cmd.key for cmd in commands])
+        self.tasks.prefetch([cmd.task_id for cmd in commands if isinstance(getattr(cmd, "task_id", None), int)])
+
     def flush(self) -> None:
-        self.movements.flush()
-        self.idempotency.flush()
+        self.behind.flush()
 
     @contextmanager
     def savepoint(self, name: str) -> Iterator[None]:
-        """If the block raises, undo its writes: rows, buffered movements and answers, events."""
-        marks = self.movements.mark(), self.idempotency.mark(), len(self.events)
+        """If the block raises, undo its writes: rows, buffered rows and answers, events.
+
+        Buffered writes are flushed on the way in, so that a rollback drops only the block's own,
+        and on the way out, so that a constraint they break fails the block and not its caller.
+        """
+        self.behind.flush()
+        events = len(self.events)
         cur = self.conn.cursor()
         cur.execute(f"SAVEPOINT {name}")
         try:
             yield
+            self.behind.flush()
         except BaseException:
             cur.execute(f"ROLLBACK TO {name}")
             cur.execute(f"RELEASE {name}")
-            self.movements.undo_to(marks[0])
-            self.idempotency.undo_to(marks[1])
-            del self.events[marks[2]:]
+            self.behind.discard()
+            del self.events[events:]
             raise
         cur.execute(f"RELEASE {name}")
 

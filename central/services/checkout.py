@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -23,13 +24,13 @@ from central.db.tables import (
     skus,
 )
 from central.db.tables import stock as stock_table
-from central.db.types import UTCDateTime
 from central.domain.checkout import hold_expires_at, order_total, request_fingerprint
 from central.domain.orders import Line, OrderStatus, ShipmentStatus, check_lines
 from central.domain.routing import Depot, Point, ShipmentPlan, plan_route
 from central.errors import IdempotencyConflict, InvalidRequest, OutOfStock, UnknownSku
 from central.payments.port import PaymentIntent
-from central.services.network import NetworkCache
+from central.services import checkout_pg
+from central.services.network import Network
 from central.services.order_store import HELD, load_order
 from central.services.views import (
     LineView,
@@ -66,7 +67,7 @@ class _Snapshot:
 
 
 @dataclass(frozen=True)
-class _Draft:
+class Draft:
     """Everything about a new order, decided before the write transaction."""
 
     cmd: PlaceOrder
@@ -98,10 +99,9 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
     """
     lines = check_lines(cmd.lines)
     fingerprint = request_fingerprint(cmd.pickup_point_id, lines)
-    draft: _Draft | None = None
+    draft: Draft | None = None
     for _ in range(RESERVE_ATTEMPTS):
-        with central.db.statements() as conn:
-            found = _look_up(conn, central.network, cmd, lines, fingerprint)
+        found = _look_up(central, cmd, lines, fingerprint)
         if isinstance(found, Placed):
             return found
         snap = found
@@ -112,7 +112,7 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
             return Placed(order=_view(draft), created=True)
         except _StockMoved:
             continue
-        except IntegrityError:
+        except (IntegrityError, psycopg.IntegrityError):
             with central.db.read() as conn:
                 if (replay := _replay(conn, cmd, fingerprint)) is not None:
                     return replay
@@ -121,7 +121,7 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
                      "please try again")
 
 
-def _look_up(conn: Connection, network: NetworkCache, cmd: PlaceOrder, lines: Sequence[Line],
+def _look_up(central: Central, cmd: PlaceOrder, lines: Sequence[Line],
              fingerprint: str) -> Placed | _Snapshot:
     """The order an earlier request with this idempotency key made, else what to route on.
 
@@ -129,16 +129,18 @@ def _look_up(conn: Connection, network: NetworkCache, cmd: PlaceOrder, lines: Se
     """
     wanted = [line.sku for line in lines]
     key = {"customer_id": cmd.customer_id, "idempotency_key": cmd.idempotency_key}
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(_EARLIER_OR_STOCK_PG, {**key, "skus": wanted}).all()
-        earlier = rows[0][:2] if rows[0][0] is not None else None
-        stock_rows = [row[2:] for row in rows if row[2] is not None]
+    if central.db.is_postgres:
+        earlier, stock_rows = checkout_pg.earlier_or_stock(central.db, **key, skus=wanted)
+        if earlier is not None:
+            with central.db.read() as conn:
+                return _replayed(conn, cmd, fingerprint, *earlier)
     else:
-        earlier = conn.execute(_EARLIER, key).one_or_none()
-        stock_rows = [] if earlier else conn.execute(_SKU_STOCK, {"skus": wanted}).all()
-    if earlier is not None:
-        return _replayed(conn, cmd, fingerprint, *earlier)
-    return _snapshot(conn, network, wanted, stock_rows, cmd.pickup_point_id)
+        with central.db.read() as conn:
+            if (row := conn.execute(_EARLIER, key).one_or_none()) is not None:
+                return _replayed(conn, cmd, fingerprint, *row)
+            stock_rows = conn.execute(_SKU_STOCK, {"skus": wanted}).all()
+    network = central.network.get(central.db, cmd.pickup_point_id)
+    return _snapshot(network, wanted, stock_rows, cmd.pickup_point_id)
 
 
 def _replay(conn: Connection, cmd: PlaceOrder, fingerprint: str) -> Placed | None:
@@ -157,8 +159,8 @@ def _replayed(conn: Connection, cmd: PlaceOrder, fingerprint: str, order_id: str
     return Placed(order=load_order(conn, order_id), created=False)
 
 
-def _snapshot(conn: Connection, network: NetworkCache, wanted: list[str],
-              stock_rows: Sequence[Sequence[Any]], pickup_point_id: str) -> _Snapshot:
+def _snapshot(net: Network, wanted: list[str], stock_rows: Sequence[Sequence[Any]],
+              pickup_point_id: str) -> _Snapshot:
     prices: dict[str, int] = {}
     available: dict[str, dict[str, int]] = {}
     for sku, price, warehouse_id, units in stock_rows:
@@ -167,7 +169,6 @@ def _snapshot(conn: Connection, network: NetworkCache, wanted: list[str],
             available.setdefault(warehouse_id, {})[sku] = units
     if unknown := [s for s in wanted if s not in prices]:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}", skus=unknown)
-    net = network.get(conn, pickup_point_id)
     if pickup_point_id not in net.pickup_points:
         raise InvalidRequest(f"unknown pickup point {pickup_point_id!r}",
                              pickup_point_id=pickup_point_id)
@@ -176,7 +177,7 @@ def _snapshot(conn: Connection, network: NetworkCache, wanted: list[str],
 
 def _draft(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...],
            plan: list[ShipmentPlan], snap: _Snapshot, fingerprint: str,
-           previous: _Draft | None) -> _Draft:
+           previous: Draft | None) -> Draft:
     now, total = central.clock(), order_total(lines, snap.prices)
     currency = central.settings.currency
     if previous is not None and previous.total == total:
@@ -184,7 +185,7 @@ def _draft(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...],
     else:
         payment_id = central.ids("pay")
         intent = central.acquirer.create_intent(payment_id, total, currency)
-    return _Draft(
+    return Draft(
         cmd=cmd, order_id=central.ids("ord"), lines=lines, plan=plan,
         shipment_ids=[central.ids("shp") for _ in plan], prices=snap.prices, names=snap.names,
         total=total, currency=currency, fingerprint=fingerprint, now=now,
@@ -192,16 +193,16 @@ def _draft(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...],
         intent=intent)
 
 
-def _write(central: Central, draft: _Draft) -> None:
+def _write(central: Central, draft: Draft) -> None:
     if central.db.is_postgres:
-        with central.db.statements() as conn:  # a single statement: its own transaction
-            _record_pg(conn, draft)
-    else:
-        with central.db.write() as conn:
-            _record(conn, draft)
+        if not checkout_pg.record(central.db, draft):
+            raise _StockMoved
+        return
+    with central.db.write() as conn:
+        _record(conn, draft)
 
 
-def _record(conn: Connection, d: _Draft) -> None:
+def _record(conn: Connection, d: Draft) -> None:
     """Insert the order first (a concurrent duplicate key waits here), then hold the stock."""
     conn.execute(orders.insert(), {
         "order_id": d.order_id, "customer_id": d.cmd.customer_id,
@@ -233,35 +234,7 @@ def _record(conn: Connection, d: _Draft) -> None:
         "redirect_url": d.intent.redirect_url, "updated_at": d.now})
 
 
-def _record_pg(conn: Connection, d: _Draft) -> None:
-    """_record on PostgreSQL as one statement (see _RECORD_PG), all or nothing by itself.
-
-    One round trip instead of BEGIN, one per row or table, and COMMIT. Raises _StockMoved
-    (having changed nothing) if any line no longer has the units.
-    """
-    held = sorted((p.warehouse_id, ln.sku, ln.qty, sid)
-                  for sid, p in zip(d.shipment_ids, d.plan, strict=True) for ln in p.lines)
-    reserved = conn.execute(_RECORD_PG, {
-        "h_wh": [h[0] for h in held], "h_sku": [h[1] for h in held],
-        "h_qty": [h[2] for h in held], "h_shp": [h[3] for h in held],
-        "now": d.now, "expires": d.expires, "order_id": d.order_id,
-        "customer_id": d.cmd.customer_id, "idempotency_key": d.cmd.idempotency_key,
-        "request_hash": d.fingerprint, "pickup_point_id": d.cmd.pickup_point_id,
-        "order_status": OrderStatus.PENDING_PAYMENT.value, "total": d.total,
-        "currency": d.currency,
-        "s_id": d.shipment_ids, "s_wh": [p.warehouse_id for p in d.plan],
-        "s_km": [p.distance_km for p in d.plan],
-        "shipment_status": ShipmentStatus.AWAITING_PAYMENT.value, "held": HELD,
-        "o_sku": [ln.sku for ln in d.lines], "o_qty": [ln.qty for ln in d.lines],
-        "o_price": [d.prices[ln.sku] for ln in d.lines],
-        "payment_id": d.payment_id, "acquirer_ref": d.intent.acquirer_ref,
-        "redirect_url": d.intent.redirect_url,
-    }).scalar_one()
-    if reserved != len(held):
-        raise _StockMoved
-
-
-def _view(d: _Draft) -> OrderView:
+def _view(d: Draft) -> OrderView:
     """The new order as load_order would return it, without reading it back."""
     return OrderView(
         order_id=d.order_id, customer_id=d.cmd.customer_id,
@@ -279,83 +252,11 @@ def _view(d: _Draft) -> OrderView:
                             currency=d.currency, redirect_url=d.intent.redirect_url))
 
 
-# One statement, run on its own (autocommit): PostgreSQL makes it one transaction, so it needs no
-# BEGIN or COMMIT round trip. The stock rows are locked in (warehouse, SKU) order, as _record's
-# sorted updates lock them, so two baskets never deadlock; FOR UPDATE hands back the newest
-# version of each row, and with every row locked, `ok` decides for all lines at once: either
-# every line is reserved and every row inserted, or nothing changes and the count is 0.
-# `held` must not test availability itself: it would judge the row as of the statement's
-# snapshot, which can be older than the version locked (and already judged) in `locked`.
-# The tables are those of central.db.tables; the arrays keep the text, and so the prepared
-# statement, the same for any number of lines.
-_RECORD_PG = sa.text("""
-WITH want AS (
-    SELECT * FROM unnest(CAST(:h_wh AS text[]), CAST(:h_sku AS text[]), CAST(:h_qty AS int[]),
-                         CAST(:h_shp AS text[])) AS t(warehouse_id, sku, qty, shipment_id)
-), locked AS MATERIALIZED (
-    SELECT stock.warehouse_id, stock.sku, stock.on_hand - stock.reserved AS available
-    FROM stock JOIN want USING (warehouse_id, sku)
-    ORDER BY stock.warehouse_id, stock.sku FOR UPDATE OF stock
-), ok AS MATERIALIZED (
-    SELECT count(*) = (SELECT count(*) FROM want) AND coalesce(bool_and(available >= qty), false)
-           AS yes
-    FROM locked JOIN want USING (warehouse_id, sku)
-), held AS (
-    UPDATE stock SET reserved = stock.reserved + want.qty, updated_at = :now
-    FROM want, ok
-    WHERE ok.yes AND stock.warehouse_id = want.warehouse_id AND stock.sku = want.sku
-    RETURNING stock.warehouse_id, stock.sku
-), new_order AS (
-    INSERT INTO orders (order_id, customer_id, idempotency_key, request_hash, pickup_point_id,
-                        status, total_minor, currency, created_at, hold_expires_at, updated_at)
-    SELECT :order_id, :customer_id, :idempotency_key, :request_hash, :pickup_point_id,
-           :order_status, :total, :currency, :now, :expires, :now
-    FROM ok WHERE ok.yes
-), new_shipments AS (
-    INSERT INTO shipments (shipment_id, order_id, warehouse_id, status, distance_km, updated_at)
-    SELECT t.shipment_id, :order_id, t.warehouse_id, :shipment_status, t.distance_km, :now
-    FROM unnest(CAST(:s_id AS text[]), CAST(:s_wh AS text[]), CAST(:s_km AS float8[]))
-         AS t(shipment_id, warehouse_id, distance_km), ok
-    WHERE ok.yes
-), new_shipment_lines AS (
-    INSERT INTO shipment_lines (shipment_id, sku, qty)
-    SELECT want.shipment_id, want.sku, want.qty FROM want, ok WHERE ok.yes
-), new_reservations AS (
-    INSERT INTO reservations (order_id, warehouse_id, sku, shipment_id, qty, status, expires_at)
-    SELECT :order_id, want.warehouse_id, want.sku, want.shipment_id, want.qty, :held, :expires
-    FROM want, ok WHERE ok.yes
-), new_lines AS (
-    INSERT INTO order_lines (order_id, sku, qty, unit_price_minor)
-    SELECT :order_id, t.sku, t.qty, t.price
-    FROM unnest(CAST(:o_sku AS text[]), CAST(:o_qty AS int[]), CAST(:o_price AS bigint[]))
-         AS t(sku, qty, price), ok
-    WHERE ok.yes
-), new_payment AS (
-    INSERT INTO payments (payment_id, order_id, amount_minor, currency, status, acquirer_ref,
-                          redirect_url, updated_at)
-    SELECT :payment_id, :order_id, :total, :currency, 'PENDING', :acquirer_ref, :redirect_url,
-           :now
-    FROM ok WHERE ok.yes
-)
-SELECT count(*) FROM held
-""").bindparams(sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expires", type_=UTCDateTime))
-
 _EARLIER = (
     sa.select(orders.c.order_id, orders.c.request_hash)
     .where(orders.c.customer_id == sa.bindparam("customer_id"),
            orders.c.idempotency_key == sa.bindparam("idempotency_key"))
 )
-
-# _EARLIER, else _SKU_STOCK, in one statement: one row with the earlier order, or the SKUs'
-# rows (a single row of NULLs if none is known).
-_EARLIER_OR_STOCK_PG = sa.text("""
-SELECT o.order_id, o.request_hash, s.sku, s.price_minor, st.warehouse_id,
-       st.on_hand - st.reserved
-FROM (SELECT) AS one
-LEFT JOIN orders o ON o.customer_id = :customer_id AND o.idempotency_key = :idempotency_key
-LEFT JOIN skus s ON o.order_id IS NULL AND s.sku = ANY(CAST(:skus AS text[]))
-LEFT JOIN stock st ON st.sku = s.sku AND st.on_hand > st.reserved
-""")
 
 _SKU_STOCK = (
     sa.select(skus.c.sku, skus.c.price_minor, stock_table.c.warehouse_id,

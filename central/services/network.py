@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from central.db.engine import Database
 from central.db.tables import pickup_points, warehouses
 from central.domain.routing import Depot, Point
 
@@ -36,13 +37,14 @@ class NetworkCache:
         self._loaded_at = float("-inf")
         self._network: Network | None = None
 
-    def get(self, conn: Connection, pickup_point_id: str) -> Network:
+    def get(self, db: Database, pickup_point_id: str) -> Network:
         """The network, fresh enough and (if it exists at all) knowing this pickup point."""
         with self._lock:
             net = self._network
             stale = self._monotonic() - self._loaded_at > self._ttl
             if net is None or stale or pickup_point_id not in net.pickup_points:
-                net = self._network = _load(conn)
+                with db.read() as conn:
+                    net = self._network = _load(conn)
                 self._loaded_at = self._monotonic()
             return net
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from support_central import levels
 from support_central import order_body as order
@@ -166,3 +167,23 @@ def test_checkout_shortcut_answers_as_fastapi_does(client: TestClient, network: 
     again = client.post("/orders", content=body, headers=alice | json_type)
     assert again.status_code == 200
     assert again.json() == first.json()
+
+
+def test_a_lost_database_connection_is_a_503_and_is_not_reused(
+        client: TestClient, network: Central, alice: dict[str, str]) -> None:
+    """On PostgreSQL the checkout runs on psycopg itself (Database.autocommit), not through
+    SQLAlchemy: a connection the server dropped still answers 503, and leaves the pool."""
+    if not network.db.is_postgres:
+        pytest.skip("the checkout's own connection pool is PostgreSQL's")
+    assert client.post("/orders", json=order("k1", "pp-msk", A=1), headers=alice
+                       ).status_code == 201
+    with network.db.autocommit() as conn:  # the one connection the requests above used
+        pid = conn.info.backend_pid
+    with network.db.read() as other:
+        other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    lost = client.post("/orders", json=order("k2", "pp-msk", A=1), headers=alice)
+    assert lost.status_code == 503, lost.text
+    assert lost.json()["error"]["code"] == "database_unavailable"
+    assert client.post("/orders", json=order("k2", "pp-msk", A=1), headers=alice
+                       ).status_code == 201
+    assert levels(network, "A")["wh-msk"] == (10, 2)

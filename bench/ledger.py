@@ -29,6 +29,7 @@ from uuid_utils import uuid7
 
 from edge.domain.commands import ConfirmPick
 from edge.ledger.writer import LedgerWriter
+from edge.runtime import share_the_gil_briskly
 from simulators.processes import start_node
 from simulators.workload import PickTask, prepare
 from terminal_ui.client import TerminalClient
@@ -74,6 +75,7 @@ async def in_process(folder: Path, shipments: int) -> float:
     _, cfg, tasks = prepare(folder, shipments)
     units = picks(tasks)
     gc.freeze()
+    share_the_gil_briskly()  # as the node does
     writer = LedgerWriter(cfg.ledger_path).start()
     queue = iter(units)
     failed: list[str] = []

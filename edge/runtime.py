@@ -129,10 +129,15 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     return node
 
 
-async def run_node(cfg: WarehouseConfig) -> None:
-    # The writer thread and the event loop share the GIL; Python's default 5 ms switch interval
-    # would add up to 5 ms to a terminal's reply whenever the writer is busy.
+def share_the_gil_briskly() -> None:
+    """The event loop shares the GIL with the writer's pipe threads (and device threads); with
+    Python's default 5 ms switch interval a batch would sit unsent, and a reply unread, for up to
+    5 ms while the loop is busy."""
     sys.setswitchinterval(0.0005)
+
+
+async def run_node(cfg: WarehouseConfig) -> None:
+    share_the_gil_briskly()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

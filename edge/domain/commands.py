@@ -6,10 +6,11 @@ Validation here is about shape (types, ranges); whether the ledger allows it is 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from typing import ClassVar
 
 from edge.domain.model import MAX_QTY
@@ -76,6 +77,14 @@ class Command:
     @property
     def verb(self) -> str:
         return type(self).__name__
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of every field, stored with the key's answer: the same key sent with a
+        different command is told apart by it. The dataclass repr lists every field in a fixed
+        order, so the same command always gives the same text. Cached on the command, so the node
+        works it out before the command crosses to the writer process."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)

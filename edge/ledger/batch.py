@@ -6,7 +6,6 @@ back to its savepoint and reported on its own, never failing its neighbours.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 from dataclasses import dataclass, field
@@ -32,17 +31,12 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
 
 
-def fingerprint(cmd: Command) -> str:
-    # The dataclass repr lists every field in a fixed order: the same command gives the same text.
-    return hashlib.blake2b(repr(cmd).encode(), digest_size=12).hexdigest()
-
-
 def _replay(uow: UnitOfWork, cmd: Command) -> Outcome | None:
     seen = uow.idempotency.get(cmd.key)
     if seen is None:
         return None
     name, print_, result = seen
-    if name != cmd.verb or print_ != fingerprint(cmd):
+    if name != cmd.verb or print_ != cmd.fingerprint:
         err = IdempotencyMismatch(
             f"key {cmd.key!r} was already used for a different {name}: use a new key for a new action"
         )
@@ -69,7 +63,7 @@ def _run(uow: UnitOfWork, cmd: Command) -> Outcome:
     uow.begin_command(cmd)
     events_before = len(uow.events)
     result = HANDLERS[type(cmd)](cmd, uow)
-    uow.idempotency.put(cmd.key, cmd.verb, fingerprint(cmd), orjson.dumps(result).decode(), uow.now)
+    uow.idempotency.put(cmd.key, cmd.verb, cmd.fingerprint, orjson.dumps(result).decode(), uow.now)
     return Outcome(True, result, events=uow.events[events_before:])
 
 

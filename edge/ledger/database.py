@@ -1,8 +1,4 @@
-"""Opening the ledger: pragmas, migrations, and loading the warehouse layout.
-
-The ledger is an SQLite file in WAL mode with synchronous=FULL: a pick confirmed to a handheld
-must survive a power cut.
-"""
+"""Opening the ledger: migrations, and loading the warehouse layout (connections: connection.py)."""
 
 from __future__ import annotations
 
@@ -14,16 +10,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 from edge.config import WarehouseConfig
+from edge.ledger.connection import apply_pragmas, connect
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000
-
-
-def apply_pragmas(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def make_engine(path: Path | str) -> Engine:
@@ -50,13 +39,6 @@ def migrate(path: Path | str) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     engine.dispose()
-
-
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A plain DBAPI connection in autocommit mode; callers issue BEGIN/COMMIT themselves."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    apply_pragmas(conn)
-    return conn
 
 
 def load_layout(conn: sqlite3.Connection, cfg: WarehouseConfig) -> None:

@@ -260,7 +260,7 @@ class Tasks:
     """Tasks; updates wait in the write-behind buffer.
 
     `get` answers from the batch's cache of task rows, which `prefetch` fills with one query for
-    every task the batch's commands name, and which every update keeps current.
+    every task the batch's commands name, with the batch's unflushed updates laid over them.
     """
 
     FIELDS = "id, kind, state, shipment_id, sku, lot, qty, done_qty, location, tote, assignee"
@@ -270,7 +270,7 @@ class Tasks:
         self.cur = cur.connection.cursor()
         self.cur.row_factory = sqlite3.Row  # rows read like dicts, built in C
         self.behind = behind
-        self.rows: dict[int, dict] = {}
+        self.rows: dict[int, sqlite3.Row] = {}  # as in the database: no unflushed update of theirs
         self.updates: dict[int, dict[str, object]] = {}
         behind.register(self)
 
@@ -278,17 +278,18 @@ class Tasks:
         for i in range(0, len(task_ids), self.CHUNK):
             chunk = task_ids[i:i + self.CHUNK]
             marks = ",".join("?" * len(chunk))
-            for row in self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id IN ({marks})", chunk):
-                self.rows.setdefault(row[0], dict(row))
+            rows = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id IN ({marks})", chunk)
+            self.rows.update((row[0], row) for row in rows)
 
     def get(self, task_id: int) -> Mapping:
         row = self.rows.get(task_id)
         if row is None:
-            found = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
-            if found is None:
+            row = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            if row is None:
                 raise NotFound(f"task {task_id} does not exist")
-            row = self.rows[task_id] = dict(found)
-        return row
+            self.rows[task_id] = row
+        changed = self.updates.get(task_id)
+        return {**dict(row), **changed} if changed else row
 
     def create(self, kind: str, at: str, state: str = "open", **values) -> int:
         cols = ["kind", "state", "created_at", "updated_at", *values]
@@ -303,8 +304,6 @@ class Tasks:
         changed = self.updates.setdefault(task_id, {})
         changed.update(values)
         changed["updated_at"] = at
-        if task_id in self.rows:  # a new dict: a handler holding the old row keeps what it read
-            self.rows[task_id] = {**self.rows[task_id], **values}
 
     def flush(self) -> None:
         shapes: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
@@ -312,11 +311,13 @@ class Tasks:
             shapes[tuple(changed)].append((*changed.values(), task_id))
         for columns, rows in shapes.items():
             self.cur.executemany(_update_sql("tasks", columns, ("id",), stamp=False), rows)
+        for task_id in self.updates:  # cached as they were: read them again if needed
+            self.rows.pop(task_id, None)
         self.updates.clear()
 
     def discard(self) -> None:
         self.updates.clear()
-        self.rows.clear()  # it may hold rows the rolled-back block changed or created
+        self.rows.clear()  # rows read inside the rolled-back block may show its writes
 
     def current_for(self, operator: str) -> sqlite3.Row | None:
         self.behind.flush()
@@ -349,10 +350,6 @@ class Tasks:
         return rows
 
 
-LINE_COUNTERS = ("allocated", "picked", "short", "packed", "shipped")
-BUMP_LINE = _update_sql("shipment_lines", LINE_COUNTERS, ("shipment_id", "sku"), increment=True, stamp=False)
-
-
 class Shipments:
     """Shipments and their lines; line counters wait in the write-behind buffer.
 
@@ -362,7 +359,7 @@ class Shipments:
 
     def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
         self.cur, self.behind = cur, behind
-        self.bumps: dict[tuple[str, str], dict[str, int]] = {}
+        self.bumps: dict[str, dict[tuple[str, str], int]] = {}  # counter -> (shipment, sku) -> delta
         behind.register(self)
 
     def get(self, shipment_id: str) -> dict:
@@ -399,14 +396,16 @@ class Shipments:
     def bump_line(self, shipment_id: str, sku: str, **deltas: int) -> None:
         if deltas.get("picked", 0) < 0 or deltas.get("short", 0) < 0:
             raise ValueError("picked and short only grow; undo them with a new movement, not a negative bump")
-        held = self.bumps.setdefault((shipment_id, sku), dict.fromkeys(LINE_COUNTERS, 0))
-        for name, delta in deltas.items():
-            held[name] += delta
+        line = (shipment_id, sku)
+        for counter, delta in deltas.items():
+            held = self.bumps.setdefault(counter, {})
+            held[line] = held.get(line, 0) + delta
 
     def flush(self) -> None:
-        if self.bumps:
-            self.cur.executemany(BUMP_LINE, [(*d.values(), *key) for key, d in self.bumps.items()])
-            self.bumps.clear()
+        for counter, lines in self.bumps.items():
+            sql = _update_sql("shipment_lines", (counter,), ("shipment_id", "sku"), increment=True, stamp=False)
+            self.cur.executemany(sql, [(delta, *line) for line, delta in lines.items()])
+        self.bumps.clear()
 
     def discard(self) -> None:
         self.bumps.clear()

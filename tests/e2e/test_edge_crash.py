@@ -9,6 +9,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -36,14 +37,33 @@ async def confirm_forever(endpoint: str, tasks: list[PickTask], acked: dict[str,
         await client.close()
 
 
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def running(pid: int) -> bool:
+    try:  # an orphan nobody reaps stays a zombie: dead all the same
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except FileNotFoundError:
+        return False
+
+
 async def load_until_killed(endpoint: str, proc: subprocess.Popen, tasks: list[PickTask]) -> dict[str, dict]:
     acked: dict[str, dict] = {}
     shares = [tasks[i::CLIENTS] for i in range(CLIENTS)]
     workers = [asyncio.create_task(confirm_forever(endpoint, share, acked)) for share in shares]
     await asyncio.sleep(random.uniform(0.8, 2.0))
+    writers = children(proc.pid)
+    assert writers, "the node runs no ledger writer process"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     await asyncio.wait(workers, timeout=10)
+    # The writer process finds its pipe closed and ends: nothing of the dead node lives on.
+    for _ in range(50):
+        if not any(map(running, writers)):
+            break
+        await asyncio.sleep(0.1)
+    assert not any(map(running, writers)), "the ledger writer outlived its node"
     return acked
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sqlite3
 import threading
 
 import pytest
 
 from edge.domain import commands as c
-from edge.ledger.writer import LedgerWriter
+from edge.ledger.writer import IN_FLIGHT, LedgerUnavailable, LedgerWriter
 
 
 def test_same_key_same_command_replays_the_first_answer(ledger):
@@ -142,3 +144,42 @@ def test_stopped_writer_refuses_new_work(cfg):
     w.stop()
     with pytest.raises(RuntimeError, match="shutting down"):
         w.execute_sync(c.Receive("k2", "MUG", 1, "RCV-01"))
+
+
+def test_a_ledger_that_cannot_be_opened_refuses_to_start(tmp_path):
+    with pytest.raises(LedgerUnavailable, match=r"cannot open the ledger .*nowhere.*unable to open"):
+        LedgerWriter(tmp_path / "nowhere" / "ledger.db")
+    (tmp_path / "blank.db").touch()
+    with pytest.raises(LedgerUnavailable, match="no such table: movements"):
+        LedgerWriter(tmp_path / "blank.db")
+
+
+async def test_a_killed_writer_process_is_replaced_and_nothing_applies_twice(writer, ledger, cfg):
+    def receipt(i: int) -> c.Receive:
+        return c.Receive(f"w-{i}", "TEA", 1, "RCV-02")
+
+    first = await asyncio.gather(*(writer.execute(receipt(i)) for i in range(300)))
+    assert all(o.ok for o in first)
+    # Hold the write lock so that the writer process is surely in the middle of a batch when it dies.
+    blocker = sqlite3.connect(cfg.ledger_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    pending = [asyncio.ensure_future(writer.execute(receipt(i))) for i in range(300, 5300)]
+    await asyncio.sleep(0.3)
+    victim = writer._process.pid
+    os.kill(victim, signal.SIGKILL)
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    outcomes = await asyncio.gather(*pending)
+    lost = [i for i, o in zip(range(300, 5300), outcomes, strict=True) if not o.ok]
+    assert lost, "the killed process held no commands: the test did not test anything"
+    assert all(outcomes[i - 300].error == "ledger" and "same key" in outcomes[i - 300].message for i in lost)
+    assert len(lost) <= IN_FLIGHT * writer.max_batch  # the queue behind them went to the new process
+    # The handhelds send the unanswered ones again: those that did commit are replayed, not re-applied.
+    again = await asyncio.gather(*(writer.execute(receipt(i)) for i in lost))
+    assert all(o.ok for o in again)
+    assert writer._process.pid != victim
+    assert ledger.scalar("SELECT COUNT(*) FROM movements WHERE idem_key LIKE 'w-%'") == 5300
+    assert ledger.scalar("SELECT COUNT(DISTINCT idem_key) FROM movements WHERE idem_key LIKE 'w-%'") == 5300
+    assert ledger.balance("TEA", "RCV-02") == (5300, 0)
+    assert writer.last_seq == ledger.scalar("SELECT MAX(seq) FROM movements")
+    assert ledger.verify().ok

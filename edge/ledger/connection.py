@@ -1,0 +1,27 @@
+"""Connections to the ledger, with the pragmas every one of them needs.
+
+The ledger is an SQLite file in WAL mode with synchronous=FULL: a pick confirmed to a handheld
+must survive a power cut. Kept apart from the migrations so that the writer process starts
+without importing Alembic and SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def apply_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A plain DBAPI connection in autocommit mode; callers issue BEGIN/COMMIT themselves."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    apply_pragmas(conn)
+    return conn

@@ -107,3 +107,30 @@ def test_a_hold_judges_the_stock_it_locks_not_an_older_snapshot(
         held = conn.execute(sa.select(reservations.c.sku, sa.func.sum(reservations.c.qty))
                             .group_by(reservations.c.sku).order_by(reservations.c.sku)).all()
     assert [tuple(row) for row in held] == [("A", 1), ("B", 5)]
+
+
+def test_a_hold_that_finds_a_line_taken_changes_nothing_and_routes_again(
+        network: Central, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After routing to wh-msk, another buyer takes all of B there: the hold must keep nothing
+    (not A's unit in wh-msk either), and the retry routes the basket to wh-spb."""
+    routed = checkout._draft
+    raced = threading.Event()
+
+    def draft_then_take_b(*args, **kwargs):  # type: ignore[no-untyped-def]
+        draft = routed(*args, **kwargs)
+        if not raced.is_set():
+            raced.set()
+            with network.db.write() as conn:
+                assert stock.reserve(conn, "wh-msk", "B", 5, now=network.clock())
+        return draft
+
+    monkeypatch.setattr(checkout, "_draft", draft_then_take_b)
+    order = place_order(network, PlaceOrder("bob", "k1", "pp-msk",
+                                            (Line("A", 1), Line("B", 1)))).order
+    assert [s.warehouse_id for s in order.shipments] == ["wh-spb"]
+    assert levels(network, "A") == {"wh-msk": (10, 0), "wh-spb": (10, 1)}
+    assert levels(network, "B") == {"wh-msk": (5, 5), "wh-spb": (10, 1)}
+    with network.db.read() as conn:
+        held = conn.execute(sa.select(reservations.c.warehouse_id, reservations.c.sku)
+                            .order_by(reservations.c.sku)).all()
+    assert [tuple(row) for row in held] == [("wh-spb", "A"), ("wh-spb", "B")]

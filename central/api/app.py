@@ -42,9 +42,9 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
     app.state.central = central
     errors.install(app)
     metrics.install(app, meter)
+    app.include_router(orders.build(meter))  # first: routes match in order, checkout is hottest
     app.include_router(system.router)
     app.include_router(admin.router)
-    app.include_router(orders.build(meter))
     app.include_router(payments.build(meter))
     app.include_router(sync.router)
     return app

@@ -1,5 +1,10 @@
 """Ledger benchmark: concurrent pick confirmations through the real command path.
 
+The floor as modelled: hundreds of pickers at once, each taking the next pick task (10 units of
+one SKU, one tote) and confirming it one scan at a time, then taking the next; in-process through
+the node's ledger writer (512 pickers), and over ZeroMQ against a node process (128 pickers on 16
+terminals' connections, after a paced run at 1,000 confirmations a second for latency).
+
 Figures (last line, JSON): commands_per_s (in-process, durable group commit), zmq_commands_per_s
 (a node process served over ZeroMQ), p50_ms / p99_ms (over ZeroMQ at 1,000 commands/s offered),
 raw_commit_per_s (plain sqlite3, one row per synchronous=FULL commit) and raw_batched_rows_per_s
@@ -20,6 +25,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from itertools import zip_longest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,6 +42,7 @@ from simulators.workload import PickTask, prepare
 from terminal_ui.client import TerminalClient
 
 console = Console(stderr=False)
+PICKERS = 512
 
 
 def raw_sqlite(folder: Path, seconds: float) -> tuple[float, float]:
@@ -60,10 +68,24 @@ def raw_sqlite(folder: Path, seconds: float) -> tuple[float, float]:
     return commits, batched
 
 
-def picks(tasks: list[PickTask], ways: int = 97) -> list[PickTask]:
-    """One entry per unit to confirm; many pickers at once, so neighbours touch different tasks and bins."""
-    units = [t for t in tasks for _ in range(t.qty)]
-    return [t for i in range(ways) for t in units[i::ways]]
+def skus_for(shipments: int, qty: int = 10, per_bin: int = 200) -> int:
+    """Enough SKUs, each filling one 200-unit pick face, that every shipment of `qty` is allocated."""
+    return max(100, -(-shipments * qty // per_bin))
+
+
+def picks(tasks: list[PickTask], ways: int = 16) -> list[PickTask]:
+    """One entry per unit to confirm, as `ways` pickers working side by side send them."""
+    streams = [[t for t in tasks[i::ways] for _ in range(t.qty)] for i in range(ways)]
+    return [unit for step in zip_longest(*streams) for unit in step if unit is not None]
+
+
+async def picker(tasks: Iterator[PickTask], send) -> None:
+    """A picker on the floor: takes the next task, confirms its units one scan at a time, takes the
+    next. Tasks go out in order, so what hundreds of pickers touch at once is the current wave of
+    work, not rows scattered over the whole backlog."""
+    for task in tasks:
+        for _ in range(task.qty):
+            await send(task)
 
 
 def confirm(task: PickTask) -> ConfirmPick:
@@ -72,27 +94,25 @@ def confirm(task: PickTask) -> ConfirmPick:
 
 
 async def in_process(folder: Path, shipments: int) -> float:
-    _, cfg, tasks = prepare(folder, shipments)
-    units = picks(tasks)
+    _, cfg, tasks = prepare(folder, shipments, skus=skus_for(shipments))
     gc.freeze()
     share_the_gil_briskly()  # as the node does
     writer = LedgerWriter(cfg.ledger_path).start()
-    queue = iter(units)
+    queue = iter(tasks)
     failed: list[str] = []
 
-    async def caller():  # one of 512 concurrent callers, like terminals, each awaiting its own result
-        for task in queue:
-            outcome = await writer.execute(confirm(task))
-            if not outcome.ok:
-                failed.append(outcome.message)
+    async def send(task: PickTask) -> None:  # each picker awaits its own result
+        outcome = await writer.execute(confirm(task))
+        if not outcome.ok:
+            failed.append(outcome.message)
 
     start = time.perf_counter()
-    await asyncio.gather(*(caller() for _ in range(512)))
+    await asyncio.gather(*(picker(queue, send) for _ in range(PICKERS)))
     elapsed = time.perf_counter() - start
     writer.stop()
     if failed:
         raise RuntimeError(f"{len(failed)} commands failed, first: {failed[0]}")
-    return len(units) / elapsed
+    return sum(t.qty for t in tasks) / elapsed
 
 
 def as_args(task: PickTask) -> dict:
@@ -108,20 +128,19 @@ async def clients(endpoint: str, n: int) -> list[TerminalClient]:
     return out
 
 
-async def zmq_closed_loop(endpoint: str, units: list[PickTask], n_clients: int = 16, depth: int = 8) -> float:
+async def zmq_closed_loop(endpoint: str, tasks: list[PickTask], n_clients: int = 16, depth: int = 8) -> float:
     pool = await clients(endpoint, n_clients)
-    queue = iter(units)
+    queue = iter(tasks)
 
-    async def worker(client: TerminalClient):
-        for task in queue:
-            await client.call("confirm_pick", as_args(task))
+    def sender(client: TerminalClient):
+        return lambda task: client.call("confirm_pick", as_args(task))
 
     start = time.perf_counter()
-    await asyncio.gather(*(worker(pool[i % n_clients]) for i in range(n_clients * depth)))
+    await asyncio.gather(*(picker(queue, sender(pool[i % n_clients])) for i in range(n_clients * depth)))
     elapsed = time.perf_counter() - start
     for c in pool:
         await c.close()
-    return len(units) / elapsed
+    return sum(t.qty for t in tasks) / elapsed
 
 
 async def zmq_open_loop(endpoint: str, units: list[PickTask], rate: float) -> list[float]:
@@ -147,14 +166,13 @@ async def zmq_open_loop(endpoint: str, units: list[PickTask], rate: float) -> li
 
 
 async def over_zmq(folder: Path, shipments: int, rate_seconds: float) -> tuple[float, list[float]]:
-    config, _, tasks = prepare(folder, shipments)
-    units = picks(tasks)
+    config, _, tasks = prepare(folder, shipments, skus=skus_for(shipments))
     gc.freeze()  # the harness's own setup objects must not stall its clients' event loop
-    paced = int(1000 * rate_seconds)
+    paced = int(rate_seconds * 1000 / 10)  # tasks of 10 units
     proc, endpoint = start_node(config)
     try:
-        latencies = await zmq_open_loop(endpoint, units[:paced], rate=1000)
-        throughput = await zmq_closed_loop(endpoint, units[paced:])
+        latencies = await zmq_open_loop(endpoint, picks(tasks[:paced]), rate=1000)
+        throughput = await zmq_closed_loop(endpoint, tasks[paced:])
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)

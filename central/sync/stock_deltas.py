@@ -11,12 +11,13 @@ a receipt and a shipment of the same SKU in one batch net out instead of trippin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.db.tables import discrepancies, skus, stock
+from central.db.types import naive_utc
 from central.db.upsert import insert_missing
 from central.stock import NEGATIVE_ON_HAND
 from sync.movements import Movement, warehouse_delta
@@ -137,7 +138,6 @@ def _write_levels(conn: Connection, warehouse_id: str, levels: dict[str, int], n
     if not levels:
         return
     if conn.dialect.name == "postgresql":
-        stamp = now.astimezone(UTC).replace(tzinfo=None)  # UTCDateTime stores naive UTC
-        _pg(conn).execute(_PG_SET, (warehouse_id, stamp, list(levels), list(levels.values())), prepare=False)
+        _pg(conn).execute(_PG_SET, (warehouse_id, naive_utc(now), list(levels), list(levels.values())), prepare=False)
     else:
         conn.execute(_SET, [{"w": warehouse_id, "s": s, "v": v, "now": now} for s, v in levels.items()])

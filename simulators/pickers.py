@@ -39,34 +39,39 @@ class ScriptedPicker:
         client = await TerminalClient(self.endpoint).connect()
         try:
             await client.login(self.badge)
+            task = None
             while True:
-                task = (await client.call("next_task"))["task"]
+                task = task or (await client.call("next_task"))["task"]
                 if task is None:
                     if stop_when_idle:
                         return
                     await asyncio.sleep(0.5)
                     continue
-                if not await self._work_shipment(client, task):
-                    return  # a refused shipment stays with this picker: a supervisor sorts it out
+                try:
+                    task = await self._work_shipment(client, task)
+                except TerminalError:
+                    return  # a refused pick stays with this picker: a supervisor sorts it out
         finally:
             await client.close()
 
-    async def _work_shipment(self, client: TerminalClient, task: dict) -> bool:
+    async def _work_shipment(self, client: TerminalClient, task: dict) -> dict | None:
+        """Pick, pack and ship one shipment; returns the task next_task handed out after its last pick
+        (already this picker's: nobody else would take it)."""
         shipment = task["shipment_id"]
         tote = await self.totes.get()
+        while task is not None and task["shipment_id"] == shipment:
+            await self._pick(client, task, tote)
+            task = (await client.call("next_task"))["task"]
         try:
-            while task is not None and task["shipment_id"] == shipment:
-                await self._pick(client, task, tote)
-                task = (await client.call("next_task"))["task"]
             await client.call("pack", {"tote": tote, "shipment_id": shipment, "station": self.station})
             self.stats.packed += 1
             await client.call("ship", {"shipment_id": shipment, "dock": self.dock})
             self.stats.shipped += 1
         except TerminalError as exc:  # e.g. every unit was short: nothing to pack; tote goes to a supervisor
             self.stats.refusals[exc.code] += 1
-            return False
+            return task
         self.totes.put_nowait(tote)
-        return True
+        return task
 
     async def _pick(self, client: TerminalClient, task: dict, tote: str) -> None:
         await client.call("scan", {"code": task["location"]})

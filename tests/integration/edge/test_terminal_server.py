@@ -17,6 +17,7 @@ from edge.ledger.database import connect
 from edge.ledger.uow import UnitOfWork
 from edge.runtime import build_node
 from edge.terminal import protocol
+from simulators.pickers import FloorStats, ScriptedPicker
 from terminal_ui.client import TerminalClient, TerminalError
 
 PICKER, RECEIVER, SUPERVISOR = "B1002", "B1001", "B9001"
@@ -267,3 +268,37 @@ async def test_client_resends_with_the_same_id_and_key_after_a_timeout(zctx):
     assert first == second and protocol.parse_request(first).key  # same id, same idempotency key
     await client.close()
     router.close(0)
+
+
+class ScriptedRng:
+    """Decides a scripted picker's shorts: random() answers from the list; nothing found when short."""
+
+    def __init__(self, draws: list[float]):
+        self.draws = draws
+
+    def random(self) -> float:
+        return self.draws.pop(0)
+
+    def randrange(self, start: int, stop: int) -> int:
+        return start
+
+
+async def test_a_scripted_picker_carries_on_after_a_shipment_it_could_not_pack(node):
+    for shipment, sku, qty in (("S2", "TEA", 5), ("S3", "MUG", 5)):
+        outcome = await node.writer.execute(c.AllocateShipment(f"a-{shipment}", shipment, f"O-{shipment}",
+                                                               (c.OrderLine(sku, qty),)))
+        assert outcome.ok, outcome.message
+    rack: asyncio.Queue = asyncio.Queue()
+    for tote in ("T00001", "T00002", "T00003"):
+        rack.put_nowait(tote)
+    stats = FloorStats()
+    # S1's two bins picked in full; S2's only TEA bin found empty, so S2 has nothing to pack; S3 in full.
+    picker = ScriptedPicker(node.server.router_endpoint, PICKER, stats, rack, short_rate=0.5,
+                            rng=ScriptedRng([0.9, 0.9, 0.0, 0.9]))
+    await asyncio.wait_for(picker.run(stop_when_idle=True), 30)
+    assert stats.shipped == 2 and stats.shorts == 1
+    assert dict(stats.refusals) == {"conflict": 1}
+    conn = sqlite3.connect(node.cfg.ledger_path)
+    statuses = dict(conn.execute("SELECT id, status FROM shipments"))
+    conn.close()
+    assert statuses == {"S1": "shipped", "S2": "picking", "S3": "shipped"}

@@ -7,9 +7,9 @@ back to its savepoint and reported on its own, never failing its neighbours.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 
+import apsw
 import orjson
 
 from edge.domain.commands import Command
@@ -47,7 +47,7 @@ def _replay(uow: UnitOfWork, cmd: Command) -> Outcome | None:
 def _failure(cmd: Command, exc: Exception) -> Outcome:
     if isinstance(exc, EdgeError):
         return Outcome(False, error=exc.code, message=str(exc))
-    if isinstance(exc, sqlite3.IntegrityError):
+    if isinstance(exc, apsw.ConstraintError):
         log.warning("%s %s refused by a ledger constraint: %s", cmd.verb, cmd.key, exc)
         return Outcome(False, error="conflict", message=f"the ledger refused {cmd.verb}: {exc}")
     log.error("%s %s failed", cmd.verb, cmd.key, exc_info=exc)
@@ -112,7 +112,7 @@ def apply_batch(uow: UnitOfWork, commands: list[Command]) -> list[Outcome]:
             _begin(uow, commands)
             outcomes = [_isolated(uow, cmd) for cmd in commands]
         cur.execute("COMMIT")
-    except sqlite3.Error as exc:
+    except apsw.Error as exc:
         log.exception("batch of %d commands could not be committed", len(commands))
         if uow.conn.in_transaction:
             cur.execute("ROLLBACK")

@@ -8,11 +8,12 @@ migrations are managed by SQLAlchemy/Alembic (see database.py).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
+
+import apsw
 
 from edge.domain.model import Location, Stock
 from edge.errors import Conflict, NotFound
@@ -29,32 +30,39 @@ def _update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], in
     return f"UPDATE {table} SET {', '.join(sets)} WHERE {' AND '.join(f'{w} = ?' for w in where)}"
 
 
+def _first(rows: apsw.Cursor) -> tuple | dict | None:
+    """The first row, reading the statement to its end. APSW steps lazily: a statement left half-read
+    keeps a read transaction open, and a connection holding one gets SQLITE_BUSY at once from the
+    next BEGIN IMMEDIATE instead of waiting for the lock."""
+    return next(iter(rows.fetchall()), None)
+
+
 def _loc(row) -> Location:
     return Location(row[0], row[1], row[2], row[3], row[4], row[5])
 
 
 class Catalog:
-    def __init__(self, cur: sqlite3.Cursor):
+    def __init__(self, cur: apsw.Cursor):
         self.cur = cur
 
     def resolve(self, code: str) -> str:
         """A SKU code or any of its barcodes -> the SKU."""
-        row = self.cur.execute(
+        row = _first(self.cur.execute(
             "SELECT sku FROM skus WHERE sku = ? UNION ALL SELECT sku FROM barcodes WHERE code = ? LIMIT 1",
             (code, code),
-        ).fetchone()
+        ))
         if row is None:
             raise NotFound(f"item {code!r} is not in the catalog: scan the product barcode again")
         return row[0]
 
     def lot_tracked(self, sku: str) -> bool:
-        row = self.cur.execute("SELECT lot_tracked FROM skus WHERE sku = ?", (sku,)).fetchone()
+        row = _first(self.cur.execute("SELECT lot_tracked FROM skus WHERE sku = ?", (sku,)))
         if row is None:
             raise NotFound(f"SKU {sku!r} is not in the catalog")
         return bool(row[0])
 
     def unit_weight_g(self, sku: str) -> int:
-        row = self.cur.execute("SELECT unit_weight_g FROM skus WHERE sku = ?", (sku,)).fetchone()
+        row = _first(self.cur.execute("SELECT unit_weight_g FROM skus WHERE sku = ?", (sku,)))
         return row[0] if row else 0
 
     def upsert(self, sku: str, name: str, gtins, weight: int, lot_tracked: bool, at: str) -> None:
@@ -65,13 +73,13 @@ class Catalog:
             (sku, name, weight, int(lot_tracked), at),
         )
         for code in gtins:
-            owner = self.cur.execute("SELECT sku FROM barcodes WHERE code = ?", (code,)).fetchone()
+            owner = _first(self.cur.execute("SELECT sku FROM barcodes WHERE code = ?", (code,)))
             if owner and owner[0] != sku:
                 raise Conflict(f"barcode {code} already belongs to SKU {owner[0]}, not {sku}")
             self.cur.execute("INSERT OR IGNORE INTO barcodes(code, sku) VALUES (?,?)", (code, sku))
 
     def record_lot(self, sku: str, lot: str, expiry: date | None) -> None:
-        row = self.cur.execute("SELECT expiry FROM lots WHERE sku = ? AND lot = ?", (sku, lot)).fetchone()
+        row = _first(self.cur.execute("SELECT expiry FROM lots WHERE sku = ? AND lot = ?", (sku, lot)))
         iso = expiry.isoformat() if expiry else None
         if row is None:
             self.cur.execute("INSERT INTO lots(sku, lot, expiry) VALUES (?,?,?)", (sku, lot, iso))
@@ -80,16 +88,16 @@ class Catalog:
 
 
 class Locations:
-    def __init__(self, cur: sqlite3.Cursor):
+    def __init__(self, cur: apsw.Cursor):
         self.cur = cur
         self._cache: dict[str, Location] = {}
 
     def get(self, code: str, what: str = "location") -> Location:
         loc = self._cache.get(code)
         if loc is None:
-            row = self.cur.execute(
+            row = _first(self.cur.execute(
                 "SELECT code, zone, type, x, y, capacity FROM locations WHERE code = ?", (code,)
-            ).fetchone()
+            ))
             if row is None:
                 raise NotFound(f"{what} {code!r} does not exist in this warehouse")
             loc = self._cache[code] = _loc(row)
@@ -124,7 +132,7 @@ class Balances:
     UPDATE = ("UPDATE balances SET on_hand = on_hand + ?, allocated = allocated + ? "
               "WHERE sku = ? AND location = ? AND lot = ?")
 
-    def __init__(self, cur: sqlite3.Cursor, locations: Locations, behind: WriteBehind):
+    def __init__(self, cur: apsw.Cursor, locations: Locations, behind: WriteBehind):
         self.cur, self.locations, self.behind = cur, locations, behind
         self.adds: dict[tuple[str, str, str], int] = {}
         self.takes: dict[tuple[str, str, str], int] = {}
@@ -132,10 +140,10 @@ class Balances:
 
     def get(self, sku: str, location: str, lot: str) -> tuple[int, int]:
         self.behind.flush()
-        row = self.cur.execute(
+        row = _first(self.cur.execute(
             "SELECT on_hand, allocated FROM balances WHERE sku = ? AND location = ? AND lot = ?",
             (sku, location, lot),
-        ).fetchone()
+        ))
         return (row[0], row[1]) if row else (0, 0)
 
     def change(self, sku: str, location: str, lot: str, on_hand: int, allocated: int = 0) -> None:
@@ -163,7 +171,8 @@ class Balances:
     def _update(self, key: tuple[str, str, str], on_hand: int, allocated: int) -> None:
         # SQLite checks CHECK constraints on the row an upsert would insert, so anything but a
         # plain increment is an update: the row must exist, and the constraints guard the result.
-        if not self.cur.execute(self.UPDATE, (on_hand, allocated, *key)).rowcount:
+        self.cur.execute(self.UPDATE, (on_hand, allocated, *key))
+        if not self.cur.connection.changes():
             raise _holds_none(key)
 
     def flush(self) -> None:
@@ -171,14 +180,16 @@ class Balances:
             self.cur.executemany(self.UPSERT, [(*k, q, 0) for k, q in self.adds.items()])
             self.adds.clear()
         if self.takes:
-            updated = self.cur.executemany(self.UPDATE, [(-q, -q, *k) for k, q in self.takes.items()]).rowcount
-            if updated != len(self.takes):
+            conn = self.cur.connection
+            before = conn.total_changes()
+            conn.executemany(self.UPDATE, [(-q, -q, *k) for k, q in self.takes.items()])
+            if conn.total_changes() - before != len(self.takes):
                 raise _holds_none(next(k for k in self.takes if not self._exists(k)))
             self.takes.clear()
 
     def _exists(self, key: tuple[str, str, str]) -> bool:
-        return self.cur.execute(
-            "SELECT 1 FROM balances WHERE sku = ? AND location = ? AND lot = ?", key).fetchone() is not None
+        return _first(self.cur.execute(
+            "SELECT 1 FROM balances WHERE sku = ? AND location = ? AND lot = ?", key)) is not None
 
     def discard(self) -> None:
         self.adds.clear()
@@ -224,7 +235,7 @@ class Movements:
                "order_ref", "shipment_ref", "task_ref", "operator", "device", "reason", "idem_key")
     INSERT = f"INSERT INTO movements({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
-    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
+    def __init__(self, cur: apsw.Cursor, behind: WriteBehind):
         self.cur, self.behind = cur, behind
         self.pending: list[tuple] = []
         behind.register(self)
@@ -232,7 +243,7 @@ class Movements:
 
     def reload(self) -> None:
         self.pending.clear()
-        self.last_seq = self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements").fetchone()[0]
+        self.last_seq = _first(self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements"))[0]
 
     def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
         self.behind.flush()
@@ -256,6 +267,13 @@ class Movements:
         self.pending.clear()
 
 
+TASK_FIELDS = ("id", "kind", "state", "shipment_id", "sku", "lot", "qty", "done_qty", "location", "tote", "assignee")
+
+
+def _task_row(_cursor: apsw.Cursor, row: tuple) -> dict:
+    return dict(zip(TASK_FIELDS, row, strict=True))
+
+
 class Tasks:
     """Tasks; updates wait in the write-behind buffer.
 
@@ -263,14 +281,14 @@ class Tasks:
     every task the batch's commands name, with the batch's unflushed updates laid over them.
     """
 
-    FIELDS = "id, kind, state, shipment_id, sku, lot, qty, done_qty, location, tote, assignee"
+    FIELDS = ", ".join(TASK_FIELDS)
     CHUNK = 500
 
-    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
+    def __init__(self, cur: apsw.Cursor, behind: WriteBehind):
         self.cur = cur.connection.cursor()
-        self.cur.row_factory = sqlite3.Row  # rows read like dicts, built in C
+        self.cur.row_trace = _task_row
         self.behind = behind
-        self.rows: dict[int, sqlite3.Row] = {}  # as in the database: no unflushed update of theirs
+        self.rows: dict[int, dict] = {}  # as in the database: no unflushed update of theirs
         self.updates: dict[int, dict[str, object]] = {}
         behind.register(self)
 
@@ -279,17 +297,17 @@ class Tasks:
             chunk = task_ids[i:i + self.CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id IN ({marks})", chunk)
-            self.rows.update((row[0], row) for row in rows)
+            self.rows.update((row["id"], row) for row in rows)
 
     def get(self, task_id: int) -> Mapping:
         row = self.rows.get(task_id)
         if row is None:
-            row = self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
+            row = _first(self.cur.execute(f"SELECT {self.FIELDS} FROM tasks WHERE id = ?", (task_id,)))
             if row is None:
                 raise NotFound(f"task {task_id} does not exist")
             self.rows[task_id] = row
         changed = self.updates.get(task_id)
-        return {**dict(row), **changed} if changed else row
+        return {**row, **changed} if changed else row
 
     def create(self, kind: str, at: str, state: str = "open", **values) -> int:
         cols = ["kind", "state", "created_at", "updated_at", *values]
@@ -297,7 +315,7 @@ class Tasks:
             f"INSERT INTO tasks({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             (kind, state, at, at, *values.values()),
         )
-        return self.cur.lastrowid
+        return self.cur.connection.last_insert_rowid()
 
     def update(self, task_id: int, at: str, **values) -> None:
         # The CHECK on done_qty is tested at the flush; handlers check the quantity first.
@@ -319,19 +337,19 @@ class Tasks:
         self.updates.clear()
         self.rows.clear()  # rows read inside the rolled-back block may show its writes
 
-    def current_for(self, operator: str) -> sqlite3.Row | None:
+    def current_for(self, operator: str) -> dict | None:
         self.behind.flush()
-        return self.cur.execute(
+        return _first(self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE assignee = ? AND state = 'assigned' "
             "ORDER BY path_seq, id LIMIT 1", (operator,),
-        ).fetchone()
+        ))
 
-    def next_open(self, kind: str = "pick") -> sqlite3.Row | None:
+    def next_open(self, kind: str = "pick") -> dict | None:
         """The oldest open task: shipments are worked first come, first served."""
         self.behind.flush()
-        return self.cur.execute(
+        return _first(self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE state = 'open' AND kind = ? ORDER BY id LIMIT 1", (kind,),
-        ).fetchone()
+        ))
 
     def close_counts(self, location: str, sku: str, at: str) -> None:
         self.behind.flush()
@@ -341,7 +359,7 @@ class Tasks:
             "WHERE kind = 'count' AND state = 'open' AND location = ? AND sku = ?", (at, location, sku),
         )
 
-    def open_for_shipment(self, shipment_id: str) -> list[sqlite3.Row]:
+    def open_for_shipment(self, shipment_id: str) -> list[dict]:
         self.behind.flush()
         rows = self.cur.execute(
             f"SELECT {self.FIELDS} FROM tasks WHERE shipment_id = ? AND state IN ('open', 'assigned')",
@@ -357,21 +375,21 @@ class Shipments:
     counters only ever grow: if the batch's total passes, every earlier state passed too.
     """
 
-    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
+    def __init__(self, cur: apsw.Cursor, behind: WriteBehind):
         self.cur, self.behind = cur, behind
         self.bumps: dict[str, dict[tuple[str, str], int]] = {}  # counter -> (shipment, sku) -> delta
         behind.register(self)
 
     def get(self, shipment_id: str) -> dict:
-        row = self.cur.execute(
+        row = _first(self.cur.execute(
             "SELECT id, order_id, status, tote, packed_at FROM shipments WHERE id = ?", (shipment_id,)
-        ).fetchone()
+        ))
         if row is None:
             raise NotFound(f"shipment {shipment_id!r} is not known to this warehouse")
         return dict(zip(("id", "order_id", "status", "tote", "packed_at"), row, strict=True))
 
     def exists(self, shipment_id: str) -> bool:
-        return self.cur.execute("SELECT 1 FROM shipments WHERE id = ?", (shipment_id,)).fetchone() is not None
+        return _first(self.cur.execute("SELECT 1 FROM shipments WHERE id = ?", (shipment_id,))) is not None
 
     def create(self, shipment_id: str, order_id: str, pickup_point: str | None, at: str) -> None:
         self.cur.execute(
@@ -412,11 +430,11 @@ class Shipments:
 
 
 class Totes:
-    def __init__(self, cur: sqlite3.Cursor):
+    def __init__(self, cur: apsw.Cursor):
         self.cur = cur
 
     def shipment_of(self, tote: str) -> str | None:
-        row = self.cur.execute("SELECT shipment_id FROM totes WHERE code = ?", (tote,)).fetchone()
+        row = _first(self.cur.execute("SELECT shipment_id FROM totes WHERE code = ?", (tote,)))
         if row is None:
             raise NotFound(f"tote {tote!r} is not registered: scan a Sklad tote label")
         return row[0]
@@ -434,7 +452,7 @@ class Idempotency:
     INSERT = "INSERT INTO idempotency(key, command, fingerprint, result, at) VALUES (?,?,?,?,?)"
     CHUNK = 500  # bound parameters per query, well under SQLite's limit
 
-    def __init__(self, cur: sqlite3.Cursor, behind: WriteBehind):
+    def __init__(self, cur: apsw.Cursor, behind: WriteBehind):
         self.cur = cur
         self.pending: dict[str, tuple] = {}
         self.known: dict[str, tuple[str, str, str]] = {}  # answers of prefetched keys and of this batch
@@ -456,9 +474,9 @@ class Idempotency:
             return self.known[key]
         if key in self.covered:
             return None
-        return self.cur.execute(
+        return _first(self.cur.execute(
             "SELECT command, fingerprint, result FROM idempotency WHERE key = ?", (key,)
-        ).fetchone()
+        ))
 
     def put(self, key: str, command: str, fingerprint: str, result: str, at: str) -> None:
         self.pending[key] = (key, command, fingerprint, result, at)
@@ -483,11 +501,11 @@ class Idempotency:
 class SyncState:
     """Named cursors of the sync layer (feed applied, upload acknowledged, node identity)."""
 
-    def __init__(self, cur: sqlite3.Cursor):
+    def __init__(self, cur: apsw.Cursor):
         self.cur = cur
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        row = self.cur.execute("SELECT value FROM sync_state WHERE name = ?", (name,)).fetchone()
+        row = _first(self.cur.execute("SELECT value FROM sync_state WHERE name = ?", (name,)))
         return row[0] if row else default
 
     def set(self, name: str, value: object) -> None:

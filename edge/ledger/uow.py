@@ -8,11 +8,12 @@ write_behind.py), flushed before COMMIT and at both ends of every savepoint.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import apsw
 
 from edge.domain.commands import Command
 from edge.domain.events import Event
@@ -54,7 +55,7 @@ class Movement:
 
 @dataclass
 class UnitOfWork:
-    conn: sqlite3.Connection
+    conn: apsw.Connection
     clock: Callable[[], str] = utc_now
     new_id: Callable[[], str] = ids.new_id
     adjust_reasons: tuple[str, ...] = ()
@@ -80,13 +81,14 @@ class UnitOfWork:
         """Reset per-transaction state; one timestamp serves the whole batch (one commit)."""
         self.events.clear()
         self.behind.discard()
-        # Another process's writer (a standalone sklad-sync) may have appended since: re-read seq.
-        self.movements.reload()
         self.idempotency.clear()
         self.now = self.clock()
 
     def prefetch(self, commands: list[Command]) -> None:
-        """Read what the batch's commands will look up, one query per table instead of one per command."""
+        """Once the batch holds the write lock: read what its commands will look up, one query per
+        table instead of one per command."""
+        # Another process's writer (a standalone sklad-sync) may have appended since: re-read seq.
+        self.movements.reload()
         self.idempotency.prefetch([cmd.key for cmd in commands])
         self.tasks.prefetch([cmd.task_id for cmd in commands if isinstance(getattr(cmd, "task_id", None), int)])
 

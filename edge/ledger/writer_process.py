@@ -26,7 +26,7 @@ import time
 from multiprocessing.connection import Connection
 
 from edge.ledger.batch import Outcome, apply_batch
-from edge.ledger.connection import connect
+from edge.ledger.connection import connect_writer
 from edge.ledger.uow import UnitOfWork
 
 STOP = b""
@@ -40,7 +40,7 @@ def connection(fd: int) -> Connection:
 
 def serve(conn: Connection, path: str, adjust_reasons: tuple[str, ...]) -> None:
     try:
-        ledger = connect(path)
+        ledger = connect_writer(path)
         uow = UnitOfWork(ledger, adjust_reasons=adjust_reasons)
     except Exception as exc:  # reported to the node, which refuses to start
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))

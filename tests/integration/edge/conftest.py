@@ -11,18 +11,19 @@ The seeded stock (through the real commands):
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+import apsw
 import pytest
 
 from edge.config import WarehouseConfig, load_config
 from edge.domain import commands as c
 from edge.ledger.batch import Outcome, apply_batch
-from edge.ledger.database import connect, open_ledger
+from edge.ledger.connection import connect_writer
+from edge.ledger.database import open_ledger
 from edge.ledger.uow import UnitOfWork
 from edge.ledger.verify import Report, verify
 
@@ -56,7 +57,7 @@ def seed_commands() -> list[c.Command]:
 class Ledger:
     """A ledger file opened the way the writer opens it, with helpers to act and to look."""
 
-    conn: sqlite3.Connection
+    conn: apsw.Connection  # the writer's kind of connection: the unit of work runs on it
     uow: UnitOfWork
 
     def run(self, *commands: c.Command) -> list[Outcome]:
@@ -102,15 +103,16 @@ class Ledger:
         return tuple(row) if row else (0, 0)
 
     def tasks(self, shipment_id: str, kind: str = "pick") -> list[dict]:
-        cur = self.conn.execute(
-            "SELECT id, state, sku, lot, qty, done_qty, location, tote, assignee FROM tasks "
-            "WHERE shipment_id IS ? AND kind = ? ORDER BY id", (shipment_id, kind))
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur]
+        return self.dicts("SELECT id, state, sku, lot, qty, done_qty, location, tote, assignee FROM tasks "
+                          "WHERE shipment_id IS ? AND kind = ? ORDER BY id", shipment_id, kind)
 
     def shipment(self, shipment_id: str) -> dict:
-        cur = self.conn.execute("SELECT id, status, tote, packed_at FROM shipments WHERE id = ?", (shipment_id,))
-        return dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+        (row,) = self.dicts("SELECT id, status, tote, packed_at FROM shipments WHERE id = ?", shipment_id)
+        return row
+
+    def dicts(self, sql: str, *args) -> list[dict]:
+        columns = [c.strip().split()[-1] for c in sql.split(" FROM ")[0].removeprefix("SELECT ").split(",")]
+        return [dict(zip(columns, row, strict=True)) for row in self.rows(sql, *args)]
 
     def verify(self) -> Report:
         return verify(self.conn)
@@ -134,7 +136,8 @@ def sample_config() -> WarehouseConfig:
 def seeded_template(tmp_path_factory, sample_config) -> Path:
     """A migrated, laid-out and seeded ledger, built once; each test gets its own copy."""
     path = tmp_path_factory.mktemp("template") / "ledger.db"
-    conn = open_ledger(node_config(sample_config, path))
+    open_ledger(node_config(sample_config, path)).close()
+    conn = connect_writer(path)
     outcomes = apply_batch(UnitOfWork(conn), seed_commands())
     assert all(o.ok for o in outcomes), [o.message for o in outcomes if not o.ok]
     conn.close()  # the last connection checkpoints the WAL into the file
@@ -150,7 +153,7 @@ def cfg(tmp_path, sample_config, seeded_template) -> WarehouseConfig:
 
 @pytest.fixture
 def ledger(cfg) -> Iterator[Ledger]:
-    conn = connect(cfg.ledger_path)
+    conn = connect_writer(cfg.ledger_path)
     yield Ledger(conn, UnitOfWork(conn, adjust_reasons=cfg.adjust_reasons))
     conn.close()
 

@@ -13,7 +13,7 @@ import zmq.asyncio
 
 from edge.domain import commands as c
 from edge.ledger.batch import apply_batch
-from edge.ledger.database import connect
+from edge.ledger.connection import connect_writer
 from edge.ledger.uow import UnitOfWork
 from edge.runtime import build_node
 from edge.terminal import protocol
@@ -26,7 +26,7 @@ PICKER, RECEIVER, SUPERVISOR = "B1002", "B1001", "B9001"
 @pytest.fixture
 def allocated_cfg(cfg):
     """The seeded ledger with shipment S1 (25 MUG: A-01-01 x20, A-05-01 x5) waiting for a picker."""
-    conn = connect(cfg.ledger_path)
+    conn = connect_writer(cfg.ledger_path)
     (outcome,) = apply_batch(UnitOfWork(conn), [c.AllocateShipment("a-S1", "S1", "O1", (c.OrderLine("MUG", 25),))])
     conn.close()
     assert outcome.ok, outcome.message

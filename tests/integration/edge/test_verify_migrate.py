@@ -50,15 +50,17 @@ def test_verify_detects_a_seq_gap_and_a_missing_balance(ledger, tamper):
     assert "TEA at RCV-02: movements sum to 1 but there is no balance row" in problems
 
 
-def test_movements_are_append_only_and_balances_guarded(ledger):
+def test_movements_are_append_only_and_balances_guarded(ledger, cfg):
+    raw = sqlite3.connect(cfg.ledger_path, isolation_level=None)  # any client, not only the node's writer
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        ledger.conn.execute("UPDATE movements SET qty = 1 WHERE seq = 1")
+        raw.execute("UPDATE movements SET qty = 1 WHERE seq = 1")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        ledger.conn.execute("DELETE FROM movements WHERE seq = 14")
+        raw.execute("DELETE FROM movements WHERE seq = 14")
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        ledger.conn.execute("UPDATE balances SET on_hand = -1 WHERE sku = 'TEA'")
+        raw.execute("UPDATE balances SET on_hand = -1 WHERE sku = 'TEA'")
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        ledger.conn.execute("UPDATE balances SET allocated = on_hand + 1 WHERE sku = 'TEA'")
+        raw.execute("UPDATE balances SET allocated = on_hand + 1 WHERE sku = 'TEA'")
+    raw.close()
     assert ledger.verify().ok and ledger.scalar("SELECT COUNT(*) FROM movements") == 14
 
 

@@ -14,6 +14,7 @@ import zmq.asyncio
 from hw_support import ModbusSim, seed_floor, wait_for, warehouse_file
 
 from edge.config import load_config
+from edge.ledger.connection import connect_writer
 from edge.ledger.database import connect, open_ledger
 from edge.runtime import Node, build_node
 from simulators.scanner.frames import FrameFormat
@@ -65,7 +66,8 @@ async def floor(tmp_path, modbus_sim):
     links = {name: tmp_path / f"usb-{name}" for name in ("induct", "pack", "wall")}
     cfg = load_config(warehouse_file(tmp_path, modbus_sim.ports, links))
     cfg = replace(cfg, sync_embedded=False)
-    conn = open_ledger(cfg)
+    open_ledger(cfg).close()
+    conn = connect_writer(cfg.ledger_path)
     seed_floor(conn)
     conn.close()
     scanners = {f"{n}-1": VirtualSerialPort(links[n]) for n in ("pack", "wall")}

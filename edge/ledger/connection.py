@@ -6,7 +6,10 @@ without importing Alembic and SQLAlchemy.
 
 Readers (status, verify, the sync outbox) use the standard library's sqlite3. The writer uses APSW
 with its own, newer SQLite: it binds parameters and steps statements in about two thirds of the
-time, and a pick writes six rows. Both read and write the same file format and WAL.
+time, and a pick writes six rows. Both read and write the same file format and WAL. The two
+never share a process in the node: the writer process opens the only APSW connection, because two
+copies of SQLite in one process do not see each other's POSIX locks
+(https://www.sqlite.org/howtocorrupt.html, 2.2.1).
 """
 
 from __future__ import annotations

@@ -196,6 +196,15 @@ class ReportException(Command):
 
 
 @dataclass(frozen=True)
+class ResolveException(Command):
+    """A supervisor closes an exception task, saying what was done about it."""
+
+    task_id: int
+    resolution: str
+    ID_FIELDS = ("task_id",)
+
+
+@dataclass(frozen=True)
 class Ship(Command):
     shipment_id: str
     dock: str

@@ -104,3 +104,10 @@ class ExceptionReported(Event):
     reason: str
     tote: str | None
     shipment_id: str | None
+
+
+@dataclass(frozen=True)
+class ExceptionResolved(Event):
+    task_id: int
+    resolution: str
+    operator: str | None

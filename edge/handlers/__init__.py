@@ -22,6 +22,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.Pack: shipping.pack,
     c.Ship: shipping.ship,
     c.ReportException: exceptions.report_exception,
+    c.ResolveException: exceptions.resolve_exception,
     c.Adjust: inventory.adjust,
     c.Count: inventory.count,
     c.ApplyFeedEntry: feed.apply_feed_entry,

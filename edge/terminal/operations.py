@@ -42,6 +42,7 @@ BUILDERS: dict[str, Callable[[dict, str, str], c.Command]] = {
                                         a.get("lot"), operator=op),
     "pack": lambda a, k, op: c.Pack(k, a["tote"], a["shipment_id"], a["station"], operator=op),
     "ship": lambda a, k, op: c.Ship(k, a["shipment_id"], a["dock"], operator=op),
+    "resolve_exception": lambda a, k, op: c.ResolveException(k, a["task_id"], a["resolution"], operator=op),
 }
 
 
@@ -86,6 +87,8 @@ class Operations:
             return await self.queries.suggest_putaway(a["item"], a["qty"], a["from_location"])
         if req.op == "stock":
             return {"balances": await self.queries.stock(a.get("location"), a.get("item"))}
+        if req.op == "exceptions":
+            return {"exceptions": await self.queries.open_exceptions()}
         raise InvalidCommand(f"operation {req.op} is not served by this node")
 
 

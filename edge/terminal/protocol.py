@@ -64,6 +64,8 @@ OPS: dict[str, OpSpec] = {
     "pack": OpSpec({"tote": Arg(TEXT), "shipment_id": Arg(TEXT), "station": Arg(TEXT)}, effect=True),
     "ship": OpSpec({"shipment_id": Arg(TEXT), "dock": Arg(TEXT)}, effect=True),
     "stock": OpSpec({"location": Arg(TEXT, False), "item": Arg(TEXT, False)}),
+    "exceptions": OpSpec(role="supervisor"),
+    "resolve_exception": OpSpec({"task_id": Arg(INT), "resolution": Arg(TEXT)}, effect=True, role="supervisor"),
     "status": OpSpec(session=False),
 }
 

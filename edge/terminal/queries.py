@@ -68,6 +68,15 @@ class Queries:
         )
         return [dict(zip(("sku", "location", "lot", "on_hand", "allocated"), r, strict=True)) for r in rows]
 
+    async def open_exceptions(self) -> list[dict]:
+        """Open exception tasks, oldest first, for a supervisor to work through."""
+        cols = ("task_id", "location", "tote", "reason", "opened_at")
+        rows = await self._all(
+            "SELECT id, location, tote, reason, created_at FROM tasks "
+            "WHERE kind = 'exception' AND state = 'open' ORDER BY id LIMIT 200",
+        )
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
     async def suggest_putaway(self, item: str, qty: int, from_location: str) -> dict:
         sku = await self.sku_of(item)
         if sku is None:

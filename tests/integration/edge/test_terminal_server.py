@@ -302,3 +302,21 @@ async def test_a_scripted_picker_carries_on_after_a_shipment_it_could_not_pack(n
     statuses = dict(conn.execute("SELECT id, status FROM shipments"))
     conn.close()
     assert statuses == {"S1": "shipped", "S2": "picking", "S3": "shipped"}
+
+
+async def test_a_supervisor_works_through_exceptions_at_the_terminal(node, connect_client):
+    reported = await node.writer.execute(c.ReportException("x1", "PACK-02", "weight off by 480 g", "T00004", "S1"))
+    task_id = reported.result["task_id"]
+    picker, boss = await connect_client(PICKER), await connect_client(SUPERVISOR)
+    assert "supervisor" in await refused(picker, "forbidden", "exceptions")
+    assert "supervisor" in await refused(picker, "forbidden", "resolve_exception",
+                                         {"task_id": task_id, "resolution": "ok"})
+    (listed,) = (await boss.call("exceptions"))["exceptions"]
+    assert {k: listed[k] for k in ("task_id", "location", "tote", "reason")} == {
+        "task_id": task_id, "location": "PACK-02", "tote": "T00004", "reason": "weight off by 480 g"}
+    done = await boss.call("resolve_exception", {"task_id": task_id, "resolution": "scale re-zeroed, re-weighed ok"})
+    assert done["task_id"] == task_id and not done["replayed"]
+    assert (await boss.call("exceptions"))["exceptions"] == []
+    assert "already closed" in await refused(boss, "conflict", "resolve_exception",
+                                             {"task_id": task_id, "resolution": "again"})
+    assert "whole number" in await refused(boss, "protocol", "resolve_exception", {"task_id": "one", "resolution": "x"})

@@ -30,6 +30,9 @@ class NodeMetrics:
         self.batch_seconds = Histogram("sklad_ledger_batch_seconds", "Time to apply and commit a batch",
                                        buckets=(.0005, .001, .002, .005, .01, .02, .05, .1, .5), registry=r)
         self.last_seq = Gauge("sklad_ledger_last_seq", "Sequence number of the newest movement", registry=r)
+        self.writer_restarts = Counter("sklad_ledger_writer_restarts", "Times the ledger writer process died "
+                                       "and a new one took over (its commands were answered with an error)",
+                                       registry=r)
         self.sessions = Gauge("sklad_terminal_sessions", "Logged-in terminal sessions", registry=r)
         self.events = Counter("sklad_events_published", "Events published on the PUB socket", ["topic"],
                               registry=r)

@@ -100,6 +100,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
 
     writer = LedgerWriter(
         cfg.ledger_path, adjust_reasons=cfg.adjust_reasons, on_batch=on_batch,
+        on_restart=metrics.writer_restarts.inc,
         # Events come from the writer thread; sockets belong to the loop.
         on_events=lambda events: loop.call_soon_threadsafe(node_ref[0].publish, events),
     )

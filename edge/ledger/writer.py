@@ -47,11 +47,14 @@ class LedgerUnavailable(EdgeError):
 
 class LedgerWriter:
     def __init__(self, path: Path | str, *, adjust_reasons: tuple[str, ...] = (), max_batch: int = 1024,
-                 on_events: EventSink | None = None, on_batch: Callable[[int, float], None] | None = None):
+                 on_events: EventSink | None = None, on_batch: Callable[[int, float], None] | None = None,
+                 on_restart: Callable[[], None] | None = None):
         self.path = str(path)
         self.max_batch = max_batch
         self.on_events = on_events
         self.on_batch = on_batch
+        self.on_restart = on_restart
+        self.restarts = 0
         self.adjust_reasons = tuple(adjust_reasons)
         self._pending: list[tuple[Command, asyncio.AbstractEventLoop | None, object]] = []
         self._in_flight: deque[list] = deque()
@@ -180,6 +183,9 @@ class LedgerWriter:
             log.error("the ledger writer process exited (code %s) holding %d commands; starting another",
                       self._process.wait(), len(lost))
             self._refuse(lost, "the ledger writer restarted before answering; send it again with the same key")
+            self.restarts += 1
+            if self.on_restart:
+                self.on_restart()
             with self._send_lock:
                 self._conn.close()
             while True:

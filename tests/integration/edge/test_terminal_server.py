@@ -4,6 +4,8 @@ real DEALER/SUB sockets."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sqlite3
 
 import orjson
@@ -320,3 +322,14 @@ async def test_a_supervisor_works_through_exceptions_at_the_terminal(node, conne
     assert "already closed" in await refused(boss, "conflict", "resolve_exception",
                                              {"task_id": task_id, "resolution": "again"})
     assert "whole number" in await refused(boss, "protocol", "resolve_exception", {"task_id": "one", "resolution": "x"})
+
+
+async def test_the_node_replaces_a_dead_writer_counts_it_and_keeps_serving(node, connect_client):
+    picker = await connect_client(PICKER)
+    os.kill(node.writer._process.pid, signal.SIGKILL)
+    for _ in range(100):
+        if node.metrics.registry.get_sample_value("sklad_ledger_writer_restarts_total") == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert node.metrics.registry.get_sample_value("sklad_ledger_writer_restarts_total") == 1
+    assert (await picker.call("next_task"))["task"]["shipment_id"] == "S1"

@@ -47,6 +47,12 @@ class OutOfStock(Conflict):
     code = "out_of_stock"
 
 
+class AlreadyResolved(Conflict):
+    """A discrepancy that was resolved differently before: a resolution is not rewritten."""
+
+    code = "already_resolved"
+
+
 class Unauthorized(CentralError):
     """No credentials, or credentials we do not recognise."""
 

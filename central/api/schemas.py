@@ -49,6 +49,8 @@ Gtin = Annotated[str, Field(pattern=r"^[0-9]{8,14}$")]
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 CustomerPath = Annotated[str, Path(min_length=1, max_length=64, pattern=CUSTOMER_PATTERN)]
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)]
+# Discrepancy ids are 32-bit columns: a larger number is refused here, not by the driver.
+DiscrepancyPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Cursor = Annotated[int, Query(ge=0, le=2**62, description="feed_seq already applied")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
@@ -120,6 +122,13 @@ class StockRowIn(Body):
 class StockImport(Body):
     rows: Annotated[list[StockRowIn], Field(min_length=1, max_length=10_000),
                     unique_by(lambda r: (r.warehouse_id, r.sku), "warehouse and SKU")]
+
+
+class ResolveIn(Body):
+    resolution: Annotated[str, Field(min_length=1, max_length=500,
+                                     description="what was found and done, e.g. 'recounted bin A-01'"),
+                          AfterValidator(_printable)]
+    resolved_by: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_printable)]
 
 
 class OrderLineIn(Body):

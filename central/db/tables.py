@@ -88,6 +88,9 @@ discrepancies = sa.Table(
     sa.Column("ref", sa.String(128), nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("resolved_at", UTCDateTime, nullable=True),
+    # Set together with resolved_at by a person at head office; never changed afterwards.
+    sa.Column("resolution", sa.String(500), nullable=True),
+    sa.Column("resolved_by", sa.String(64), nullable=True),
     sa.Index("ix_discrepancies_open", "warehouse_id", "resolved_at"),
 )
 

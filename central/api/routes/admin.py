@@ -12,12 +12,14 @@ from central.api.schemas import (
     Cursor,
     CustomerPath,
     CustomerTokenOut,
+    DiscrepancyPath,
     FeedSeqOut,
     IdPath,
     IdQuery,
     Limit,
     PickupPointBatch,
     PickupPointIn,
+    ResolveIn,
     SkuBatch,
     SkuIn,
     StockImport,
@@ -28,7 +30,7 @@ from central.api.schemas import (
 )
 from central.services import catalog
 from central.services.catalog import Site, SkuRecord
-from central.services.discrepancies import DiscrepancyView, list_discrepancies
+from central.services.discrepancies import DiscrepancyView, list_discrepancies, resolve_discrepancy
 from central.services.orders import expire_due
 from central.services.views import FeedPage, StockLevelView
 from central.tokens import issue_customer_token
@@ -130,6 +132,17 @@ def discrepancies(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None
     Oldest first; page with `after` = the last `discrepancy_id` seen.
     """
     return list_discrepancies(central, warehouse_id, open_only, after, limit)
+
+
+@router.post("/discrepancies/{discrepancy_id}/resolve", response_model=DiscrepancyView)
+def mark_resolved(discrepancy_id: DiscrepancyPath, body: ResolveIn, central: CentralDep,
+                  _: AdminDep) -> DiscrepancyView:
+    """Mark a discrepancy resolved: what was found or done, and by whom. Stock is not changed;
+    a correction comes from the warehouse as a movement.
+
+    Sending the same resolution again returns it as recorded; a different one is a 409.
+    """
+    return resolve_discrepancy(central, discrepancy_id, body.resolution, body.resolved_by)
 
 
 @router.post("/customers/{customer_id}/token", response_model=CustomerTokenOut)

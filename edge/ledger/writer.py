@@ -79,7 +79,8 @@ class LedgerWriter:
         for thread in self._threads:
             if thread.is_alive():
                 thread.join()
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
         try:
             self._process.wait(10)
         except subprocess.TimeoutExpired:
@@ -141,14 +142,16 @@ class LedgerWriter:
             # The batch goes to the process it was taken for; if that one died meanwhile, the
             # receiver has already answered the batch and the closed pipe refuses the send.
             with self._send_lock, contextlib.suppress(OSError):
-                conn.send_bytes(message)
+                if conn is not None:
+                    conn.send_bytes(message)
             if batch is None:
                 return
 
-    def _take(self) -> tuple[list | None, Connection]:
-        """The next batch, once fewer than IN_FLIGHT are out; None once stopping with nothing queued."""
+    def _take(self) -> tuple[list | None, Connection | None]:
+        """The next batch, once a writer process is up and fewer than IN_FLIGHT are out; None once
+        stopping with nothing queued."""
         with self._cv:
-            while not self._pending or len(self._in_flight) >= IN_FLIGHT:
+            while not self._pending or len(self._in_flight) >= IN_FLIGHT or self._conn is None:
                 if self._stopping and not self._pending:
                     return None, self._conn
                 self._cv.wait()
@@ -188,7 +191,8 @@ class LedgerWriter:
                 self.on_restart()
             with self._send_lock:
                 self._conn.close()
-            while True:
+            self._conn = None  # the sender holds batches back until there is a writer to take them
+            while not self._stopping:
                 try:
                     self._conn, self._process = self._spawn()
                     break
@@ -198,6 +202,10 @@ class LedgerWriter:
                     self._refuse(waiting, str(exc))
                     self._cv.wait(RESPAWN_PAUSE_S)
             self._cv.notify_all()
+            if self._conn is None:  # stopped while no writer could be started
+                waiting, self._pending = self._pending, []
+                self._refuse(waiting, "the node is stopping and its ledger cannot be opened")
+                return False
             return True
 
     def _refuse(self, items: list, message: str) -> None:

@@ -183,3 +183,23 @@ async def test_a_killed_writer_process_is_replaced_and_nothing_applies_twice(wri
     assert ledger.balance("TEA", "RCV-02") == (5300, 0)
     assert writer.last_seq == ledger.scalar("SELECT MAX(seq) FROM movements")
     assert ledger.verify().ok
+
+
+async def test_while_the_ledger_cannot_be_opened_commands_are_refused_then_served_again(writer, cfg):
+    assert (await writer.execute(c.Receive("before", "TEA", 1, "RCV-02"))).ok
+    aside = cfg.ledger_path.with_suffix(".aside")
+    cfg.ledger_path.rename(aside)  # e.g. the disk is being swapped: no new writer can open the ledger
+    os.kill(writer._process.pid, signal.SIGKILL)
+    caught = await writer.execute(c.Receive("caught", "TEA", 1, "RCV-02"))  # perhaps sent to the dying one
+    assert caught.error == "ledger"
+    await asyncio.sleep(0.3)
+    refused = await writer.execute(c.Receive("during", "TEA", 1, "RCV-02"))
+    assert refused.error == "ledger" and "cannot open the ledger" in refused.message
+    aside.rename(cfg.ledger_path)
+    for _ in range(50):
+        outcome = await writer.execute(c.Receive("after", "TEA", 1, "RCV-02"))
+        if outcome.ok:
+            break
+        await asyncio.sleep(0.1)
+    assert outcome.ok, outcome.message
+    assert writer.restarts == 1

@@ -32,12 +32,12 @@ from edge.domain.commands import Command
 from edge.domain.events import Event
 from edge.errors import EdgeError
 from edge.ledger.batch import Outcome
-from edge.ledger.writer_process import STOP, connection
+from edge.ledger.writer_process import MAX_MERGED, STOP, connection
 
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[list[Event]], None]
-IN_FLIGHT = 8
+IN_FLIGHT = MAX_MERGED  # everything out can go into the writer's next transaction
 RESPAWN_PAUSE_S = 1.0
 
 
@@ -91,10 +91,6 @@ class LedgerWriter:
     @property
     def last_seq(self) -> int:
         return self._last_seq
-
-    @property
-    def queued(self) -> int:
-        return len(self._pending) + sum(map(len, self._in_flight))
 
     def _spawn(self) -> tuple[Connection, subprocess.Popen]:
         ours, theirs = socket.socketpair()

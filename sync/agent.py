@@ -22,7 +22,7 @@ from typing import Protocol
 from sync.client import AuthRefused, CentralClient
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
 from sync.feed import FeedEntry
-from sync.movements import MAX_BATCH_BYTES, Movement, MovementBatch, encode_batch
+from sync.movements import MAX_BATCH_BYTES, Movement, MovementBatch, command_boundary, encode_batch
 
 log = logging.getLogger(__name__)
 
@@ -146,15 +146,17 @@ class SyncAgent:
             self.status.state = "online"
 
     def _batch(self, after: int) -> tuple[MovementBatch, bytes] | None:
-        """The next batch after `after`, encoded, bounded by count and by bytes on the wire."""
-        movements = self.outbox.read_after(after, self.batch_max)
+        """The next batch after `after`, encoded, bounded by count and by bytes on the wire, and
+        ending between two commands (one past the bound is read to see where the next one starts)."""
+        movements = self.outbox.read_after(after, self.batch_max + 1)
         if not movements:
             return None
+        movements = movements[: command_boundary(movements, self.batch_max)]
         batch = MovementBatch(self.warehouse_id, self.node_id, self.epoch, tuple(movements))
         data = encode_batch(batch)
         while len(data) > MAX_BATCH_BYTES and len(batch.movements) > 1:
-            batch = MovementBatch(batch.warehouse_id, batch.node_id, batch.epoch,
-                                  batch.movements[: len(batch.movements) // 2])
+            half = command_boundary(batch.movements, len(batch.movements) // 2)
+            batch = MovementBatch(batch.warehouse_id, batch.node_id, batch.epoch, batch.movements[:half])
             data = encode_batch(batch)
         return batch, data
 

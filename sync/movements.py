@@ -10,6 +10,7 @@ applies a malformed batch; it runs at a few microseconds a movement.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -53,6 +54,20 @@ FIELDS = Movement._fields
 _TEXT = {"id", "at", "kind", "sku", "lot"}
 _OPTIONAL_TEXT = {"from_location", "to_location", "order_ref", "shipment_ref", "operator", "device",
                   "reason", "idem_key"}
+
+
+def command_boundary(movements: Sequence[Movement], end: int) -> int:
+    """Where to end a batch at or before `end` without splitting the movements of one command.
+
+    A command's movements share its idempotency key and were committed together (the edge
+    appends them in one transaction); sent apart, central would see half a shipment shipped and
+    release its whole stock hold early. Returns `end` itself when one command fills the span."""
+    if end >= len(movements) or movements[end].idem_key is None:
+        return min(end, len(movements))
+    key, cut = movements[end].idem_key, end
+    while cut > 0 and movements[cut - 1].idem_key == key:
+        cut -= 1
+    return cut or end
 
 
 def warehouse_delta(m: Movement) -> int:

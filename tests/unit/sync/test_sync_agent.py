@@ -203,3 +203,15 @@ def test_backoff_grows_with_jitter_and_is_capped():
     backoff.reset()
     assert backoff.next_delay() <= 0.1
     assert Gap(5, 9).expected_seq == 5
+
+
+def test_batches_never_split_a_command(movement):
+    central = FakeCentral()
+    shipment = [movement(s, kind="ship", idem_key="ship-SH-1") for s in (4, 5, 6)]
+    agent = agent_for(central, [*(movement(i) for i in (1, 2, 3)), *shipment, *(movement(i) for i in (7, 8))],
+                      batch_max=4, in_flight=1)  # one at a time: the sizes central saw are the batches cut
+    while agent.upload_once():
+        pass
+    assert central.sizes == [3, 4, 1]  # 1-3, then the shipment whole with 7, then 8
+    assert central.applied == list(range(1, 9))
+    agent.stop()

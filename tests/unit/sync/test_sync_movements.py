@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from sync.errors import BadBatch
 from sync.movements import (
     MAX_BATCH_BYTES,
+    command_boundary,
     decode_batch,
     digest,
     encode_batch,
@@ -91,3 +92,15 @@ def test_one_bad_movement_deep_in_a_large_batch_is_named(movement, change, fragm
     else:
         with pytest.raises(BadBatch, match=f"movement 2501: {fragment}"):
             decode_batch(data)
+
+
+def test_a_batch_ends_between_commands(movement):
+    # seq 3-5 are one command (a shipment of three lines, shipped together)
+    ms = [movement(1), movement(2), *(movement(s, kind="ship", idem_key="ship-SH-1") for s in (3, 4, 5)), movement(6)]
+    assert command_boundary(ms, 4) == 2     # would have cut the shipment after its first line
+    assert command_boundary(ms, 5) == 5     # right after the command
+    assert command_boundary(ms, 2) == 2     # already between commands
+    assert command_boundary(ms, 9) == 6     # fewer than asked for: all of them
+    assert command_boundary(ms[2:5], 1) == 1  # one command over the whole span: cut it anyway
+    keyless = [movement(1, idem_key=None), movement(2, idem_key=None)]
+    assert command_boundary(keyless, 1) == 1

@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     d.set_defaults(run=_seed)
 
-    w = sub.add_parser("sweep", help="expire unpaid orders whose hold ran out, once")
+    w = sub.add_parser("sweep", help="expire unpaid orders whose hold ran out and refund "
+                                     "cancelled paid orders, once")
     w.add_argument("--db", help=db_help)
     w.set_defaults(run=_sweep)
 
@@ -108,13 +109,13 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from central.services.orders import expire_due
+    from central.services.sweep import sweep_once
 
     central = bootstrap(_settings(args))
-    total = 0
-    while expired := expire_due(central):
-        total += expired
-    print(f"expired {total} unpaid orders")
+    expired = refunded = 0
+    while (done := sweep_once(central)).expired or done.refunded:
+        expired, refunded = expired + done.expired, refunded + done.refunded
+    print(f"expired {expired} unpaid orders, refunded {refunded} payments")
     return 0
 
 

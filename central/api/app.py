@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from central.api import errors, metrics
 from central.api.routes import admin, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
-from central.services.orders import expire_due
+from central.services.sweep import sweep_once
 from central.settings import Settings
 
 log = logging.getLogger("central.sweeper")
@@ -36,7 +36,8 @@ Missing or unknown credentials: 401; valid credentials without the right: 403. E
 
 
 def create_app(central: Central, sweep: bool = False) -> FastAPI:
-    """The API over `central`; with sweep=True a background task expires unpaid holds."""
+    """The API over `central`; with sweep=True a background task expires unpaid holds and
+    refunds payments of cancelled orders."""
     meter = metrics.Metrics()
     app = FastAPI(title="Sklad central", version="1", lifespan=_lifespan(central, meter, sweep),
                   description=DESCRIPTION)
@@ -81,10 +82,13 @@ async def _sweep_forever(central: Central, meter: metrics.Metrics) -> None:
     while True:
         await asyncio.sleep(central.settings.sweep_seconds)
         try:
-            expired = await run_in_threadpool(expire_due, central)
+            done = await run_in_threadpool(sweep_once, central)
         except Exception:
-            log.exception("expiry sweep failed; will retry")
+            log.exception("sweep failed; will retry")
             continue
-        if expired:
-            meter.expired.inc(expired)
-            log.info("expired %d unpaid orders", expired)
+        if done.expired:
+            meter.expired.inc(done.expired)
+            log.info("expired %d unpaid orders", done.expired)
+        if done.refunded:
+            meter.refunded.inc(done.refunded)
+            log.info("refunded %d payments", done.refunded)

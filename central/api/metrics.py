@@ -35,6 +35,8 @@ class Metrics:
                                  registry=self.registry)
         self.expired = Counter("central_orders_expired_total",
                                "Unpaid orders expired by the sweeper", registry=self.registry)
+        self.refunded = Counter("central_payments_refunded_total",
+                                "Payments refunded by the sweeper", registry=self.registry)
 
     def exposition(self) -> bytes:
         if os.environ.get(MULTIPROC_ENV):

@@ -161,6 +161,7 @@ class CustomerTokenOut(BaseModel):
 
 class SweepOut(BaseModel):
     expired: int
+    refunded: int
 
 
 class Health(BaseModel):

@@ -162,6 +162,8 @@ payments = sa.Table(
     sa.Column("acquirer_ref", sa.String(128), nullable=True),
     sa.Column("redirect_url", sa.Text, nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("refund_ref", sa.String(128), nullable=True),
+    sa.Column("refunded_at", UTCDateTime, nullable=True),
 )
 
 # Every acquirer notification we acted on, by the acquirer's event id: replays are no-ops.

@@ -37,3 +37,11 @@ class Acquirer(ABC):
     @abstractmethod
     def parse_callback(self, body: bytes, signature: str | None) -> CallbackEvent:
         """Check the callback's signature and parse it; raises BadSignature or InvalidRequest."""
+
+    @abstractmethod
+    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str) -> str:
+        """Refund a captured payment; returns the acquirer's refund reference.
+
+        Raises AcquirerError if the acquirer refuses (e.g. already refunded, more than captured)
+        or cannot be reached; central then keeps the refund due and tries again later.
+        """

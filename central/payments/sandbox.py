@@ -3,6 +3,9 @@
 The customer is sent to `{public_url}/sandbox/3ds/{payment_id}`; approving or declining
 there makes the sandbox produce the signed callback a real acquirer would POST to
 /payments/callback (header `X-Acquirer-Signature: <hex hmac of the raw body>`).
+
+The intent's reference carries its amount, so any central process (the server's sweeper, or
+`sklad-central sweep`) can refund it; refunds made are remembered in memory, per process.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import json
 
 from pydantic import ValidationError
 
-from central.errors import BadSignature, InvalidRequest
+from central.errors import AcquirerError, BadSignature, InvalidRequest
 from central.payments.port import Acquirer, CallbackEvent, Outcome, PaymentIntent
 
 SIGNATURE_HEADER = "X-Acquirer-Signature"
@@ -23,10 +26,11 @@ class SandboxAcquirer(Acquirer):
     def __init__(self, secret: str, public_url: str) -> None:
         self._secret = secret.encode()
         self._public_url = public_url.rstrip("/")
+        self.refunds: dict[str, str] = {}  # payment_id -> refund reference
 
     def create_intent(self, payment_id: str, amount_minor: int, currency: str) -> PaymentIntent:
         return PaymentIntent(
-            acquirer_ref=f"sbx-{payment_id}",
+            acquirer_ref=f"sbx-{payment_id}-{amount_minor}-{currency}",
             redirect_url=f"{self._public_url}/sandbox/3ds/{payment_id}",
         )
 
@@ -51,3 +55,26 @@ class SandboxAcquirer(Acquirer):
             return CallbackEvent.model_validate(json.loads(body))
         except (ValueError, ValidationError) as exc:
             raise InvalidRequest(f"acquirer callback body is not a valid event: {exc}") from exc
+
+    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str) -> str:
+        ref_payment, captured, captured_currency = _parse_ref(acquirer_ref)
+        if ref_payment != payment_id:
+            raise AcquirerError(f"sandbox reference {acquirer_ref} is not payment {payment_id}'s",
+                                payment_id=payment_id)
+        if currency != captured_currency or not 0 < amount_minor <= captured:
+            raise AcquirerError(f"sandbox refuses a refund of {amount_minor} {currency}: payment "
+                                f"{payment_id} captured {captured} {captured_currency}",
+                                payment_id=payment_id)
+        if payment_id in self.refunds:
+            raise AcquirerError(f"sandbox already refunded payment {payment_id} "
+                                f"({self.refunds[payment_id]})", payment_id=payment_id)
+        self.refunds[payment_id] = f"sbx-refund-{payment_id}"
+        return self.refunds[payment_id]
+
+
+def _parse_ref(acquirer_ref: str) -> tuple[str, int, str]:
+    """`sbx-{payment_id}-{amount_minor}-{currency}` back into its parts."""
+    parts = acquirer_ref.removeprefix("sbx-").rsplit("-", 2)
+    if not acquirer_ref.startswith("sbx-") or len(parts) != 3 or not parts[1].isdigit():
+        raise AcquirerError(f"sandbox does not know the payment reference {acquirer_ref!r}")
+    return parts[0], int(parts[1]), parts[2]

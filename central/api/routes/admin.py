@@ -31,7 +31,7 @@ from central.api.schemas import (
 from central.services import catalog
 from central.services.catalog import Site, SkuRecord
 from central.services.discrepancies import DiscrepancyView, list_discrepancies, resolve_discrepancy
-from central.services.orders import expire_due
+from central.services.sweep import sweep_once
 from central.services.views import FeedPage, StockLevelView
 from central.tokens import issue_customer_token
 from sync.feed import AdvanceShippingNotice, Dims
@@ -155,5 +155,7 @@ def customer_token(customer_id: CustomerPath, central: CentralDep,
 
 @router.post("/sweep", response_model=SweepOut)
 def sweep(central: CentralDep, _: AdminDep) -> SweepOut:
-    """Expire unpaid orders whose hold ran out now, instead of waiting for the sweeper."""
-    return SweepOut(expired=expire_due(central))
+    """Expire unpaid orders whose hold ran out and refund due payments now, one batch of each,
+    instead of waiting for the sweeper."""
+    done = sweep_once(central)
+    return SweepOut(expired=done.expired, refunded=done.refunded)

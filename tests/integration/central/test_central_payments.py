@@ -115,9 +115,12 @@ def test_payment_after_expiry_is_marked_for_refund(client: TestClient, central: 
                                                    placed: dict, clock,
                                                    admin_headers: dict[str, str]) -> None:
     clock.advance(16)
-    assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 1}
+    assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 1,
+                                                                         "refunded": 0}
     resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
                        json={"outcome": "approve"})
     assert resp.json()["result"] == "order_not_payable_refund_due"
     order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
     assert (order["status"], order["payment"]["status"]) == ("EXPIRED", "REFUND_DUE")
+    assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 0,
+                                                                         "refunded": 1}

@@ -1,0 +1,100 @@
+"""Refunds: the sweeper refunds a cancelled paid order once, and retries when the acquirer fails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from support_central import order_body
+
+from central.bootstrap import Central
+from central.cli import main
+from central.db.tables import payments
+from central.errors import AcquirerError
+from central.payments.sandbox import SandboxAcquirer
+from central.services.refunds import refund_due
+from central.services.sweep import SweepResult, sweep_once
+
+Headers = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def alice(network: Central, customer_headers: Headers) -> dict[str, str]:
+    return customer_headers("alice")
+
+
+@pytest.fixture
+def sandbox(central: Central) -> SandboxAcquirer:
+    assert isinstance(central.acquirer, SandboxAcquirer)
+    return central.acquirer
+
+
+def cancelled_order(client: TestClient, alice: dict[str, str], paid: bool = True) -> dict:
+    placed = client.post("/orders", json=order_body("k1", "pp-msk", A=2), headers=alice).json()
+    if paid:
+        resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
+                           json={"outcome": "approve"})
+        assert resp.json()["result"] == "paid"
+    resp = client.post(f"/orders/{placed['order_id']}/cancel", headers=alice)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def refund_row(central: Central, payment_id: str) -> sa.Row:
+    with central.db.read() as conn:
+        return conn.execute(sa.select(payments.c.status, payments.c.refund_ref,
+                                      payments.c.refunded_at)
+                            .where(payments.c.payment_id == payment_id)).one()
+
+
+def test_cancelled_paid_order_is_refunded_once(client: TestClient, central: Central, clock,
+                                               sandbox: SandboxAcquirer,
+                                               alice: dict[str, str]) -> None:
+    order = cancelled_order(client, alice)
+    payment_id = order["payment"]["payment_id"]
+    assert order["payment"]["status"] == "REFUND_DUE"
+    assert sweep_once(central) == SweepResult(expired=0, refunded=1)
+    assert sweep_once(central) == SweepResult(expired=0, refunded=0)
+    assert sandbox.refunds == {payment_id: f"sbx-refund-{payment_id}"}
+    assert refund_row(central, payment_id) == ("REFUNDED", f"sbx-refund-{payment_id}", clock())
+    seen = client.get(f"/orders/{order['order_id']}", headers=alice).json()
+    assert (seen["status"], seen["payment"]["status"]) == ("CANCELLED", "REFUNDED")
+
+
+def test_acquirer_failure_leaves_the_refund_due_until_the_next_sweep(
+        client: TestClient, central: Central, sandbox: SandboxAcquirer, alice: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    payment_id = cancelled_order(client, alice)["payment"]["payment_id"]
+
+    def unreachable(*_: object) -> str:
+        raise AcquirerError("sandbox is down")
+
+    monkeypatch.setattr(sandbox, "refund", unreachable)
+    assert refund_due(central) == 0
+    assert refund_row(central, payment_id) == ("REFUND_DUE", None, None)
+    assert f"refund of payment {payment_id} failed" in caplog.text
+    monkeypatch.undo()
+    assert refund_due(central) == 1
+    assert refund_row(central, payment_id).status == "REFUNDED"
+
+
+def test_unpaid_cancelled_order_gets_no_refund(client: TestClient, central: Central,
+                                               sandbox: SandboxAcquirer,
+                                               alice: dict[str, str]) -> None:
+    order = cancelled_order(client, alice, paid=False)
+    assert order["payment"]["status"] == "PENDING"
+    assert refund_due(central) == 0
+    assert sandbox.refunds == {}
+
+
+
+def test_sklad_central_sweep_refunds_in_a_fresh_process_state(
+        client: TestClient, central: Central, db_url: str, alice: dict[str, str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI builds its own sandbox, which never saw the intent: the reference suffices."""
+    payment_id = cancelled_order(client, alice)["payment"]["payment_id"]
+    assert main(["sweep", "--db", db_url]) == 0
+    assert "refunded 1 payments" in capsys.readouterr().out
+    assert refund_row(central, payment_id).status == "REFUNDED"

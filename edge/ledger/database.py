@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from edge.config import WarehouseConfig
 from edge.ledger.connection import apply_pragmas, connect
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def make_engine(path: Path | str) -> Engine:
@@ -42,7 +44,11 @@ def migrate(path: Path | str) -> None:
 
 
 def load_layout(conn: sqlite3.Connection, cfg: WarehouseConfig) -> None:
-    """Upsert the locations and totes of the warehouse file; never removes a location with stock."""
+    """Upsert the locations and totes of the warehouse file and retire the ones it no longer names.
+
+    A retired location is refused for scans, putaway and allocation; its past movements still
+    name it. One that still holds stock or open tasks stays in service, with a warning, until it
+    is emptied and the node restarted."""
     rows = [(loc.code, loc.zone, loc.type, loc.x, loc.y, loc.capacity) for loc in cfg.locations]
     dock = next((loc for loc in cfg.locations if loc.type == "dock"), cfg.locations[0])
     rows += [(code, dock.zone, "tote", dock.x, dock.y, 0) for code in cfg.tote_codes()]
@@ -50,13 +56,29 @@ def load_layout(conn: sqlite3.Connection, cfg: WarehouseConfig) -> None:
     conn.executemany(
         "INSERT INTO locations(code, zone, type, x, y, capacity) VALUES (?,?,?,?,?,?) "
         "ON CONFLICT(code) DO UPDATE SET zone=excluded.zone, type=excluded.type, "
-        "x=excluded.x, y=excluded.y, capacity=excluded.capacity",
+        "x=excluded.x, y=excluded.y, capacity=excluded.capacity, retired_at=NULL",
         rows,
     )
     conn.executemany(
         "INSERT OR IGNORE INTO totes(code) VALUES (?)", [(c,) for c in cfg.tote_codes()]
     )
+    _retire_the_rest(conn, {row[0] for row in rows}, cfg)
     conn.execute("COMMIT")
+
+
+def _retire_the_rest(conn: sqlite3.Connection, named: set[str], cfg: WarehouseConfig) -> None:
+    in_use = dict(conn.execute(
+        "SELECT l.code, COALESCE((SELECT SUM(on_hand) FROM balances b WHERE b.location = l.code), 0) "
+        "+ (SELECT COUNT(*) FROM tasks t WHERE t.location = l.code AND t.state IN ('open', 'assigned')) "
+        "+ (SELECT COUNT(*) FROM totes o WHERE o.code = l.code AND o.shipment_id IS NOT NULL) "
+        "FROM locations l WHERE l.retired_at IS NULL").fetchall())
+    gone = sorted(code for code in in_use if code not in named)
+    for code in gone:
+        if in_use[code]:
+            log.warning("%s is no longer in %s but still holds stock or open work: it stays in service "
+                        "until it is emptied and the node restarted", code, cfg.source)
+    conn.executemany("UPDATE locations SET retired_at = datetime('now') WHERE code = ?",
+                     [(code,) for code in gone if not in_use[code]])
 
 
 def open_ledger(cfg: WarehouseConfig) -> sqlite3.Connection:

@@ -96,7 +96,7 @@ class Locations:
         loc = self._cache.get(code)
         if loc is None:
             row = _first(self.cur.execute(
-                "SELECT code, zone, type, x, y, capacity FROM locations WHERE code = ?", (code,)
+                "SELECT code, zone, type, x, y, capacity FROM locations WHERE code = ? AND retired_at IS NULL", (code,)
             ))
             if row is None:
                 raise NotFound(f"{what} {code!r} does not exist in this warehouse")
@@ -106,7 +106,8 @@ class Locations:
     def of_type(self, *types: str) -> list[Location]:
         marks = ",".join("?" * len(types))
         rows = self.cur.execute(
-            f"SELECT code, zone, type, x, y, capacity FROM locations WHERE type IN ({marks})", types
+            f"SELECT code, zone, type, x, y, capacity FROM locations WHERE type IN ({marks}) AND retired_at IS NULL",
+            types
         ).fetchall()
         return [_loc(r) for r in rows]
 

@@ -37,7 +37,7 @@ class Queries:
             return await cur.fetchall()
 
     async def location(self, code: str) -> Location | None:
-        row = await self._one(f"SELECT {LOC_COLS} FROM locations WHERE code = ?", code)
+        row = await self._one(f"SELECT {LOC_COLS} FROM locations WHERE code = ? AND retired_at IS NULL", code)
         return Location(*row) if row else None
 
     async def sku_of(self, code: str) -> str | None:
@@ -87,6 +87,7 @@ class Queries:
         rows = await self._all(
             f"SELECT {LOC_COLS}, COALESCE(SUM(b.on_hand), 0), MAX(b.sku = ?) FROM locations l "
             "LEFT JOIN balances b ON b.location = l.code WHERE l.type IN ('reserve', 'pick_face') "
+            "AND l.retired_at IS NULL "
             "GROUP BY l.code", sku,
         )
         bins = [BinLoad(Location(*r[:6]), r[6], bool(r[7])) for r in rows]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import threading
 
 import pytest
 
 from edge.domain import commands as c
+from edge.ledger.connection import connect_writer
 from edge.ledger.writer import IN_FLIGHT, LedgerUnavailable, LedgerWriter
 
 
@@ -95,7 +95,7 @@ async def test_group_commit_gives_each_caller_its_own_result(writer, ledger, cfg
     cmds = [c.Receive(f"g-{i}", "MUG" if i % 2 else "TEA", i % 7 + 1, "RCV-02") for i in range(n)]
     # Hold the database's write lock while the callers queue up, so that batching does not depend
     # on how the OS schedules the writer thread on a loaded machine.
-    blocker = sqlite3.connect(cfg.ledger_path, isolation_level=None)
+    blocker = connect_writer(cfg.ledger_path)  # the library the ledger fixture uses: one SQLite per process
     blocker.execute("BEGIN IMMEDIATE")
     pending = [asyncio.ensure_future(writer.execute(cmd)) for cmd in cmds]
     await asyncio.sleep(0.3)
@@ -161,7 +161,7 @@ async def test_a_killed_writer_process_is_replaced_and_nothing_applies_twice(wri
     first = await asyncio.gather(*(writer.execute(receipt(i)) for i in range(300)))
     assert all(o.ok for o in first)
     # Hold the write lock so that the writer process is surely in the middle of a batch when it dies.
-    blocker = sqlite3.connect(cfg.ledger_path, isolation_level=None)
+    blocker = connect_writer(cfg.ledger_path)  # the library the ledger fixture uses: one SQLite per process
     blocker.execute("BEGIN IMMEDIATE")
     pending = [asyncio.ensure_future(writer.execute(receipt(i))) for i in range(300, 5300)]
     await asyncio.sleep(0.3)

@@ -32,14 +32,14 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-def migrate(path: Path | str) -> None:
-    """Bring the ledger to the newest schema; safe on a ledger full of unsynced movements."""
+def migrate(path: Path | str, revision: str = "head") -> None:
+    """Bring the ledger to the newest schema (or `revision`); safe on a ledger full of unsynced movements."""
     engine = make_engine(path)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
     engine.dispose()
 
 

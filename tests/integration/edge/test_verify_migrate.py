@@ -7,12 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from edge.domain import commands as c
-from edge.ledger.database import MIGRATIONS, make_engine, migrate
+from edge.ledger.database import MIGRATIONS, migrate
 from edge.ledger.verify import verify
 
 
@@ -109,13 +107,7 @@ def test_migrating_a_current_ledger_is_a_no_op(cfg, ledger):
 
 def test_upgrading_an_old_ledger_keeps_its_movements(tmp_path):
     path = tmp_path / "old.db"
-    engine = make_engine(path)
-    alembic_cfg = Config()
-    alembic_cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        alembic_cfg.attributes["connection"] = conn
-        command.upgrade(alembic_cfg, "0001")
-    engine.dispose()
+    migrate(path, "0001")
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO locations VALUES ('RCV-01', 'IN', 'receiving', 0, 0, 0)")
     conn.execute("INSERT INTO skus(sku, name) VALUES ('MUG', 'Mug')")
@@ -126,7 +118,7 @@ def test_upgrading_an_old_ledger_keeps_its_movements(tmp_path):
     conn.close()
     migrate(path)
     conn = sqlite3.connect(path)
-    head = ScriptDirectory.from_config(alembic_cfg).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)] != [("0001",)]
     assert conn.execute("SELECT seq, qty FROM movements").fetchall() == [(1, 7)]
     assert conn.execute("SELECT COUNT(*) FROM expected_receipts").fetchone() == (0,)

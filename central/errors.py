@@ -39,6 +39,14 @@ class Conflict(CentralError):
     code = "conflict"
 
 
+class TransitionRefused(Conflict):
+    """A lifecycle's table has no step for this event from the current state."""
+
+    def __init__(self, message: str, code: str = "transition_refused", **details: Any) -> None:
+        super().__init__(message, **details)
+        self.code = code
+
+
 class IdempotencyConflict(Conflict):
     code = "idempotency_key_reused"
 

@@ -128,6 +128,8 @@ shipments = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("distance_km", sa.Float, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # The floor's own words when it refused to cancel this shipment (it had left already).
+    sa.Column("floor_note", sa.String(500), nullable=True),
 )
 
 shipment_lines = sa.Table(
@@ -164,6 +166,8 @@ payments = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("refund_ref", sa.String(128), nullable=True),
     sa.Column("refunded_at", UTCDateTime, nullable=True),
+    # How much is (or was) due back: the whole amount, or what the floor stopped of the order.
+    sa.Column("refund_minor", sa.BigInteger, nullable=True),
 )
 
 # Every acquirer notification we acted on, by the acquirer's event id: replays are no-ops.
@@ -206,4 +210,34 @@ edge_movements = sa.Table(
     sa.Column("shipment_ref", EDGE_TEXT, nullable=True),
     sa.Column("order_ref", EDGE_TEXT, nullable=True),
     sa.Column("at", EDGE_TEXT, nullable=False),
+)
+
+# What each warehouse's floor made of its feed entries (sync.outcomes): every rejection, and every
+# cancel it applied. One row per (warehouse, feed_seq): a resent report changes nothing.
+feed_outcomes = sa.Table(
+    "feed_outcomes", metadata,
+    sa.Column("outcome_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), nullable=False),
+    sa.Column("feed_seq", sa.BigInteger, nullable=False),
+    sa.Column("command_type", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(40), nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("shipment_id", ID, nullable=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("warehouse_id", "feed_seq", name="uq_feed_outcomes_entry"),
+    sa.Index("ix_feed_outcomes_status", "status", "warehouse_id"),
+)
+
+# The sandbox acquirer's own books (it stands in for a bank, so it keeps them apart from
+# central's transactions): the first answer to each idempotency key, returned to every repeat.
+sandbox_operations = sa.Table(
+    "sandbox_operations", metadata,
+    sa.Column("idempotency_key", sa.String(160), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("payment_id", ID, nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("result", sa.String(128), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
 )

@@ -25,7 +25,8 @@ from central.db.tables import (
 )
 from central.db.tables import stock as stock_table
 from central.domain.checkout import hold_expires_at, order_total, request_fingerprint
-from central.domain.orders import Line, OrderStatus, ShipmentStatus, check_lines
+from central.domain.orders import ORDER, SHIPMENT, Line, check_lines
+from central.domain.payments import PAYMENT
 from central.domain.routing import Depot, Point, ShipmentPlan, plan_route
 from central.errors import IdempotencyConflict, InvalidRequest, OutOfStock, UnknownSku
 from central.payments.port import PaymentIntent
@@ -207,7 +208,7 @@ def _record(conn: Connection, d: Draft) -> None:
     conn.execute(orders.insert(), {
         "order_id": d.order_id, "customer_id": d.cmd.customer_id,
         "idempotency_key": d.cmd.idempotency_key, "request_hash": d.fingerprint,
-        "pickup_point_id": d.cmd.pickup_point_id, "status": OrderStatus.PENDING_PAYMENT.value,
+        "pickup_point_id": d.cmd.pickup_point_id, "status": ORDER.initial.value,
         "total_minor": d.total, "currency": d.currency, "created_at": d.now,
         "hold_expires_at": d.expires, "updated_at": d.now})
     held = sorted((p.warehouse_id, ln.sku, ln.qty) for p in d.plan for ln in p.lines)
@@ -217,7 +218,7 @@ def _record(conn: Connection, d: Draft) -> None:
     pairs = list(zip(d.shipment_ids, d.plan, strict=True))
     conn.execute(shipments.insert(), [
         {"shipment_id": sid, "order_id": d.order_id, "warehouse_id": p.warehouse_id,
-         "distance_km": p.distance_km, "status": ShipmentStatus.AWAITING_PAYMENT.value,
+         "distance_km": p.distance_km, "status": SHIPMENT.initial.value,
          "updated_at": d.now} for sid, p in pairs])
     conn.execute(shipment_lines.insert(), [
         {"shipment_id": sid, "sku": ln.sku, "qty": ln.qty} for sid, p in pairs for ln in p.lines])
@@ -230,7 +231,7 @@ def _record(conn: Connection, d: Draft) -> None:
          "unit_price_minor": d.prices[ln.sku]} for ln in d.lines])
     conn.execute(payments.insert(), {
         "payment_id": d.payment_id, "order_id": d.order_id, "amount_minor": d.total,
-        "currency": d.currency, "status": "PENDING", "acquirer_ref": d.intent.acquirer_ref,
+        "currency": d.currency, "status": PAYMENT.initial.value, "acquirer_ref": d.intent.acquirer_ref,
         "redirect_url": d.intent.redirect_url, "updated_at": d.now})
 
 
@@ -238,17 +239,17 @@ def _view(d: Draft) -> OrderView:
     """The new order as load_order would return it, without reading it back."""
     return OrderView(
         order_id=d.order_id, customer_id=d.cmd.customer_id,
-        status=OrderStatus.PENDING_PAYMENT.value, pickup_point_id=d.cmd.pickup_point_id,
+        status=ORDER.initial.value, pickup_point_id=d.cmd.pickup_point_id,
         total_minor=d.total, currency=d.currency, created_at=d.now, hold_expires_at=d.expires,
         lines=sorted((OrderLineView(sku=ln.sku, qty=ln.qty, unit_price_minor=d.prices[ln.sku])
                       for ln in d.lines), key=lambda v: v.sku),
         shipments=[ShipmentView(
             shipment_id=sid, warehouse_id=p.warehouse_id, warehouse_name=d.names[p.warehouse_id],
-            status=ShipmentStatus.AWAITING_PAYMENT.value, distance_km=p.distance_km,
+            status=SHIPMENT.initial.value, distance_km=p.distance_km,
             lines=sorted((LineView(sku=ln.sku, qty=ln.qty) for ln in p.lines),
                          key=lambda v: v.sku))
             for sid, p in zip(d.shipment_ids, d.plan, strict=True)],
-        payment=PaymentView(payment_id=d.payment_id, status="PENDING", amount_minor=d.total,
+        payment=PaymentView(payment_id=d.payment_id, status=PAYMENT.initial.value, amount_minor=d.total,
                             currency=d.currency, redirect_url=d.intent.redirect_url))
 
 

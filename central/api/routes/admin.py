@@ -31,6 +31,7 @@ from central.api.schemas import (
 from central.services import catalog
 from central.services.catalog import Site, SkuRecord
 from central.services.discrepancies import DiscrepancyView, list_discrepancies, resolve_discrepancy
+from central.services.feed_outcomes import FeedRejectionView, list_rejections
 from central.services.sweep import sweep_once
 from central.services.views import FeedPage, StockLevelView
 from central.tokens import issue_customer_token
@@ -132,6 +133,14 @@ def discrepancies(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None
     Oldest first; page with `after` = the last `discrepancy_id` seen.
     """
     return list_discrepancies(central, warehouse_id, open_only, after, limit)
+
+
+@router.get("/feed-rejections", response_model=list[FeedRejectionView])
+def feed_rejections(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None, after: Cursor = 0,
+                    limit: Limit = 100) -> list[FeedRejectionView]:
+    """Feed entries a warehouse's floor refused, with its code and reason, oldest first; page with
+    `after` = the last `outcome_id` seen."""
+    return list_rejections(central, warehouse_id, after, limit)
 
 
 @router.post("/discrepancies/{discrepancy_id}/resolve", response_model=DiscrepancyView)

@@ -15,11 +15,13 @@ from central.api.auth import CentralDep
 from central.api.schemas import ERROR_RESPONSES, Cursor, Limit
 from central.api.warehouse_auth import WarehouseDep
 from central.errors import BatchMediaType, BatchTooLarge
+from central.services.feed_outcomes import record_outcomes
 from central.sync.cursor import read_cursor
 from central.sync.feed_poll import MAX_WAIT_SECONDS, read_page, wait_for_entries
 from central.sync.upload import apply_upload
 from sync.feed import FeedEntry
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE, MAX_BATCH_BYTES
+from sync.outcomes import OUTCOMES_PATH, FeedOutcomeAck, FeedOutcomeReport
 
 router = APIRouter(prefix="/sync/v1/warehouses/{warehouse_id}", tags=["sync"],
                    responses=ERROR_RESPONSES | {413: ERROR_RESPONSES[400], 415: ERROR_RESPONSES[400]})
@@ -94,3 +96,16 @@ def cursor(warehouse_id: WarehouseDep, central: CentralDep) -> CursorOut:
     with central.db.read() as conn:
         c = read_cursor(conn, warehouse_id)
     return CursorOut(node_id=c.node_id, epoch=c.epoch, last_seq=c.last_seq)
+
+
+@router.post(OUTCOMES_PATH, response_model=FeedOutcomeAck)
+def feed_outcomes(body: FeedOutcomeReport, warehouse_id: WarehouseDep, central: CentralDep) -> FeedOutcomeAck:
+    """What the floor made of feed entries: every rejection (with its code and reason) and every
+    cancel it applied. Once per feed_seq: a resend is counted in `duplicates` and changes nothing.
+
+    A cancel applied releases the shipment's units and, once every shipment of the order is
+    answered, refunds what was stopped; a cancel refused as `already_shipped` leaves the order
+    standing and tells the customer why. An outcome for an entry not in this warehouse's feed, or
+    of another type than the entry's, is refused (422) and nothing of the report is recorded.
+    """
+    return record_outcomes(central, warehouse_id, body)

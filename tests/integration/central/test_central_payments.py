@@ -124,3 +124,16 @@ def test_payment_after_expiry_is_marked_for_refund(client: TestClient, central: 
     assert (order["status"], order["payment"]["status"]) == ("EXPIRED", "REFUND_DUE")
     assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 0,
                                                                          "refunded": 1}
+
+
+def test_a_late_failure_never_undoes_captured_money(client: TestClient, central: Central, placed: dict,
+                                                    clock, admin_headers: dict[str, str]) -> None:
+    clock.advance(16)
+    client.post("/admin/sweep", headers=admin_headers)
+    approve = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}", json={"outcome": "approve"})
+    assert approve.json()["result"] == "order_not_payable_refund_due"
+    body, headers = signed(central, placed["payment"], "evt-late", outcome="failed")
+    late = client.post("/payments/callback", content=body, headers=headers).json()
+    assert late["result"] == "late_failure_ignored"
+    order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
+    assert (order["status"], order["payment"]["status"]) == ("EXPIRED", "REFUND_DUE")

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
+from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
 from support_central import order_body
+from support_sync import answer_cancel, set_tokens
 
 from central.bootstrap import Central
 from central.cli import main
@@ -32,6 +34,9 @@ def sandbox(central: Central) -> SandboxAcquirer:
 
 
 def cancelled_order(client: TestClient, alice: dict[str, str], paid: bool = True) -> dict:
+    """An order of 2 x A cancelled by alice; when paid, its warehouse applied the cancel."""
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    set_tokens(client, admin)
     placed = client.post("/orders", json=order_body("k1", "pp-msk", A=2), headers=alice).json()
     if paid:
         resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
@@ -39,7 +44,9 @@ def cancelled_order(client: TestClient, alice: dict[str, str], paid: bool = True
         assert resp.json()["result"] == "paid"
     resp = client.post(f"/orders/{placed['order_id']}/cancel", headers=alice)
     assert resp.status_code == 200, resp.text
-    return resp.json()
+    if paid:
+        assert answer_cancel(client, admin, resp.json()).status_code == 200
+    return client.get(f"/orders/{placed['order_id']}", headers=alice).json()
 
 
 def refund_row(central: Central, payment_id: str) -> sa.Row:

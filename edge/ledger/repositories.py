@@ -16,7 +16,7 @@ from functools import cache
 import apsw
 
 from edge.domain.model import Location, Stock
-from edge.errors import Conflict, NotFound
+from edge.errors import Conflict, LedgerError, NotFound
 from edge.ledger.write_behind import WriteBehind
 
 
@@ -244,7 +244,10 @@ class Movements:
 
     def reload(self) -> None:
         self.pending.clear()
-        self.last_seq = _first(self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements"))[0]
+        self.last_seq = self._committed_seq()
+
+    def _committed_seq(self) -> int:
+        return _first(self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements"))[0]
 
     def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
         self.behind.flush()
@@ -260,12 +263,18 @@ class Movements:
 
     def flush(self) -> None:
         if self.pending:
+            # Central refuses a gap and waits for the missing seq for ever: never write one.
+            follows = self._committed_seq() + 1
+            if self.pending[0][0] != follows:
+                raise LedgerError(f"movement seq {self.pending[0][0]} would not follow the ledger's last seq "
+                                  f"{follows - 1}: the batch is applied again from the ledger")
             self.cur.executemany(self.INSERT, self.pending)
             self.pending.clear()
 
     def discard(self) -> None:
-        self.last_seq -= len(self.pending)
-        self.pending.clear()
+        # Rows flushed inside the rolled-back block are gone too, not only the pending ones: count
+        # from what the ledger now holds.
+        self.reload()
 
 
 TASK_FIELDS = ("id", "kind", "state", "shipment_id", "sku", "lot", "qty", "done_qty", "location", "tote", "assignee")

@@ -21,7 +21,7 @@ from edge.ledger.writer import LedgerWriter
 from sync.agent import SyncAgent
 from sync.client import CentralClient
 from sync.errors import SyncError
-from sync.feed import FeedEntry
+from sync.feed import ReceivedEntry
 from sync.movements import FIELDS, Movement
 
 ACKED = "upload_acked_seq"
@@ -89,7 +89,7 @@ class LedgerInbox:
     def applied_seq(self) -> int:
         return int(_read(self.conn, FEED_CURSOR, "0"))
 
-    def apply(self, entry: FeedEntry) -> None:
+    def apply(self, entry: ReceivedEntry) -> None:
         outcome = self.writer.execute_sync(ApplyFeedEntry(f"feed:{entry.feed_seq}", entry.feed_seq, entry.command))
         if not outcome.ok:
             raise SyncError(f"feed entry {entry.feed_seq} was not applied: {outcome.message}")

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from sync.client import AuthRefused, CentralClient
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
-from sync.feed import FeedEntry
+from sync.feed import ReceivedEntry
 from sync.movements import MAX_BATCH_BYTES, Movement, MovementBatch, command_boundary, encode_batch
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class Outbox(Protocol):
 
 class Inbox(Protocol):
     def applied_seq(self) -> int: ...
-    def apply(self, entry: FeedEntry) -> None: ...
+    def apply(self, entry: ReceivedEntry) -> None: ...
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import requests
 
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
-from sync.feed import FeedEntry
+from sync.feed import MalformedPage, ReceivedEntry, read_page
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
 
 API = "/sync/v1/warehouses"
@@ -59,9 +59,13 @@ class CentralClient:
         headers = {"Content-Type": CONTENT_TYPE, "Content-Encoding": CONTENT_ENCODING}
         return self._call("POST", "/movements", data=batch, headers=headers)
 
-    def feed(self, after: int, limit: int = 500, wait: float = 20.0) -> tuple[list[FeedEntry], int]:
+    def feed(self, after: int, limit: int = 500, wait: float = 20.0) -> tuple[list[ReceivedEntry], int]:
+        """Entries after `after` (each read on its own: see sync.feed.read_page) and the feed's last seq."""
         body = self._call("GET", "/feed", timeout_extra=wait, params={"after": after, "limit": limit, "wait": wait})
-        return [FeedEntry.model_validate(e) for e in body["entries"]], int(body["last_seq"])
+        try:
+            return read_page(body.get("entries"), after), int(body["last_seq"])
+        except (MalformedPage, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise SyncError(f"central's feed page after entry {after} is malformed: {exc}") from None
 
     def cursor(self) -> dict:
         return self._call("GET", "/cursor")

@@ -8,7 +8,7 @@ from edge.domain.allocation import plan_allocation
 from edge.domain.commands import AllocateShipment, CancelShipment
 from edge.domain.events import ShipmentAllocated, ShipmentStatusChanged, TaskCreated
 from edge.domain.path import walking_order
-from edge.errors import Conflict, NotFound
+from edge.errors import AlreadyShipped, Conflict, NotFound
 from edge.ledger.uow import UnitOfWork
 
 
@@ -70,7 +70,7 @@ def allocate_shipment(cmd: AllocateShipment, uow: UnitOfWork) -> dict:
 def cancel_shipment(cmd: CancelShipment, uow: UnitOfWork) -> dict:
     shipment = uow.shipments.get(cmd.shipment_id)
     if shipment["status"] == "shipped":
-        raise Conflict(f"shipment {cmd.shipment_id} has already left the building")
+        raise AlreadyShipped(f"shipment {cmd.shipment_id} has already left the building")
     if shipment["status"] == "cancelled":
         return {"shipment_id": cmd.shipment_id, "released": 0}
     released = 0

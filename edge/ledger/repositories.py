@@ -524,9 +524,13 @@ class SyncState:
             (name, str(value)),
         )
 
-    def reject_feed(self, feed_seq: int, command_type: str, reason: str, at: str) -> None:
-        self.cur.execute("INSERT INTO feed_rejections(feed_seq, command_type, reason, at) VALUES (?,?,?,?)",
-                         (feed_seq, command_type, reason, at))
+    def record_feed_outcome(self, feed_seq: int, command_type: str, at: str, *, code: str | None = None,
+                            reason: str | None = None, shipment_id: str | None = None) -> None:
+        """What the floor made of a feed entry, for central: rejected (with a code) or applied."""
+        self.cur.execute(
+            "INSERT INTO feed_outcomes(feed_seq, command_type, status, code, reason, shipment_id, at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (feed_seq, command_type, "applied" if code is None else "rejected", code, reason, shipment_id, at))
 
     def expect(self, asn_id: str, sku: str, qty: int, lot: str, expiry: str | None, expected_at: str) -> None:
         self.cur.execute(

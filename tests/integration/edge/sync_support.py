@@ -1,0 +1,59 @@
+"""Running the node's real sync agent (LedgerWriter + ledger outbox/inbox + HTTP client) against
+a scripted central on a real socket."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from central_ahead import TOKEN, CentralAhead, serve
+
+from edge.config import WarehouseConfig
+from edge.ledger.writer import LedgerWriter
+from edge.sync_bridge import build_agent
+from sync.agent import SyncAgent
+
+
+def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Running:
+    central: CentralAhead
+    writer: LedgerWriter
+    agent: SyncAgent
+    cfg: WarehouseConfig
+
+
+@contextmanager
+def central_ahead(cfg: WarehouseConfig) -> Iterator[tuple[CentralAhead, WarehouseConfig]]:
+    central = CentralAhead(cfg.id)
+    server = serve(central)
+    port = server.server_address[1]
+    try:
+        yield central, replace(cfg, central_url=f"http://127.0.0.1:{port}", sync_token=TOKEN,
+                               sync_feed_wait_s=0.3, sync_timeout_s=5.0)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def running_agent(cfg: WarehouseConfig, **agent_settings) -> Iterator[tuple[LedgerWriter, SyncAgent]]:
+    writer = LedgerWriter(cfg.ledger_path).start()
+    agent = build_agent(cfg, writer)
+    for name, value in agent_settings.items():
+        setattr(agent, name, value)
+    agent.start()
+    try:
+        yield writer, agent
+    finally:
+        agent.stop()
+        writer.stop()

@@ -18,6 +18,7 @@ from edge.domain.commands import ApplyFeedEntry
 from edge.handlers.feed import FEED_CURSOR
 from edge.ledger.database import connect
 from edge.ledger.writer import LedgerWriter
+from edge.sync_outcomes import LedgerReports
 from sync.agent import SyncAgent
 from sync.client import CentralClient
 from sync.errors import SyncError
@@ -102,7 +103,8 @@ def build_agent(cfg: WarehouseConfig, writer: LedgerWriter) -> SyncAgent | None:
     node_id, epoch = node_identity(cfg.ledger_path)
     client = CentralClient(cfg.central_url, cfg.id, cfg.sync_token, read_timeout=cfg.sync_timeout_s)
     outbox, inbox = LedgerOutbox(connect(cfg.ledger_path)), LedgerInbox(connect(cfg.ledger_path), writer)
-    return SyncAgent(client, outbox, inbox, cfg.id, node_id, epoch, feed_wait=cfg.sync_feed_wait_s)
+    return SyncAgent(client, outbox, inbox, cfg.id, node_id, epoch, feed_wait=cfg.sync_feed_wait_s,
+                     reports=LedgerReports(connect(cfg.ledger_path)))
 
 
 def sync_status(path: Path | str) -> dict:
@@ -115,6 +117,7 @@ def sync_status(path: Path | str) -> dict:
         lag = (time.time() - datetime.fromisoformat(oldest).timestamp()) if oldest else 0.0
         return {"queued_movements": last - acked, "last_ack": acked, "feed_cursor": int(_read(conn, FEED_CURSOR, "0")),
                 "last_contact": _read(conn, CONTACT, "never"), "lag_s": round(lag, 1),
-                "feed_rejections": conn.execute("SELECT COUNT(*) FROM feed_rejections").fetchone()[0]}
+                "feed_rejections": conn.execute("SELECT COUNT(*) FROM feed_rejections").fetchone()[0],
+                "feed_outcomes_unreported": LedgerReports(conn).waiting()}
     finally:
         conn.close()

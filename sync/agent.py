@@ -23,6 +23,7 @@ from sync.client import AuthRefused, CentralClient
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
 from sync.feed import ReceivedEntry
 from sync.movements import MAX_BATCH_BYTES, Movement, MovementBatch, command_boundary, encode_batch
+from sync.outcomes import MAX_OUTCOMES_PER_REPORT, FeedOutcome
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ class Outbox(Protocol):
 class Inbox(Protocol):
     def applied_seq(self) -> int: ...
     def apply(self, entry: ReceivedEntry) -> None: ...
+
+
+class Reports(Protocol):
+    """What the floor made of feed entries, oldest first, until central acknowledges them."""
+
+    def unreported(self, limit: int) -> list[FeedOutcome]: ...
+    def mark_reported(self, through_feed_seq: int) -> None: ...
 
 
 @dataclass
@@ -67,13 +75,16 @@ class SyncStatus:
     applied: int = 0
     state: str = "starting"
     problem: str | None = None
+    outcomes_reported: int = 0
+    outcomes_problem: str | None = None  # reporting feed outcomes to central failed; retried
 
     def as_dict(self, queued: int) -> dict:
         return {"state": self.state, "problem": self.problem, "queued_movements": queued,
                 "last_ack": self.last_ack, "feed_cursor": self.feed_cursor,
                 "feed_behind": max(0, self.feed_last_seq - self.feed_cursor),
                 "last_contact_s_ago": None if self.last_contact is None else round(time.time() - self.last_contact, 1),
-                "uploaded": self.uploaded, "applied": self.applied}
+                "uploaded": self.uploaded, "applied": self.applied,
+                "outcomes_reported": self.outcomes_reported, "outcomes_problem": self.outcomes_problem}
 
 
 @dataclass
@@ -91,6 +102,8 @@ class SyncAgent:
     in_flight: int = 2
     idle_wait: float = 0.05
     feed_wait: float = 20.0
+    reports: Reports | None = None
+    report_every: float = 1.0
     status: SyncStatus = field(default_factory=SyncStatus)
     stop_event: threading.Event = field(default_factory=threading.Event)
     wake: threading.Event = field(default_factory=threading.Event)
@@ -102,6 +115,8 @@ class SyncAgent:
     def start(self) -> list[threading.Thread]:
         threads = [threading.Thread(target=self._loop, args=(self.upload_once,), name="sync-upload", daemon=True),
                    threading.Thread(target=self._loop, args=(self.download_once,), name="sync-download", daemon=True)]
+        if self.reports is not None:
+            threads.append(threading.Thread(target=self._report_loop, name="sync-report", daemon=True))
         for t in threads:
             t.start()
         self._threads = threads
@@ -238,3 +253,29 @@ class SyncAgent:
             self.status.applied += 1
         self.status.feed_cursor = self.inbox.applied_seq()
         return bool(entries)
+
+    def report_once(self) -> bool:
+        """Send the oldest outcomes central has not acknowledged; True if there were any."""
+        outcomes = self.reports.unreported(MAX_OUTCOMES_PER_REPORT)
+        if not outcomes:
+            return False
+        ack = self.client.report_outcomes(outcomes)
+        self.reports.mark_reported(outcomes[-1].feed_seq)
+        self.status.outcomes_reported += ack.recorded
+        self.status.outcomes_problem = None
+        return True
+
+    def _report_loop(self) -> None:
+        """Reports run apart from the feed: a central that cannot take them yet (an older version,
+        an outage) must never hold up the orders coming down."""
+        backoff = Backoff()
+        while not self.stop_event.is_set():
+            try:
+                busy = self.report_once()
+                backoff.reset()
+                delay = 0.0 if busy else self.report_every
+            except Exception as exc:  # kept for the next round: nothing is marked reported
+                self.status.outcomes_problem = str(exc)
+                delay = backoff.next_delay()
+                log.warning("sync: reporting feed outcomes failed (%s); retrying in %.1f s", exc, delay)
+            self.stop_event.wait(delay)

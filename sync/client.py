@@ -4,6 +4,7 @@ Routes (all with `Authorization: Bearer <warehouse token>`):
   POST /sync/v1/warehouses/{id}/movements   body: an encoded MovementBatch -> ack JSON
   GET  /sync/v1/warehouses/{id}/feed?after=N&limit=M&wait=S   -> {"entries": [...], "last_seq": N}
   GET  /sync/v1/warehouses/{id}/cursor                        -> {"node_id", "epoch", "last_seq"}
+  POST /sync/v1/warehouses/{id}/feed/outcomes  body: FeedOutcomeReport JSON -> FeedOutcomeAck JSON
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import requests
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
 from sync.feed import MalformedPage, ReceivedEntry, read_page
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
+from sync.outcomes import OUTCOMES_PATH, FeedOutcome, FeedOutcomeAck, FeedOutcomeReport
 
 API = "/sync/v1/warehouses"
 
@@ -69,3 +71,12 @@ class CentralClient:
 
     def cursor(self) -> dict:
         return self._call("GET", "/cursor")
+
+    def report_outcomes(self, outcomes: list[FeedOutcome]) -> FeedOutcomeAck:
+        """Tell central what the floor made of these feed entries; a resend is harmless."""
+        body = FeedOutcomeReport(outcomes=outcomes).model_dump_json()
+        answer = self._call("POST", OUTCOMES_PATH, data=body, headers={"Content-Type": "application/json"})
+        try:
+            return FeedOutcomeAck.model_validate(answer)
+        except ValueError:
+            raise SyncError(f"central acknowledged feed outcomes with {str(answer)[:200]}") from None

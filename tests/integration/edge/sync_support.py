@@ -3,6 +3,7 @@ a scripted central on a real socket."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +12,8 @@ from dataclasses import dataclass, replace
 from central_ahead import TOKEN, CentralAhead, serve
 
 from edge.config import WarehouseConfig
+from edge.domain import commands as c
+from edge.ledger.verify import verify
 from edge.ledger.writer import LedgerWriter
 from edge.sync_bridge import build_agent
 from sync.agent import SyncAgent
@@ -57,3 +60,40 @@ def running_agent(cfg: WarehouseConfig, **agent_settings) -> Iterator[tuple[Ledg
     finally:
         agent.stop()
         writer.stop()
+
+
+def rows(cfg: WarehouseConfig, sql: str, *args) -> list[tuple]:
+    """Read the ledger with the readers' driver (the writer's APSW stays in the writer process)."""
+    conn = sqlite3.connect(f"file:{cfg.ledger_path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def verified(cfg: WarehouseConfig) -> bool:
+    conn = sqlite3.connect(f"file:{cfg.ledger_path}?mode=ro", uri=True)
+    try:
+        return verify(conn).ok
+    finally:
+        conn.close()
+
+
+def ok(writer: LedgerWriter, command: c.Command) -> dict:
+    outcome = writer.execute_sync(command)
+    assert outcome.ok, outcome.message
+    return outcome.result
+
+
+def pick_all(cfg: WarehouseConfig, writer: LedgerWriter, shipment: str, tote: str, operator: str = "B1001") -> None:
+    ok(writer, c.NextTask(f"next-{shipment}", operator=operator))
+    tasks = rows(cfg, "SELECT id, location, sku, qty FROM tasks WHERE shipment_id = ? AND kind = 'pick' "
+                 "AND state = 'assigned'", shipment)
+    for task_id, location, sku, qty in tasks:
+        ok(writer, c.ConfirmPick(f"pick-{task_id}", task_id, location, sku, tote, qty, operator=operator))
+
+
+def ship(cfg: WarehouseConfig, writer: LedgerWriter, shipment: str, tote: str) -> None:
+    pick_all(cfg, writer, shipment, tote)
+    ok(writer, c.Pack(f"pack-{shipment}", tote, shipment, "PACK-02"))
+    ok(writer, c.Ship(f"ship-{shipment}", shipment, "DOCK-01"))

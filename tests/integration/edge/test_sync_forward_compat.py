@@ -4,7 +4,7 @@ cursor moves on: one bad entry never blocks the entries behind it."""
 
 from __future__ import annotations
 
-from sync_support import central_ahead, running_agent, wait_until
+from sync_support import central_ahead, rows, running_agent, verified, wait_until
 
 CATALOG = {"type": "catalog_upsert", "sku": "KETTLE", "name": "Kettle", "gtins": ["4601234567893"],
            "unit_weight_g": 1200, "lot_tracked": False, "hazmat_class": "none",  # a field of the next version
@@ -17,7 +17,7 @@ def order(shipment: str, sku: str, qty: int, **extra) -> dict:
             "ordered_at": "2026-11-30T08:00:00Z", **extra}
 
 
-def test_a_feed_from_a_newer_central_is_applied_around_what_this_node_cannot_read(cfg, ledger):
+def test_a_feed_from_a_newer_central_is_applied_around_what_this_node_cannot_read(cfg):
     with central_ahead(cfg) as (central, cfg):
         central.add_command(CATALOG, trace_id="abc")                      # 1: extra fields everywhere
         central.add_command({"type": "reserve_dock_slot", "dock": "D1"})    # 2: a command of the next version
@@ -28,12 +28,12 @@ def test_a_feed_from_a_newer_central_is_applied_around_what_this_node_cannot_rea
         with running_agent(cfg) as (_, agent):
             wait_until(lambda: agent.status.feed_cursor == 6, what="the feed cursor to reach 6")
             assert agent.status.state == "online" and agent.status.problem is None
-    assert ledger.rows("SELECT name FROM skus WHERE sku = 'KETTLE'") == [("Kettle",)]
-    assert ledger.rows("SELECT id, status FROM shipments ORDER BY id") == [("SH-1", "allocated"),
+    assert rows(cfg, "SELECT name FROM skus WHERE sku = 'KETTLE'") == [("Kettle",)]
+    assert rows(cfg, "SELECT id, status FROM shipments ORDER BY id") == [("SH-1", "allocated"),
                                                                             ("SH-2", "allocated")]
-    rejected = ledger.rows("SELECT feed_seq, command_type, code, reason FROM feed_rejections ORDER BY feed_seq")
+    rejected = rows(cfg, "SELECT feed_seq, command_type, code, reason FROM feed_rejections ORDER BY feed_seq")
     assert [r[:3] for r in rejected] == [(2, "reserve_dock_slot", "unknown_command"),
                                          (4, "cancel_shipment", "invalid_entry"), (5, "?", "invalid_entry")]
     assert "unknown command 'reserve_dock_slot': upgrade this node" in rejected[0][3]
     assert "shipment_id" in rejected[1][3]
-    assert ledger.verify().ok
+    assert verified(cfg)

@@ -369,6 +369,15 @@ class Tasks:
             "WHERE kind = 'count' AND state = 'open' AND location = ? AND sku = ?", (at, location, sku),
         )
 
+    def open_of_kind(self, kind: str, location: str, sku: str, lot: str) -> list[dict]:
+        """Open tasks of a kind for one SKU and lot at a location, oldest first. Tasks are inserted at
+        once and only their updates wait in the buffer, so no flush: the batch's updates are laid over."""
+        rows = self.cur.execute(
+            f"SELECT {self.FIELDS} FROM tasks WHERE kind = ? AND state = 'open' AND location = ? AND sku = ? "
+            "AND lot = ? ORDER BY id", (kind, location, sku, lot),
+        ).fetchall()
+        return [task for task in (self.get(row["id"]) for row in rows) if task["state"] == "open"]
+
     def open_for_shipment(self, shipment_id: str) -> list[dict]:
         self.behind.flush()
         rows = self.cur.execute(

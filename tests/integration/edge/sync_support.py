@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from central_ahead import TOKEN, CentralAhead, serve
 
@@ -17,6 +18,8 @@ from edge.ledger.verify import verify
 from edge.ledger.writer import LedgerWriter
 from edge.sync_bridge import build_agent
 from sync.agent import SyncAgent
+
+SAMPLE = Path(__file__).resolve().parents[3] / "edge" / "samples" / "warehouse.toml"
 
 
 def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "the condition") -> None:

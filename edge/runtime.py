@@ -21,6 +21,7 @@ from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
 from edge.sync_bridge import build_agent, sync_status
+from edge.sync_monitor import SyncAlerts
 from edge.terminal.operations import Operations
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
@@ -49,10 +50,12 @@ class Node:
 
     async def watch_sync(self, every: float = 2.0) -> None:
         """Keep the sync gauges current (read from the ledger, off the event loop)."""
+        alerts = SyncAlerts()
         while True:
             status = await asyncio.to_thread(sync_status, self.cfg.ledger_path)
-            agent = self.agent.status
-            self.metrics.observe_sync(status, agent.state == "online", agent.state == "fenced", agent.last_contact)
+            self.metrics.observe_sync(status, self.agent.status)
+            if fresh := alerts.new(self.agent.status):  # blocked, fenced, feed behind: the supervisor sees it
+                self.publish(fresh)
             await asyncio.sleep(every)
 
     async def run(self, stop: asyncio.Event) -> None:

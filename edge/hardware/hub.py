@@ -81,7 +81,7 @@ class DeviceHub:
             devices = self.health()
             for name, h in devices.items():
                 self.metrics.device_up.labels(name, h["kind"]).set(0 if h["state"] == "down" else 1)
-                self.metrics.device_errors.labels(name, h["kind"]).set(h["errors"])
+                self.metrics.observe_device_errors(name, h["kind"], h["errors"])
             await self._save_status(devices, running=True)
             await asyncio.sleep(STATUS_PERIOD)
 

@@ -38,8 +38,8 @@ class NodeMetrics:
                               registry=r)
         self.device_up = Gauge("sklad_device_up", "1 while a device answers (UP or DEGRADED), 0 when DOWN",
                                ["device", "kind"], registry=r)
-        self.device_errors = Gauge("sklad_device_errors", "Errors a device has had since the node started",
-                                   ["device", "kind"], registry=r)
+        self.device_errors = Counter("sklad_device_errors", "Errors a device has had (exported as _total)",
+                                     ["device", "kind"], registry=r)
 
         self.sync = {name: Gauge(f"sklad_sync_{name}", text, registry=r) for name, text in SYNC_GAUGES.items()}
 

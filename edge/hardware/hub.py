@@ -57,6 +57,7 @@ class DeviceHub:
         self.wall_of_light = {cell.light: self.walls[name] for name, wall in hw.put_walls.items()
                               for cell in wall.cells}
         self._reporter: asyncio.Task | None = None
+        self._errors_seen: dict[str, int] = {}
 
     async def start(self) -> None:
         await self.floor.queries.open()
@@ -87,7 +88,10 @@ class DeviceHub:
             devices = self.health()
             for name, h in devices.items():
                 self.metrics.device_up.labels(name, h["kind"]).set(0 if h["state"] == "down" else 1)
-                self.metrics.device_errors.labels(name, h["kind"]).set(h["errors"])
+                # The hubs count errors themselves; the counter follows their totals.
+                seen = self._errors_seen.get(name, 0)
+                self.metrics.device_errors.labels(name, h["kind"]).inc(max(0, h["errors"] - seen))
+                self._errors_seen[name] = max(seen, h["errors"])
             await self._save_status(devices, running=True)
             await asyncio.sleep(STATUS_PERIOD)
 

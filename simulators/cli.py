@@ -10,6 +10,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "demo": ("simulators.demo", "a warehouse shift on embedded defaults, ending with a report"),
     "scanner": ("simulators.scanner.cli", "virtual serial scanner on a pty that types barcodes"),
     "modbus": ("simulators.modbus.cli", "sorter PLC, scale, put-to-light on Modbus TCP and RTU"),
+    "printer": ("simulators.printer.cli", "network label printer taking ZPL on TCP, fails on demand"),
 }
 
 

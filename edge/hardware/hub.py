@@ -17,13 +17,19 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
-from devices.modbus import DeviceStateChanged, ModbusEvent, ModbusHub, State
+from devices.modbus import DeviceStateChanged, ModbusEvent, ModbusHub, PointsRefused, State
 from devices.scanner import PortStatus, ScanEvent, ScanItem, ScannerHub
 from edge.domain.commands import Command
 from edge.domain.events import Event
 from edge.hardware.config import HardwareConfig
 from edge.hardware.conveyor import Confirmations, divert_tote
-from edge.hardware.events import BarcodeScanned, DeviceHealthChanged, DevicePointChanged, ScanUnreadable
+from edge.hardware.events import (
+    BarcodeScanned,
+    DeviceHealthChanged,
+    DevicePointChanged,
+    DevicePointsRefused,
+    ScanUnreadable,
+)
 from edge.hardware.floor import Floor
 from edge.hardware.health import modbus_health, scanner_health, write_status
 from edge.hardware.lanes import Lanes
@@ -119,6 +125,9 @@ class DeviceHub:
                                                     event.at)])
             if kind == "sorter" and event.new is State.UP:
                 self._acknowledge(event.device)
+            return
+        if isinstance(event, PointsRefused):
+            self.floor.publish([DevicePointsRefused(event.device, kind, list(event.points), event.reason, event.at)])
             return
         self.floor.publish([DevicePointChanged(event.device, event.point, event.old, event.new, event.at)])
         if kind == "sorter" and event.point == "confirm_seq":

@@ -53,18 +53,16 @@ class Operations:
     queries: Queries
     execute: Callable[[c.Command], Awaitable[Outcome]]
 
-    async def handle(self, req: Request) -> dict:
-        """Run one request; raises an EdgeError (a clear refusal) or returns the result."""
+    async def handle(self, req: Request, terminal: str = "") -> dict:
+        """Run one request from `terminal` (its network address, or its CurveZMQ key); raises an
+        EdgeError (a clear refusal) or returns the result."""
         if req.op == "hello":
             return {"warehouse": self.warehouse_id, "protocol": VERSION}
         if req.op == "login":
-            s = self.sessions.login(req.args["badge"])
+            s = self.sessions.login(req.args["badge"], terminal)
             return {"session": s.token, "operator": s.operator.badge, "name": s.operator.name,
                     "roles": list(s.operator.roles)}
-        if req.op == "status":
-            status = await asyncio.to_thread(ledger_status, self.queries.path)
-            return {**status, "devices": await asyncio.to_thread(read_status, self.queries.path)}
-        session = self.sessions.get(req.session, req.spec.role)
+        session = self.sessions.get(req.session, req.spec.roles)
         if req.op in BUILDERS:
             return await self._command(req, session)
         return await self._query(req, session)
@@ -81,6 +79,9 @@ class Operations:
         if req.op == "logout":
             self.sessions.logout(session.token)
             return {}
+        if req.op == "status":
+            status = await asyncio.to_thread(ledger_status, self.queries.path)
+            return {**status, "devices": await asyncio.to_thread(read_status, self.queries.path)}
         if req.op == "scan":
             return await self.queries.classify(a["code"])
         if req.op == "putaway_suggest":

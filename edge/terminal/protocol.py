@@ -69,6 +69,12 @@ OPS: dict[str, OpSpec] = {
     "exceptions": OpSpec(roles=("supervisor",)),
     "resolve_exception": OpSpec({"task_id": Arg(INT), "resolution": Arg(TEXT)}, effect=True, roles=("supervisor",)),
     "status": OpSpec(),
+    # Read-only views for the screens (protocol 1 still: an old handheld never sends them).
+    "task_view": OpSpec({"task_id": Arg(INT)}, roles=("picker",)),
+    "tote": OpSpec({"tote": Arg(TEXT)}, roles=("picker", "packer", "shipper")),
+    "shipment": OpSpec({"shipment_id": Arg(TEXT)}, roles=("packer", "shipper")),
+    "expected": OpSpec({"item": Arg(TEXT)}, roles=("receiver",)),
+    "floor": OpSpec(roles=("supervisor",)),
 }
 
 

@@ -115,6 +115,9 @@ class Sessions:
         session.last_used = now
         return session
 
+    def names(self) -> dict[str, str]:
+        return {badge: op.name for badge, op in self._by_badge.items()}
+
     def _forget_idle(self, now: float) -> None:
         for token in [t for t, s in self._by_token.items() if now - s.last_used > self.idle_s]:
             self.logout(token)

@@ -388,3 +388,40 @@ async def test_failed_logins_are_rate_limited_per_terminal(node, connect_client)
     message = await refused(guesser, "rate_limited", "login", {"badge": PICKER})
     assert "too many unknown badges" in message and "wait" in message
     assert guesser.session is None
+
+
+async def test_views_for_the_screens(node, connect_client):
+    picker = await connect_client(PICKER)
+    task = (await picker.call("next_task"))["task"]
+    view = await picker.call("task_view", {"task_id": task["id"]})
+    assert {k: view[k] for k in ("sku", "sku_name", "barcodes", "lot_tracked", "location", "qty", "tote",
+                                 "other_tasks_open")} == {
+        "sku": "MUG", "sku_name": "Mug", "barcodes": ["4600000000011"], "lot_tracked": False,
+        "location": "A-01-01", "qty": 20, "tote": None, "other_tasks_open": 1}
+    assert view["pack_station"].startswith("PACK-")
+    await picker.call("confirm_pick", {"task_id": task["id"], "location": "A-01-01", "item": "MUG",
+                                       "tote": "T00007", "qty": 20})
+    second = (await picker.call("next_task"))["task"]
+    assert (await picker.call("task_view", {"task_id": second["id"]}))["tote"] == "T00007"  # the shipment's tote
+    tote = await picker.call("tote", {"tote": "T00007"})
+    assert tote == {"tote": "T00007", "shipment_id": "S1", "expected_weight_g": 20 * 350, "unweighed": [],
+                    "lines": [{"sku": "MUG", "name": "Mug", "qty": 20, "unit_weight_g": 350}]}
+    assert "not a tote" in await refused(picker, "not_found", "tote", {"tote": "A-01-01"})
+    picker_only = await connect_client(PICKER_ONLY)
+    assert "packer or shipper" in await refused(picker_only, "forbidden", "shipment", {"shipment_id": "S1"})
+    assert "receiver" in await refused(picker_only, "forbidden", "expected", {"item": "MUG"})
+    assert "supervisor" in await refused(picker_only, "forbidden", "floor")
+    boss = await connect_client(SUPERVISOR)
+    shipment = await boss.call("shipment", {"shipment_id": "S1"})
+    assert shipment["status"] == "picking" and shipment["lines"][0]["picked"] == 20
+    assert "not known" in await refused(boss, "not_found", "shipment", {"shipment_id": "S404"})
+    assert "pick task 999" in await refused(boss, "not_found", "task_view", {"task_id": 999})
+    expected = await boss.call("expected", {"item": "4600000000011"})
+    assert expected["sku"] == "MUG" and expected["expected"] == 0 and expected["asns"] == []
+    floor = await boss.call("floor")
+    assert floor["picks"] == {PICKER: {"picks": 1, "units": 20}}
+    assert floor["current"][PICKER]["location"] == "A-05-01"
+    assert floor["names"][PICKER] == "Ivan Sokolov"
+    assert {"kind": "pick", "state": "assigned", "zone": "AMB", "count": 1} in floor["tasks"]
+    status = await boss.call("status")
+    assert status["sync_view"]["queued_movements"] >= 1

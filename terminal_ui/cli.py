@@ -68,11 +68,10 @@ def curve_of(args: argparse.Namespace) -> tuple[str, str, str] | None:
     return keys
 
 
-def client_of(args: argparse.Namespace):
+def client_of(args: argparse.Namespace, retries: int | None):
     from terminal_ui.client import TerminalClient
 
-    # retries=None: a handheld resends a request until it is answered (same id, same key).
-    return TerminalClient(args.node, timeout=args.timeout, retries=None, curve=curve_of(args))
+    return TerminalClient(args.node, timeout=args.timeout, retries=retries, curve=curve_of(args))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -93,11 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "handheld":
         from terminal_ui.handheld import HandheldApp
 
-        HandheldApp(client_of(args), sound=not args.no_sound).run()
+        # A handheld resends a request until it is answered (same id, same key).
+        HandheldApp(client_of(args, retries=None), sound=not args.no_sound).run()
         return 0
     from terminal_ui.supervisor import SupervisorApp
 
-    SupervisorApp(client_of(args), args.pub, badge=args.badge).run()
+    # The console asks again on its next round instead: it shows a node that does not answer.
+    SupervisorApp(client_of(args, retries=0), args.pub, badge=args.badge).run()
     return 0
 
 

@@ -59,6 +59,7 @@ class WarehouseConfig:
     pub_endpoint: str
     metrics_port: int | None
     curve_secret_key: str | None
+    session_idle_s: float = 8 * 3600.0  # a terminal left alone for a shift logs out
     devices: tuple[DeviceDecl, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -66,7 +67,7 @@ class WarehouseConfig:
         return [f"{self.tote_prefix}{i:05d}" for i in range(1, self.tote_count + 1)]
 
 
-ROLES = frozenset({"picker", "receiver", "counter", "supervisor", "packer"})
+ROLES = frozenset({"picker", "receiver", "counter", "supervisor", "packer", "shipper"})
 DEFAULT_REASONS = ("damaged", "found", "lost", "expired", "quality_hold", "correction")
 
 
@@ -177,6 +178,7 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         router_endpoint=node.text("router", "tcp://127.0.0.1:5555"),
         pub_endpoint=node.text("pub", "tcp://127.0.0.1:5556"),
         metrics_port=metrics,
+        session_idle_s=60 * node.number("session_idle_minutes", 8 * 60, minimum=1),
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
         raw=doc,
     )

@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 import sys
+import time
 from dataclasses import dataclass
 
 import zmq.asyncio
@@ -109,7 +110,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     )
     queries = Queries(cfg.ledger_path)
     await queries.open()
-    sessions = Sessions(cfg.operators)
+    sessions = Sessions(cfg.operators, time.monotonic, cfg.session_idle_s)
     ops = Operations(cfg.id, sessions, queries, writer.execute)
 
     def on_request(op: str, outcome: str) -> None:

@@ -60,6 +60,7 @@ class WarehouseConfig:
     metrics_port: int | None
     curve_secret_key: str | None
     devices: tuple[DeviceDecl, ...] = ()
+    fleet: Any = None  # edge.fleet.config.FleetConfig when the file has a [fleet] table
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tote_codes(self) -> list[str]:
@@ -178,8 +179,15 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         pub_endpoint=node.text("pub", "tcp://127.0.0.1:5556"),
         metrics_port=metrics,
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
+        fleet=_fleet(doc, source, locations),
         raw=doc,
     )
+
+
+def _fleet(doc: dict[str, Any], source: str, locations: list[Location]):
+    from edge.fleet.config import parse_fleet  # it reads tables with _Reader: import after it exists
+
+    return parse_fleet(doc, source, {loc.code: (loc.x, loc.y) for loc in locations})
 
 
 def _curve_key(r: _Reader, key: str) -> str | None:

@@ -29,7 +29,8 @@ class Leg:
 class OrderPlan:
     """One order over one route; `release(upto)` gives the next message to send."""
 
-    def __init__(self, order_id: str, stops: list[Stop], legs: list[Leg], map_id: str) -> None:
+    def __init__(self, order_id: str, stops: list[Stop], legs: list[Leg], map_id: str,
+                 max_nodes: int | None = None) -> None:
         if not stops:
             raise OrderUpdateError(f"order {order_id} needs at least one node")
         if len(legs) != len(stops) - 1:
@@ -40,6 +41,9 @@ class OrderPlan:
         self.order_id, self.stops, self.legs, self.map_id = order_id, stops, legs, map_id
         self.released = -1  # index of the last released stop
         self.update_id = -1
+        # a vehicle's factsheet may cap nodes per message: the horizon is then cut short and
+        # the rest follows in later updates
+        self.max_nodes = max_nodes
 
     @property
     def complete(self) -> bool:
@@ -52,9 +56,23 @@ class OrderPlan:
         if upto <= self.released:
             raise OrderUpdateError(f"order {self.order_id}: stop {upto} is already released (up to {self.released})")
         start = max(self.released, 0)
-        nodes = tuple(self._node(i, i <= upto) for i in range(start, len(self.stops)))
-        edges = tuple(self._edge(i, i + 1 <= upto) for i in range(start, len(self.legs)))
-        self.released, self.update_id = upto, self.update_id + 1
+        if self.max_nodes is not None and upto - start + 1 > self.max_nodes:
+            raise OrderUpdateError(f"order {self.order_id}: releasing {upto - start + 1} nodes at once is more than "
+                                   f"the vehicle takes ({self.max_nodes})")
+        self.released = upto
+        return self._message(start)
+
+    def update_horizon(self) -> Order:
+        """An update that releases nothing new and carries a changed horizon (after `reroute`)."""
+        if self.released < 0:
+            raise OrderUpdateError(f"order {self.order_id}: nothing released yet, build a new order instead")
+        return self._message(self.released)
+
+    def _message(self, start: int) -> Order:
+        end = len(self.stops) if self.max_nodes is None else min(len(self.stops), start + self.max_nodes)
+        nodes = tuple(self._node(i, i <= self.released) for i in range(start, end))
+        edges = tuple(self._edge(i, i + 1 <= self.released) for i in range(start, end - 1))
+        self.update_id += 1
         return Order(self.order_id, self.update_id, nodes, edges)
 
     def _node(self, i: int, released: bool) -> Node:
@@ -65,5 +83,12 @@ class OrderPlan:
         leg = self.legs[i]
         return Edge(leg.edge_id, 2 * i + 1, released, self.stops[i].node_id, self.stops[i + 1].node_id, leg.max_speed)
 
-    def index_of_sequence(self, sequence_id: int) -> int:
-        return sequence_id // 2
+    def reroute(self, stops: list[Stop], legs: list[Leg]) -> None:
+        """Replace everything after the end of the base (the horizon) with a new way on: `stops`
+        follow the last released stop, `legs` lead from it. The next `release` sends it."""
+        if self.released < 0:
+            raise OrderUpdateError(f"order {self.order_id}: nothing released yet, build a new order instead")
+        if len(legs) != len(stops):
+            raise OrderUpdateError(f"order {self.order_id}: {len(stops)} new nodes need {len(stops)} edges")
+        self.stops = self.stops[: self.released + 1] + stops
+        self.legs = self.legs[: self.released] + legs

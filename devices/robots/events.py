@@ -85,4 +85,6 @@ class FatalError(VehicleEvent):
 
 @dataclass(frozen=True)
 class FactsheetReceived(VehicleEvent):
-    pass
+    speed_max: float | None = None
+    load_types: tuple[str, ...] = ()
+    max_nodes: int | None = None

@@ -29,5 +29,9 @@ def state_request(action_id: str) -> InstantActions:
     return _one("stateRequest", action_id, "NONE")
 
 
+def stop_charging(action_id: str) -> InstantActions:
+    return _one("stopCharging", action_id)
+
+
 def init_position(action_id: str, x: float, y: float, theta: float, map_id: str, last_node_id: str) -> InstantActions:
     return _one("initPosition", action_id, x=x, y=y, theta=theta, mapId=map_id, lastNodeId=last_node_id)

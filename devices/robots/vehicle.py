@@ -102,7 +102,8 @@ class VehicleLink:
     def on_factsheet(self, limits: Limits) -> list[ev.VehicleEvent]:
         self.limits, self.has_factsheet = limits, True
         self._answer_instant(lambda t: t == "factsheetRequest")
-        return [ev.FactsheetReceived(self.vehicle)]
+        return [ev.FactsheetReceived(self.vehicle, limits.speed_max, tuple(sorted(limits.load_types)),
+                                     limits.max_nodes)]
 
     def on_state(self, state: State) -> list[ev.VehicleEvent]:
         before, self.state = self.state, state

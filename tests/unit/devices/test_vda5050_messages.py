@@ -192,3 +192,27 @@ def test_decode_refuses_foreign_interface_wrong_sender_and_master_topics() -> No
 def test_we_never_send_a_message_that_fails_its_schema() -> None:
     with pytest.raises(LocalError, match=r"fails the 2\.1\.0 schema"):
         Codec("sklad").encode(AGV, V2_1, "connection", {"connectionState": "SLEEPY"}, AT)
+
+
+def test_horizon_is_cut_to_the_vehicles_node_limit_and_follows_in_updates() -> None:
+    stops = [Stop(f"n{i}", float(i), 0.0) for i in range(8)]
+    p = OrderPlan("o", stops, [Leg(f"e{i}") for i in range(7)], "floor", max_nodes=3)
+    first = p.release(1)
+    assert [n.node_id for n in first.nodes] == ["n0", "n1", "n2"] and len(first.edges) == 2
+    later = p.release(3)
+    assert [(n.node_id, n.released) for n in later.nodes] == [("n1", True), ("n2", True), ("n3", True)]
+    with pytest.raises(OrderUpdateError, match="more than the vehicle takes"):
+        p.release(6)
+
+
+def test_horizon_update_after_a_reroute_keeps_the_base() -> None:
+    p = plan(4)
+    p.release(1)
+    p.reroute([Stop("x2", 5.0, 5.0), Stop("n3", 3.0, 0.0)], [Leg("ex1"), Leg("ex2")])
+    update = p.update_horizon()
+    assert update.order_update_id == 1
+    assert [(n.node_id, n.sequence_id, n.released) for n in update.nodes] == [
+        ("n1", 2, True), ("x2", 4, False), ("n3", 6, False)]
+    assert [e.edge_id for e in update.edges] == ["ex1", "ex2"]
+    with pytest.raises(OrderUpdateError, match="2 new nodes need 2 edges"):
+        p.reroute([Stop("a", 0, 0), Stop("b", 0, 0)], [Leg("x")])

@@ -186,7 +186,7 @@ def test_factsheet_request_answered_by_factsheet_and_limits_respected() -> None:
     link = VehicleLink(AGV)
     link.send_instant(instant.factsheet_request("f1"), 0.0)
     assert link.on_factsheet(read_factsheet(factsheet_body(1.0, ("tote",), max_nodes=2))) == [
-        ev.FactsheetReceived(AGV)]
+        ev.FactsheetReceived(AGV, 1.0, ("tote",), 2)]
     assert not link.awaiting_answer and link.limits.speed_max == 1.0
     with pytest.raises(LimitExceeded, match="3 nodes"):
         link.send_order(route().release(1), 1.0)

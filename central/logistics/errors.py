@@ -39,3 +39,11 @@ class BadMatrix(InvalidRequest):
 
 class NoFleet(InvalidRequest):
     code = "no_fleet"
+
+
+class UnknownVehicle(NotFound):
+    code = "unknown_vehicle"
+
+
+class UnknownRoute(NotFound):
+    code = "unknown_route"

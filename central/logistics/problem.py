@@ -131,7 +131,8 @@ def why_unroutable(parcel: Parcel, outlet: Outlet, vans: Sequence[VanType], matr
                    where: dict[str, int]) -> str | None:
     """Why no van of the parcel's warehouse could deliver it on its own, or None if one could."""
     if not vans:
-        return f"warehouse {parcel.depot_id} has no vans for this day; add vehicle types to its fleet"
+        return (f"warehouse {parcel.depot_id} has no van free that day (no vehicle types, all out, or their shifts "
+                "are over); add vans or plan a later day")
     if outlet.opens_s is None:
         return f"pickup point {parcel.pickup_point_id} is closed that day"
     if not any(parcel.load.fits(v.capacity) for v in vans):

@@ -66,7 +66,9 @@ def solve_problem(problem: RoutingProblem, budget: Budget) -> Solution:
     result = solve(data, stop, seed=budget.seed, collect_stats=False, display=False)
     runtime = time.perf_counter() - started
     best = result.best
-    routes = tuple(_route(r) for r in best.routes())
+    # A route the solver could not make feasible in the budget is not driven: its stops are left
+    # out (and reported), so no plan ever breaks a capacity, a window or a shift.
+    routes = tuple(_route(r) for r in best.routes() if r.is_feasible())
     served = {v.stop for r in routes for v in r.visits}
     feasible = best.is_feasible()
     return Solution(routes, tuple(i for i in range(len(problem.stops)) if i not in served),

@@ -45,9 +45,12 @@ def render(d: Drawing) -> str:
            f'viewBox="0 0 {MAP_W + LEGEND_W} {height}" font-family="DejaVu Sans, Arial, sans-serif">',
            f'<rect width="{MAP_W + LEGEND_W}" height="{height}" fill="#ffffff"/>',
            f'<text x="{MARGIN}" y="30" font-size="20" font-weight="bold">{escape(d.title)}</text>']
-    for i, route in enumerate(d.routes):
-        out += _route(route, PALETTE[i % len(PALETTE)], project(d.depot), [project(d.points[p]) for p in route.stops])
-    out += [_point(pid, project(p), d.unrouted.get(pid, 0)) for pid, p in sorted(d.points.items())]
+    # Lines under labels under the numbered stop markers, so no route hides another's stop numbers.
+    paths = [(PALETTE[i % len(PALETTE)], [project(d.points[p]) for p in r.stops]) for i, r in enumerate(d.routes)]
+    out += [_line(colour, project(d.depot), stops) for colour, stops in paths]
+    visited = {p for r in d.routes for p in r.stops}
+    out += [_point(pid, project(p), d.unrouted.get(pid, 0), pid not in visited) for pid, p in sorted(d.points.items())]
+    out += [marker for colour, stops in paths for marker in _markers(colour, stops)]
     dx, dy = project(d.depot)
     out.append(f'<rect x="{dx - 9:.1f}" y="{dy - 9:.1f}" width="18" height="18" fill="#000"/>'
                f'<text x="{dx + 12:.1f}" y="{dy - 10:.1f}" font-size="14" font-weight="bold">'
@@ -71,22 +74,24 @@ def _projection(points: Sequence[Point]):  # type: ignore[no-untyped-def]
     return project
 
 
-def _route(r: DrawnRoute, colour: str, depot: tuple[float, float], stops: list[tuple[float, float]]) -> list[str]:
+def _line(colour: str, depot: tuple[float, float], stops: list[tuple[float, float]]) -> str:
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in [depot, *stops, depot])
-    out = [f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.85" '
-           'stroke-linejoin="round"/>']
-    for n, (x, y) in enumerate(stops, start=1):
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{colour}"/>'
-                   f'<text x="{x:.1f}" y="{y + 3.5:.1f}" font-size="10" fill="#fff" text-anchor="middle">{n}</text>')
-    return out
+    return (f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.8" '
+            'stroke-linejoin="round"/>')
 
 
-def _point(pid: str, xy: tuple[float, float], unrouted: int) -> str:
+def _markers(colour: str, stops: list[tuple[float, float]]) -> list[str]:
+    return [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{y + 3.5:.1f}" font-size="10" fill="#fff" text-anchor="middle">{n}</text>'
+            for n, (x, y) in enumerate(stops, start=1)]
+
+
+def _point(pid: str, xy: tuple[float, float], unrouted: int, dot: bool) -> str:
     x, y = xy
-    ring = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="12" fill="none" stroke="#d00" stroke-width="2.5"/>'
+    ring = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="13" fill="none" stroke="#d00" stroke-width="2.5"/>'
             if unrouted else "")
-    return (f'{ring}<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#333"/>'
-            f'<text x="{x + 10:.1f}" y="{y + 14:.1f}" font-size="9" fill="#555">{escape(pid)}</text>')
+    mark = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#333"/>' if dot else ""
+    return f'{ring}{mark}<text x="{x + 10:.1f}" y="{y + 15:.1f}" font-size="9" fill="#555">{escape(pid)}</text>'
 
 
 def _legend(d: Drawing) -> list[str]:

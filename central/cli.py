@@ -1,4 +1,4 @@
-"""`sklad-central`: serve, migrate, seed, sweep, customer-token.
+"""`sklad-central`: serve, migrate, seed, sweep, plan-routes, customer-token.
 
 TLS: `serve --ssl-certfile cert.pem --ssl-keyfile key.pem` makes uvicorn itself speak HTTPS
 (every worker loads the pair); edge nodes then use an `https://` central URL. Without the two
@@ -22,6 +22,7 @@ from central.bootstrap import bootstrap
 from central.db import migrate
 from central.db.engine import make_engine
 from central.errors import CentralError, ConfigError
+from central.logistics import cli as logistics_cli
 from central.settings import ENV_PREFIX, Settings
 from central.tokens import issue_customer_token
 
@@ -72,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--db", help=db_help)
     w.set_defaults(run=_sweep)
 
+    logistics_cli.add_parser(sub, db_help, _plan_routes)
+
     t = sub.add_parser("customer-token", help=f"print a customer's token (needs ${ENV_PREFIX}"
                                               "SECRET as the server has it)")
     t.add_argument("customer_id")
@@ -117,6 +120,15 @@ def _sweep(args: argparse.Namespace) -> int:
         expired, refunded = expired + done.expired, refunded + done.refunded
     print(f"expired {expired} unpaid orders, refunded {refunded} payments")
     return 0
+
+
+def _plan_routes(args: argparse.Namespace) -> int:
+    central = bootstrap(_settings(args))
+    migrate.upgrade(central.db.engine)
+    try:
+        return logistics_cli.plan_command(central, args)
+    finally:
+        central.db.dispose()
 
 
 def _customer_token(args: argparse.Namespace) -> int:

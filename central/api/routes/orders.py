@@ -17,6 +17,8 @@ from central.api.metrics import Metrics
 from central.api.schemas import ERROR_RESPONSES, CancelIn, IdPath, PlaceOrderIn
 from central.domain.orders import Line
 from central.errors import OutOfStock
+from central.logistics.customer import with_delivery
+from central.logistics.views import TrackedOrderView
 from central.services.checkout import PlaceOrder, place_order
 from central.services.orders import CancelOrder, cancel_order, get_order
 from central.services.views import OrderView
@@ -53,10 +55,11 @@ def build(metrics: Metrics) -> APIRouter:
     router.add_api_route("", create_order, methods=["POST"], response_model=OrderView,
                          status_code=201, route_class_override=_CheckoutRoute)
 
-    @router.get("/{order_id}", response_model=OrderView)
-    def read_order(order_id: IdPath, central: CentralDep, who: CallerDep) -> OrderView:
-        """Status, shipments and their warehouses. Customers see only their own orders."""
-        return get_order(central, order_id, who.customer_id)
+    @router.get("/{order_id}", response_model=TrackedOrderView)
+    def read_order(order_id: IdPath, central: CentralDep, who: CallerDep) -> TrackedOrderView:
+        """Status, shipments and their warehouses, each shipment's delivery state and ETA. Customers see
+        only their own orders. READY_FOR_PICKUP: every shipment is at the pickup point; COMPLETED: collected."""
+        return with_delivery(central, get_order(central, order_id, who.customer_id))
 
     @router.post("/{order_id}/cancel", response_model=OrderView)
     def cancel(order_id: IdPath, central: CentralDep, who: CallerDep,

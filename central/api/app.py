@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from central.api import errors, metrics
-from central.api.routes import admin, orders, payments, sync, system
+from central.api.routes import admin, catalog, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
 from central.services.sweep import sweep_once
 from central.settings import Settings
@@ -49,6 +49,7 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(payments.build(meter))
     app.include_router(sync.router)
+    app.include_router(catalog.router)
     return app
 
 

@@ -94,7 +94,7 @@ def _run(conn: Connection, query: SearchQuery, match: Match | None) -> Found:
         return found
     hits = filtered(query, match).cte("hits")
     order = _order(hits, query)
-    page = (sa.select(sa.func.row_number().over(order_by=order).label("pos"),
+    page = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
                       *[hits.c[c] for c in HIT_COLUMNS])
             .order_by(*order).limit(query.page_size).offset(query.offset).subquery("page"))
     blanks = [sa.cast(sa.null(), c.type) for c in page.c]

@@ -34,7 +34,7 @@ class SqliteIndex(SearchIndex):
     def match(self, query: SearchQuery) -> Match | None:
         if not query.words:
             return None
-        found = (sa.select(fts.c.rowid.label("doc_id"), (-sa.literal_column(BM25)).label("score"))
+        found = (sa.select(fts.c.rowid.label("doc_id"), (-sa.literal_column(BM25, sa.Float)).label("score"))
                  .where(sa.literal_column("catalog_fts").op("MATCH")(match_expression(query.words)))
                  .subquery("fts_hits"))
         bonus = sa.case((docs.c.name_key == query.exact_name, EXACT_NAME_BONUS), else_=0.0)

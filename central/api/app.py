@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from central.api import errors, metrics
-from central.api.routes import admin, courier, logistics, orders, payments, sync, system
+from central.api.routes import admin, catalog, courier, logistics, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
 from central.services.sweep import sweep_once
 from central.settings import Settings
@@ -51,6 +51,7 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
     app.include_router(sync.router)
     app.include_router(logistics.router)
     app.include_router(courier.router)
+    app.include_router(catalog.router)
     return app
 
 

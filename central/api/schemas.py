@@ -26,6 +26,16 @@ def _printable(value: str) -> str:
     return value
 
 
+def _printable_or_empty(value: str) -> str:
+    return _printable(value) if value else value
+
+
+def _text_block(value: str) -> str:
+    """Printable text where line breaks and tabs are allowed (descriptions)."""
+    _printable_or_empty(value.replace("\n", " ").replace("\t", " "))
+    return value
+
+
 def unique_by(key: Callable[[Any], object], what: str) -> AfterValidator:
     """Refuse a list in which two items have the same key (upserts need each key once)."""
 
@@ -45,6 +55,13 @@ Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_print
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 Gtin = Annotated[str, Field(pattern=r"^[0-9]{8,14}$")]
+
+CatalogText = Annotated[str, Field(max_length=100), AfterValidator(_printable_or_empty)]
+Description = Annotated[str, Field(max_length=5000), AfterValidator(_text_block)]
+Attributes = Annotated[dict[Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_printable)],
+                            Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]],
+                       Field(max_length=50, description="e.g. {\"цвет\": \"чёрный\", \"size\": \"42\"}")]
+ImageUrl = Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$")]
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 CustomerPath = Annotated[str, Path(min_length=1, max_length=64, pattern=CUSTOMER_PATTERN)]
@@ -68,6 +85,14 @@ class SkuIn(Body):
     dims_mm: Dims
     lot_tracked: bool = False
     price_minor: Annotated[int, Field(ge=0, le=1_000_000_000, description="kopecks")]
+
+
+    # The storefront catalog (issue 11): see central/catalog.
+    brand: CatalogText = ""
+    category_id: Id | None = None
+    description: Description = ""
+    attributes: Attributes = {}
+    images: Annotated[list[ImageUrl], Field(max_length=20)] = []
 
 
 class SkuBatch(Body):

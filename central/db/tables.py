@@ -375,3 +375,34 @@ vehicle_positions = sa.Table(
     sa.Column("lon", sa.Float, nullable=False),
     sa.Index("ix_vehicle_positions_route", "route_id", "at"),
 )
+
+# ---------------------------------------------------------------------------------------------
+# Catalog for customers (issue 11, migration 0007): the category tree, and the storefront
+# columns of skus. The full-text index is dialect-specific and lives only in the migration
+# (PostgreSQL: skus.search_doc, a generated tsvector, with GIN and trigram indexes; SQLite: the
+# FTS5 table catalog_fts over stemmed documents): see central/catalog/schema.py.
+categories = sa.Table(
+    "categories", metadata,
+    sa.Column("category_id", ID, primary_key=True),
+    sa.Column("parent_id", ID, sa.ForeignKey("categories.category_id"), nullable=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    # Category ids from the root down, joined by "/": a subtree is a path prefix.
+    sa.Column("path", sa.String(1000), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index("ix_categories_parent", "parent_id"),
+)
+
+sa.Table(
+    "skus", metadata,
+    sa.Column("brand", sa.String(100), nullable=False, server_default=""),
+    # No foreign key: adding one would make SQLite rebuild skus, which stock rows point at;
+    # the catalog service checks the category exists.
+    sa.Column("category_id", ID, nullable=True),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("attributes", sa.JSON, nullable=False, server_default="{}"),
+    sa.Column("images", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_skus_category", "category_id"),
+    sa.Index("ix_skus_brand", "brand"),
+    extend_existing=True,
+)

@@ -7,7 +7,7 @@ gets the whole catalog in its feed, so edge nodes keep their catalog cache curre
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from central import feeds, stock
 from central.bootstrap import Central
+from central.catalog import hooks as catalog_hooks
 from central.db.tables import pickup_points, skus, warehouses
 from central.db.upsert import upsert
 from central.errors import NotFound
@@ -23,7 +24,8 @@ from central.tokens import hash_token
 from sync.feed import AdvanceShippingNotice, CatalogUpsert, Dims, FeedEntry
 
 SKU_COLUMNS = ("sku", "seller_id", "name", "gtins", "unit_weight_g", "length_mm",
-               "width_mm", "height_mm", "lot_tracked", "price_minor")
+               "width_mm", "height_mm", "lot_tracked", "price_minor", "brand", "category_id",
+               "description", "attributes", "images")
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,20 @@ class SkuRecord:
     height_mm: int
     lot_tracked: bool
     price_minor: int
+    # What customers see (storefront search); the edge's catalog cache does not need them.
+    brand: str = ""
+    category_id: str | None = None
+    description: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    images: tuple[str, ...] = ()
 
     @classmethod
     def from_row(cls, row: sa.RowMapping) -> SkuRecord:
-        return cls(**(dict(row) | {"gtins": tuple(row["gtins"])}))
+        return cls(**(dict(row) | {"gtins": tuple(row["gtins"]), "images": tuple(row["images"])}))
 
     def as_row(self, now: datetime) -> dict[str, object]:
         row: dict[str, object] = {c: getattr(self, c) for c in SKU_COLUMNS}
-        return row | {"gtins": list(self.gtins), "updated_at": now}
+        return row | {"gtins": list(self.gtins), "images": list(self.images), "updated_at": now}
 
     def as_command(self) -> CatalogUpsert:
         return CatalogUpsert(
@@ -69,7 +77,9 @@ class Site:
 def upsert_skus(central: Central, records: Sequence[SkuRecord]) -> int:
     now = central.clock()
     with central.db.write() as conn:
+        catalog_hooks.before_sku_upsert(conn, records)
         upsert(conn, skus, [r.as_row(now) for r in records], keys=("sku",))
+        catalog_hooks.after_sku_upsert(conn, [r.sku for r in records], now)
         commands = [r.as_command() for r in records]
         for warehouse_id in _warehouse_ids(conn):
             feeds.append(conn, warehouse_id, commands, now=now)

@@ -45,7 +45,9 @@ def upsert_skus(body: SkuBatch, central: CentralDep, _: AdminDep) -> Count:
     records = [SkuRecord(sku=i.sku, seller_id=i.seller_id, name=i.name, gtins=tuple(i.gtins),
                          unit_weight_g=i.unit_weight_g, length_mm=i.dims_mm.length_mm,
                          width_mm=i.dims_mm.width_mm, height_mm=i.dims_mm.height_mm,
-                         lot_tracked=i.lot_tracked, price_minor=i.price_minor)
+                         lot_tracked=i.lot_tracked, price_minor=i.price_minor, brand=i.brand,
+                         category_id=i.category_id, description=i.description,
+                         attributes=i.attributes, images=tuple(i.images))
                for i in body.items]
     return Count(count=catalog.upsert_skus(central, records))
 
@@ -55,7 +57,8 @@ def get_sku(sku: IdPath, central: CentralDep, _: AdminDep) -> SkuIn:
     r = catalog.get_sku(central, sku)
     return SkuIn(sku=r.sku, seller_id=r.seller_id, name=r.name, gtins=list(r.gtins),
                  unit_weight_g=r.unit_weight_g, lot_tracked=r.lot_tracked,
-                 price_minor=r.price_minor,
+                 price_minor=r.price_minor, brand=r.brand, category_id=r.category_id,
+                 description=r.description, attributes=r.attributes, images=list(r.images),
                  dims_mm=Dims(length_mm=r.length_mm, width_mm=r.width_mm,
                               height_mm=r.height_mm))
 

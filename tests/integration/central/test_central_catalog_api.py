@@ -19,7 +19,8 @@ def test_sku_round_trip_and_catalog_feed(client: TestClient, network: Central,
                                          admin_headers: dict[str, str]) -> None:
     resp = client.put("/admin/skus", json={"items": [SKU]}, headers=admin_headers)
     assert resp.json() == {"count": 1}
-    assert client.get("/admin/skus/KETTLE-1", headers=admin_headers).json() == SKU
+    assert client.get("/admin/skus/KETTLE-1", headers=admin_headers).json() == SKU | {
+        "brand": "", "category_id": None, "description": "", "attributes": {}, "images": []}
     for wh in ("wh-msk", "wh-spb", "wh-kzn"):
         feed = client.get(f"/admin/warehouses/{wh}/feed", params={"after": 0, "limit": 1000},
                           headers=admin_headers).json()

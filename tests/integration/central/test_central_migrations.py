@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 
 from central import stock
 from central.bootstrap import Central
+from central.catalog.schema import include_name
 from central.db import migrate
 from central.db.engine import make_engine
 from central.db.tables import discrepancies, metadata
@@ -18,7 +19,7 @@ def test_database_is_at_head_and_matches_the_tables(db_url: str) -> None:
     engine = make_engine(db_url)
     assert migrate.current_revision(engine) == migrate.head_revision()
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), metadata)
     engine.dispose()
     assert diff == []
 

@@ -1,0 +1,94 @@
+"""Catalog handlers for the storefront: search, one item, the category tree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import sqlalchemy as sa
+
+from central.bootstrap import Central
+from central.catalog import availability, categories
+from central.catalog.categories import Category
+from central.catalog.index import SearchIndex, index_for
+from central.catalog.query import PRICE_BANDS, SearchQuery
+from central.catalog.search import Found, find
+from central.catalog.views import (
+    Bucket,
+    CategoryView,
+    FacetsView,
+    HitView,
+    ItemView,
+    PriceBandBucket,
+    SearchPageView,
+)
+from central.db.tables import categories as category_table
+from central.db.tables import skus
+from central.errors import NotFound
+from central.services.network import Network
+
+
+@lru_cache(maxsize=2)
+def search_index(dialect: str) -> SearchIndex:
+    return index_for(dialect)
+
+
+def search(central: Central, query: SearchQuery) -> SearchPageView:
+    network = _network(central, query.pickup_point)
+    with central.db.read() as conn:
+        found = find(conn, search_index(conn.dialect.name), query)
+        stock = availability.read(conn, [h.sku for h in found.hits], network, query.pickup_point)
+    hits = [HitView(sku=h.sku, name=h.name, brand=h.brand, category_id=h.category_id,
+                    price_minor=h.price_minor, availability=stock[h.sku]) for h in found.hits]
+    return SearchPageView(total=found.total, page=query.page, page_size=query.page_size,
+                          sort=query.order.value, near_match=found.near, hits=hits, facets=_facets(found))
+
+
+def _facets(found: Found) -> FacetsView:
+    def buckets(counts: dict[str, int]) -> list[Bucket]:
+        return [Bucket(value=v, count=n) for v, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+
+    bands = [PriceBandBucket(min_minor=b.min_minor, max_minor=b.max_minor, count=found.price_bands[b.index])
+             for b in PRICE_BANDS if b.index in found.price_bands]
+    return FacetsView(categories=buckets(found.categories), brands=buckets(found.brands), price_bands=bands)
+
+
+def item(central: Central, sku: str, pickup_point: str | None) -> ItemView:
+    network = _network(central, pickup_point)
+    with central.db.read() as conn:
+        row = conn.execute(sa.select(skus).where(skus.c.sku == sku)).mappings().one_or_none()
+        if row is None:
+            raise NotFound(f"no SKU {sku} in the catalog", sku=sku)
+        stock = availability.read(conn, [sku], network, pickup_point)[sku]
+        path = _category_path(conn, row["category_id"])
+    return ItemView(sku=sku, name=row["name"], brand=row["brand"], category_id=row["category_id"],
+                    category_path=path, description=row["description"], attributes=row["attributes"],
+                    images=row["images"], gtins=row["gtins"], price_minor=row["price_minor"],
+                    availability=stock)
+
+
+def category_tree(central: Central) -> list[CategoryView]:
+    with central.db.read() as conn:
+        return [CategoryView(**c.__dict__) for c in categories.read_all(conn)]
+
+
+def upsert_categories(central: Central, incoming: Sequence[Category]) -> int:
+    with central.db.write() as conn:
+        return categories.write(conn, incoming, central.clock())
+
+
+def _category_path(conn: sa.Connection, category_id: str | None) -> list[str]:
+    if category_id is None:
+        return []
+    path = conn.execute(sa.select(category_table.c.path)
+                        .where(category_table.c.category_id == category_id)).scalar_one_or_none()
+    return path.split("/") if path else []
+
+
+def _network(central: Central, pickup_point: str | None) -> Network | None:
+    if pickup_point is None:
+        return None
+    network = central.network.get(central.db, pickup_point)
+    if pickup_point not in network.pickup_points:
+        raise NotFound(f"no pickup point {pickup_point}", pickup_point_id=pickup_point)
+    return network

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from memory_books import MemoryBooks
 
 from central.errors import BadSignature, ConfigError, InvalidRequest
 from central.payments.sandbox import SandboxAcquirer
@@ -31,7 +32,7 @@ def test_warehouse_tokens_are_kept_as_hashes() -> None:
 
 
 def test_sandbox_callbacks_are_signed_and_checked() -> None:
-    sandbox = SandboxAcquirer("acq" * 8, "http://central:8000/")
+    sandbox = SandboxAcquirer("acq" * 8, "http://central:8000/", MemoryBooks())
     intent = sandbox.create_intent("pay-1", 100_00, "RUB")
     assert intent.redirect_url == "http://central:8000/sandbox/3ds/pay-1"
     body, sig = sandbox.callback_for("evt-1", "pay-1", "succeeded", 100_00, "RUB")

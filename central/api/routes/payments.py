@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
-from central.api.auth import CentralDep
+from central.api.auth import CentralDep, CustomerDep
 from central.api.metrics import Metrics
 from central.api.schemas import ERROR_RESPONSES, IdPath, SandboxDecision
 from central.errors import InvalidRequest
@@ -34,11 +34,12 @@ def build(metrics: Metrics) -> APIRouter:
         return result
 
     @router.post("/sandbox/3ds/{payment_id}", response_model=CallbackResult)
-    def sandbox_3ds(payment_id: IdPath, body: SandboxDecision,
-                    central: CentralDep) -> CallbackResult:
-        """Sandbox only: the customer approves or declines; the sandbox sends the callback."""
+    def sandbox_3ds(payment_id: IdPath, body: SandboxDecision, central: CentralDep,
+                    who: CustomerDep) -> CallbackResult:
+        """Sandbox only (404 with another acquirer): the order's own customer, with their token,
+        approves or declines; the sandbox sends the callback. Another customer's payment: 404."""
         outcome = "succeeded" if body.outcome == "approve" else "failed"
-        result = sandbox_authenticate(central, payment_id, outcome)
+        result = sandbox_authenticate(central, payment_id, outcome, who.customer_id or "")
         metrics.callbacks.labels(result.result).inc()
         return result
 

@@ -44,7 +44,7 @@ def cancelled_order(client: TestClient, alice: dict[str, str], paid: bool = True
     set_tokens(client, admin)
     placed = client.post("/orders", json=order_body("k1", "pp-msk", A=2), headers=alice).json()
     if paid:
-        resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
+        resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}", headers=alice,
                            json={"outcome": "approve"})
         assert resp.json()["result"] == "paid"
     resp = client.post(f"/orders/{placed['order_id']}/cancel", headers=alice)

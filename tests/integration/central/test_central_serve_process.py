@@ -35,7 +35,7 @@ def test_checkout_and_payment_against_a_real_server(server: str) -> None:
         assert [r.status_code for r in placed] == [201, 201, 201, 409, 409]
         redirect = placed[0].json()["payment"]["redirect_url"]
         assert redirect.startswith(server + "/sandbox/3ds/")
-        paid = http.post(redirect, json={"outcome": "approve"}).json()
+        paid = http.post(redirect, json={"outcome": "approve"}, headers=me).json()
         assert paid["order_status"] == "PAID"
         feed = http.get("/admin/warehouses/wh-msk/feed", params={"after": 0, "limit": 1000},
                         headers=admin).json()

@@ -95,12 +95,6 @@ class InvariantBroken(CentralError):
     code = "invariant_broken"
 
 
-class BatchTooLarge(CentralError):
-    """A movement batch over the size central accepts: the sender must send smaller ones."""
-
-    code = "bad_batch"
-
-
 class BatchMediaType(CentralError):
     """A movement upload whose Content-Type or Content-Encoding is not the batch format."""
 

@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from central.api import errors, metrics
+from central.api.access import Access
+from central.api.limits import BodyLimit
 from central.api.routes import admin, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
 from central.services.sweep import sweep_once
@@ -43,7 +45,9 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
                   description=DESCRIPTION)
     app.state.central = central
     errors.install(app)
-    metrics.install(app, meter)
+    app.add_middleware(BodyLimit)  # innermost of the three: after access, before any body is read
+    app.add_middleware(Access, central=central)
+    metrics.install(app, meter)  # outermost: counts every answer, 401 and 413 included
     app.include_router(orders.build(meter))  # first: routes match in order, checkout is hottest
     app.include_router(system.router)
     app.include_router(admin.router)

@@ -157,6 +157,7 @@ class Count(BaseModel):
 class CustomerTokenOut(BaseModel):
     customer_id: str
     token: str
+    expires_at: datetime
 
 
 class SweepOut(BaseModel):

@@ -10,22 +10,31 @@ from __future__ import annotations
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from central.api.auth import CentralDep, Credentials
 from central.api.schemas import IdPath
+from central.bootstrap import Central
 from central.db.tables import warehouses
 from central.errors import Forbidden, Unauthorized
 from central.tokens import hash_token
 
 
-def warehouse_caller(warehouse_id: IdPath, central: CentralDep, creds: Credentials) -> str:
-    """The warehouse id of the URL, once its own token has been shown."""
+def warehouse_owners(central: Central, token: str) -> frozenset[str]:
+    """The warehouses whose sync token this is (none: not a sync token)."""
+    with central.db.read() as conn:
+        return frozenset(conn.execute(sa.select(warehouses.c.warehouse_id)
+                                      .where(warehouses.c.token_hash == hash_token(token))).scalars())
+
+
+def warehouse_caller(request: Request, warehouse_id: IdPath, central: CentralDep, creds: Credentials) -> str:
+    """The warehouse id of the URL, once its own token has been shown (central.api.access looked
+    the token up already for every request it let through)."""
     if creds is None:
         raise Unauthorized("send 'Authorization: Bearer <warehouse sync token>'")
-    with central.db.read() as conn:
-        owners = set(conn.execute(sa.select(warehouses.c.warehouse_id)
-                                  .where(warehouses.c.token_hash == hash_token(creds.credentials))).scalars())
+    owners = getattr(request.state, "warehouse_owners", None)
+    if owners is None:
+        owners = warehouse_owners(central, creds.credentials)
     if not owners:
         raise Unauthorized("the bearer token is not any warehouse's sync token; set one with "
                            "PUT /admin/warehouses/{id}/token")

@@ -10,11 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from central.api.auth import CentralDep, CustomerDep
 from central.api.metrics import Metrics
 from central.api.schemas import ERROR_RESPONSES, IdPath, SandboxDecision
-from central.errors import InvalidRequest
 from central.services.payments import handle_callback, sandbox_authenticate
 from central.services.views import CallbackResult
-
-MAX_CALLBACK_BYTES = 16_384
 
 
 def build(metrics: Metrics) -> APIRouter:
@@ -26,9 +23,7 @@ def build(metrics: Metrics) -> APIRouter:
         x_acquirer_signature: Annotated[str | None, Header(max_length=256)] = None,
     ) -> CallbackResult:
         """The acquirer's notification, signed with HMAC-SHA256 over the raw body (hex)."""
-        body = await request.body()
-        if len(body) > MAX_CALLBACK_BYTES:
-            raise InvalidRequest(f"callback body over {MAX_CALLBACK_BYTES} bytes")
+        body = await request.body()  # central.api.limits keeps it within MAX_CALLBACK_BYTES
         result = await run_in_threadpool(handle_callback, central, body, x_acquirer_signature)
         metrics.callbacks.labels(result.result).inc()
         return result

@@ -90,10 +90,10 @@ def test_admin_endpoints_need_the_admin_token(client: TestClient, network: Centr
     assert customer.json()["error"]["code"] == "forbidden"
 
 
-def test_health_and_metrics(client: TestClient, network: Central) -> None:
+def test_health_and_metrics(client: TestClient, network: Central, admin_headers: dict[str, str]) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     client.get("/healthz")
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers=admin_headers).text
     assert 'central_http_requests_total{method="GET",route="/healthz",status="200"}' in text
 
 

@@ -141,7 +141,7 @@ def test_credentials(client: TestClient, network: Central, admin_headers: dict[s
     missing = client.post("/orders", json=body)
     assert missing.status_code == 401
     assert missing.json()["error"]["code"] == "unauthorized"
-    forged = client.post("/orders", json=body, headers={"Authorization": "Bearer c1.alice.xxx"})
+    forged = client.post("/orders", json=body, headers={"Authorization": "Bearer c2.alice.99999999999.xxx"})
     assert forged.status_code == 401
     assert client.post("/orders", json=body, headers=admin_headers).status_code == 403
 
@@ -150,9 +150,12 @@ def test_checkout_shortcut_answers_as_fastapi_does(client: TestClient, network: 
                                                    alice: dict[str, str],
                                                    admin_headers: dict[str, str]) -> None:
     """POST /orders skips dependency solving for a valid customer and body; any other request
-    takes FastAPI's own path, with the same precedence: malformed JSON, then auth, then 422."""
+    takes FastAPI's own path, with the same precedence: auth (before the body is read), then
+    malformed JSON, then 422."""
     json_type = {"Content-Type": "application/json"}
     malformed = client.post("/orders", content=b'{"lines": [', headers=json_type)
+    assert malformed.status_code == 401
+    malformed = client.post("/orders", content=b'{"lines": [', headers=json_type | alice)
     assert malformed.status_code == 400
     assert malformed.json()["error"]["code"] == "malformed_json"
     empty = {"idempotency_key": "k", "pickup_point_id": "pp-msk", "lines": []}

@@ -23,17 +23,22 @@ log = logging.getLogger("central.sweeper")
 
 DESCRIPTION = """Catalog, checkout with a stock hold, payments and per-warehouse feeds.
 
-**Auth** (`Authorization: Bearer <token>`):
-- the admin token (`SKLAD_CENTRAL_ADMIN_TOKEN`) for every `/admin` endpoint;
-- a customer token `c1.<customer_id>.<hmac>`, signed with `SKLAD_CENTRAL_SECRET`, issued by
-  `POST /admin/customers/{customer_id}/token` or `sklad-central customer-token ID`.
-  Customers place orders and see or cancel only their own (another's order is a 404).
+**Auth** (`Authorization: Bearer <token>`), checked before the request body is read:
+- the admin token (`SKLAD_CENTRAL_ADMIN_TOKEN`) for every `/admin` endpoint and `/metrics`;
+- a customer token `c2.<customer_id>.<expires>.<hmac>` (expires: Unix seconds), signed with
+  `SKLAD_CENTRAL_SECRET`, issued by `POST /admin/customers/{customer_id}/token` or
+  `sklad-central customer-token ID`, accepted until it expires (30 days by default).
+  Customers place orders, see or cancel only their own (another's order is a 404) and answer the
+  sandbox's 3-D Secure page for their own payments only.
 - a warehouse's sync token (set by `PUT /admin/warehouses/{id}/token`) for its own
   `/sync/v1/warehouses/{id}/...` endpoints only (another warehouse's: 403).
+- the metrics token (`SKLAD_CENTRAL_METRICS_TOKEN`, optional) for `/metrics` only.
 - acquirer callbacks carry `X-Acquirer-Signature`: hex HMAC-SHA256 of the raw body.
 
-Missing or unknown credentials: 401; valid credentials without the right: 403. Every error is
-`{"error": {"code", "message", "details"}}`.
+Missing, unknown or expired credentials: 401; valid credentials without the right: 403 — both
+before the body is looked at. A body over the endpoint's limit (2 MiB; movement batches 4 MiB;
+callbacks 16 KiB) is a 413 before it is parsed. A method the path does not serve is a 405 with
+`Allow`. Every error is `{"error": {"code", "message", "details"}}`.
 """
 
 

@@ -16,7 +16,7 @@ from central.bootstrap import Central
 from central.errors import Forbidden, Unauthorized
 from central.tokens import read_customer_token
 
-bearer = HTTPBearer(auto_error=False, description="admin token or a customer token (c1....)")
+bearer = HTTPBearer(auto_error=False, description="admin token or a customer token (c2....)")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 

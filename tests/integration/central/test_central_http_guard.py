@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from central.api.limits import DEFAULT_LIMIT
 from central.bootstrap import Central
@@ -84,3 +85,19 @@ def test_customer_tokens_expire(client: TestClient, network: Central, admin_head
     expired = client.get("/orders/ord-1", headers=me)
     assert expired.status_code == 401
     assert "expired" in expired.json()["error"]["message"]
+
+
+def test_metric_names_follow_prometheus_conventions(client: TestClient, network: Central,
+                                                    admin_headers: dict[str, str]) -> None:
+    client.get("/healthz")
+    families = list(text_string_to_metric_families(client.get("/metrics", headers=admin_headers).text))
+    ours = {f.name: f for f in families if f.name.startswith("central_")}
+    assert "central_http_request_duration_seconds" in ours and "central_http_requests" in ours
+    for name, family in ours.items():
+        samples = {s.name for s in family.samples}
+        if family.type == "counter":  # the parser drops the _total of the family; the samples keep it
+            assert samples <= {f"{name}_total", f"{name}_created"}, (name, samples)
+        elif family.type == "histogram":
+            assert name.endswith(("_seconds", "_bytes")), name
+        else:
+            assert not name.endswith("_total"), name

@@ -25,12 +25,18 @@ class InvalidRequest(CentralError):
     code = "invalid_request"
 
 
-class UnknownSku(InvalidRequest):
+class NotFound(CentralError):
+    code = "not_found"
+
+
+class UnknownSku(NotFound):
+    """A SKU the request names is not in the catalog."""
+
     code = "unknown_sku"
 
 
-class NotFound(CentralError):
-    code = "not_found"
+class UnknownPickupPoint(NotFound):
+    code = "unknown_pickup_point"
 
 
 class Conflict(CentralError):

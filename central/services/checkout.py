@@ -29,7 +29,7 @@ from central.domain.checkout import hold_expires_at, order_total, request_finger
 from central.domain.orders import ORDER, SHIPMENT, Line, check_lines
 from central.domain.payments import PAYMENT
 from central.domain.routing import Depot, Point, ShipmentPlan, plan_route
-from central.errors import AcquirerError, IdempotencyConflict, InvalidRequest, OutOfStock, UnknownSku
+from central.errors import AcquirerError, IdempotencyConflict, OutOfStock, UnknownPickupPoint, UnknownSku
 from central.payments.port import PaymentIntent
 from central.services import checkout_pg
 from central.services.network import Network
@@ -198,7 +198,7 @@ def _snapshot(net: Network, wanted: list[str], stock_rows: Sequence[Sequence[Any
     if unknown := [s for s in wanted if s not in prices]:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}", skus=unknown)
     if pickup_point_id not in net.pickup_points:
-        raise InvalidRequest(f"unknown pickup point {pickup_point_id!r}",
+        raise UnknownPickupPoint(f"unknown pickup point {pickup_point_id!r}",
                              pickup_point_id=pickup_point_id)
     return _Snapshot(prices, net.depots, net.names, available, net.pickup_points[pickup_point_id])
 

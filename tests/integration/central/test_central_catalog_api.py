@@ -76,7 +76,7 @@ def test_pickup_points_and_stock_import(client: TestClient, network: Central,
         "wh-kzn": 7, "wh-msk": 10, "wh-spb": 10}
     bad = client.post("/admin/stock/import", json={"rows": [
         {"warehouse_id": "wh-kzn", "sku": "NOPE", "on_hand": 7}]}, headers=admin_headers)
-    assert bad.status_code == 422
+    assert bad.status_code == 404
     assert bad.json()["error"]["code"] == "unknown_sku"
 
 

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central.api.auth import Caller, identify
 from central.api.errors import central_error_response
-from central.api.warehouse_auth import warehouse_owners
+from central.api.warehouse_auth import require_owner, warehouse_owners
 from central.bootstrap import Central
 from central.errors import CentralError, Forbidden, Unauthorized
 
@@ -81,13 +81,8 @@ class Access:
 
     async def _warehouse(self, token: str, path: str) -> frozenset[str]:
         owners = await run_in_threadpool(warehouse_owners, self.central, token)
-        if not owners:
-            raise Unauthorized("the bearer token is not any warehouse's sync token; set one with "
-                               "PUT /admin/warehouses/{id}/token")
         named = WAREHOUSE_PATH.fullmatch(path)
-        if named and named.group(1) not in owners:
-            raise Forbidden(f"this token belongs to warehouse {min(owners)}, not {named.group(1)}",
-                            warehouse_id=named.group(1))
+        require_owner(owners, named.group(1) if named else None)
         return owners
 
 

@@ -79,6 +79,10 @@ def test_a_resent_report_changes_nothing(client: TestClient, network: Central,
     seen = client.get(f"/orders/{order['order_id']}", headers=alice).json()
     assert (seen["status"], seen["payment"]["status"]) == ("CANCELLED", "REFUND_DUE")
     assert levels(network, "A")["wh-msk"] == (10, 0)
+    refs = {"shipment_ref": order["shipments"][0]["shipment_id"], "order_ref": order["order_id"]}
+    assert upload(client, batch([mv(1, "pick", "A", 2, **refs)])).status_code == 200  # a late movement
+    seen = client.get(f"/orders/{order['order_id']}", headers=alice).json()
+    assert (seen["status"], seen["shipments"][0]["status"]) == ("CANCELLED", "CANCELLED")  # never comes back
 
 
 def test_outcomes_for_entries_not_in_the_feed_or_of_another_type_are_refused(

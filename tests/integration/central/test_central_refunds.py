@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
-from support_central import order_body
+from support_central import order_body, three_ds
 from support_serve import central_cli
 from support_sync import answer_cancel, set_tokens
 
@@ -21,6 +21,7 @@ from central.crash_points import ENV
 from central.db.tables import payments
 from central.errors import AcquirerError
 from central.payments.sandbox import SandboxAcquirer
+from central.services.orders import expire_due
 from central.services.refunds import AFTER_ACQUIRER_REFUND, refund_due
 from central.services.sweep import SweepResult, sweep_once
 
@@ -131,3 +132,23 @@ def test_a_crash_between_the_acquirers_refund_and_the_commit_refunds_once(
     assert "refunded 1 payments" in again.stdout, again.stderr
     assert refund_row(central, payment_id)[:2] == ("REFUNDED", f"sbx-refund-{payment_id}")
     assert sandbox.books.refunded(payment_id) == order["total_minor"]  # and only once
+
+
+def test_sweepers_racing_refund_each_payment_once(client: TestClient, central: Central, db_url: str, clock,
+                                                  sandbox: SandboxAcquirer, alice: dict[str, str]) -> None:
+    """Three `sklad-central sweep` processes at once over the same due refunds (payments that came
+    after their orders expired): every payment is refunded, each exactly once."""
+    placed = [client.post("/orders", json=order_body(f"k{n}", "pp-msk", A=1), headers=alice).json()
+              for n in range(8)]
+    clock.advance(16)
+    assert expire_due(central) == len(placed)
+    assert {three_ds(client, p).json()["result"] for p in placed} == {"order_not_payable_refund_due"}
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    sweepers = [subprocess.Popen([central_cli(), "sweep", "--db", db_url], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=120)[0] for p in sweepers]
+    assert all(p.returncode == 0 for p in sweepers), outputs
+    for p in placed:
+        payment_id = p["payment"]["payment_id"]
+        assert refund_row(central, payment_id)[:2] == ("REFUNDED", f"sbx-refund-{payment_id}")
+        assert sandbox.books.refunded(payment_id) == p["total_minor"]

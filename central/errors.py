@@ -25,12 +25,18 @@ class InvalidRequest(CentralError):
     code = "invalid_request"
 
 
-class UnknownSku(InvalidRequest):
+class NotFound(CentralError):
+    code = "not_found"
+
+
+class UnknownSku(NotFound):
+    """A SKU the request names is not in the catalog."""
+
     code = "unknown_sku"
 
 
-class NotFound(CentralError):
-    code = "not_found"
+class UnknownPickupPoint(NotFound):
+    code = "unknown_pickup_point"
 
 
 class Conflict(CentralError):
@@ -93,12 +99,6 @@ class InvariantBroken(CentralError):
     """Central's own books disagree with themselves: a bug, never the caller's fault."""
 
     code = "invariant_broken"
-
-
-class BatchTooLarge(CentralError):
-    """A movement batch over the size central accepts: the sender must send smaller ones."""
-
-    code = "bad_batch"
 
 
 class BatchMediaType(CentralError):

@@ -23,6 +23,8 @@ class Settings:
     currency: str = "RUB"
     sweep_seconds: float = 30.0
     pool_size: int = 10
+    metrics_token: str = ""  # a token that may read /metrics and nothing else (the admin token may too)
+    customer_token_days: float = 30.0  # how long a customer token is accepted after it is issued
 
     def check(self) -> Settings:
         for name in ("admin_token", "secret", "acquirer_secret"):
@@ -30,6 +32,10 @@ class Settings:
                 raise ConfigError(
                     f"{ENV_PREFIX}{name.upper()} must be set to at least 16 characters"
                 )
+        if self.metrics_token and len(self.metrics_token) < 16:
+            raise ConfigError(f"{ENV_PREFIX}METRICS_TOKEN must be at least 16 characters when set")
+        if not 0 < self.customer_token_days <= 366:
+            raise ConfigError(f"customer token days must be in (0, 366], got {self.customer_token_days}")
         if not 0 < self.hold_minutes <= 24 * 60:
             raise ConfigError(f"hold minutes must be in (0, 1440], got {self.hold_minutes}")
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ from central.domain.checkout import hold_expires_at, order_total, request_finger
 from central.domain.orders import ORDER, SHIPMENT, Line, check_lines
 from central.domain.payments import PAYMENT
 from central.domain.routing import Depot, Point, ShipmentPlan, plan_route
-from central.errors import IdempotencyConflict, InvalidRequest, OutOfStock, UnknownSku
+from central.errors import AcquirerError, IdempotencyConflict, OutOfStock, UnknownPickupPoint, UnknownSku
 from central.payments.port import PaymentIntent
 from central.services import checkout_pg
 from central.services.network import Network
@@ -42,6 +43,8 @@ from central.services.views import (
 )
 
 RESERVE_ATTEMPTS = 3
+
+log = logging.getLogger("central.checkout")
 
 
 @dataclass(frozen=True)
@@ -96,21 +99,36 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
 
     No transaction is open while the acquirer is called. If other buyers take the stock
     between the snapshot and the hold, nothing is kept and routing runs again with fresh
-    availability (up to RESERVE_ATTEMPTS times).
+    availability (up to RESERVE_ATTEMPTS times). Every intent no recorded order ended up
+    using (the checkout failed, or an earlier request with the same key won) is voided with
+    the acquirer before the answer goes out: no intent is left that could take money for
+    nothing.
     """
     lines = check_lines(cmd.lines)
     fingerprint = request_fingerprint(cmd.pickup_point_id, lines)
-    draft: Draft | None = None
+    drafts: list[Draft] = []
+    try:
+        placed = _place(central, cmd, lines, fingerprint, drafts)
+    except BaseException:
+        _void_unused(central, drafts, kept=None)
+        raise
+    _void_unused(central, drafts, kept=placed.order.payment.payment_id if placed.created and placed.order.payment
+                 else None)
+    return placed
+
+
+def _place(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...], fingerprint: str,
+           drafts: list[Draft]) -> Placed:
     for _ in range(RESERVE_ATTEMPTS):
         found = _look_up(central, cmd, lines, fingerprint)
         if isinstance(found, Placed):
             return found
         snap = found
         plan = plan_route(lines, snap.depots, snap.available, snap.destination)
-        draft = _draft(central, cmd, lines, plan, snap, fingerprint, draft)
+        drafts.append(_draft(central, cmd, lines, plan, snap, fingerprint, drafts[-1] if drafts else None))
         try:
-            _write(central, draft)
-            return Placed(order=_view(draft), created=True)
+            _write(central, drafts[-1])
+            return Placed(order=_view(drafts[-1]), created=True)
         except _StockMoved:
             continue
         except (IntegrityError, psycopg.IntegrityError):
@@ -120,6 +138,15 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
             raise
     raise OutOfStock("stock for this basket is selling fast and changed while we held it; "
                      "please try again")
+
+
+def _void_unused(central: Central, drafts: Sequence[Draft], kept: str | None) -> None:
+    intents = {d.payment_id: d.intent.acquirer_ref for d in drafts if d.payment_id != kept}
+    for payment_id, acquirer_ref in intents.items():
+        try:
+            central.acquirer.void_intent(payment_id, acquirer_ref)
+        except AcquirerError as exc:  # it lapses at the acquirer unpaid; nothing of ours refers to it
+            log.warning("could not void unused payment intent %s: %s", payment_id, exc.message)
 
 
 def _look_up(central: Central, cmd: PlaceOrder, lines: Sequence[Line],
@@ -171,7 +198,7 @@ def _snapshot(net: Network, wanted: list[str], stock_rows: Sequence[Sequence[Any
     if unknown := [s for s in wanted if s not in prices]:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}", skus=unknown)
     if pickup_point_id not in net.pickup_points:
-        raise InvalidRequest(f"unknown pickup point {pickup_point_id!r}",
+        raise UnknownPickupPoint(f"unknown pickup point {pickup_point_id!r}",
                              pickup_point_id=pickup_point_id)
     return _Snapshot(prices, net.depots, net.names, available, net.pickup_points[pickup_point_id])
 

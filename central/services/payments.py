@@ -42,16 +42,19 @@ def handle_callback(central: Central, body: bytes, signature: str | None) -> Cal
 
 
 def sandbox_authenticate(
-    central: Central, payment_id: str, outcome: Literal["succeeded", "failed"]
+    central: Central, payment_id: str, outcome: Literal["succeeded", "failed"], customer_id: str
 ) -> CallbackResult:
-    """The sandbox's 3-D Secure page: the customer approved or declined; send the callback."""
+    """The sandbox's 3-D Secure page: the order's own customer approved or declined; the sandbox
+    sends the callback. Another customer's payment is as unknown as a missing one."""
     if not isinstance(central.acquirer, SandboxAcquirer):
         raise NotFound("the sandbox 3-D Secure page exists only with the sandbox acquirer")
     with central.db.read() as conn:
         pay = conn.execute(sa.select(payments.c.amount_minor, payments.c.currency)
-                           .where(payments.c.payment_id == payment_id)).one_or_none()
+                           .join(orders, orders.c.order_id == payments.c.order_id)
+                           .where(payments.c.payment_id == payment_id,
+                                  orders.c.customer_id == customer_id)).one_or_none()
     if pay is None:
-        raise NotFound(f"no payment {payment_id}", payment_id=payment_id)
+        raise NotFound(f"no payment {payment_id} for this account", payment_id=payment_id)
     body, signature = central.acquirer.callback_for(
         central.ids("evt"), payment_id, outcome, pay.amount_minor, pay.currency)
     return handle_callback(central, body, signature)

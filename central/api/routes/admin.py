@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter
 
 from central.api.auth import AdminDep, CentralDep
@@ -160,9 +162,11 @@ def mark_resolved(discrepancy_id: DiscrepancyPath, body: ResolveIn, central: Cen
 @router.post("/customers/{customer_id}/token", response_model=CustomerTokenOut)
 def customer_token(customer_id: CustomerPath, central: CentralDep,
                    _: AdminDep) -> CustomerTokenOut:
-    """Issue the bearer token a customer (or the storefront acting for them) uses."""
-    token = issue_customer_token(central.settings.secret, customer_id)
-    return CustomerTokenOut(customer_id=customer_id, token=token)
+    """Issue the bearer token a customer (or the storefront acting for them) uses; it is accepted
+    until `expires_at` (SKLAD_CENTRAL_CUSTOMER_TOKEN_DAYS after issue, 30 by default)."""
+    expires_at = central.clock() + timedelta(days=central.settings.customer_token_days)
+    token = issue_customer_token(central.settings.secret, customer_id, expires_at)
+    return CustomerTokenOut(customer_id=customer_id, token=token, expires_at=expires_at)
 
 
 @router.post("/sweep", response_model=SweepOut)

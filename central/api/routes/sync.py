@@ -14,13 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from central.api.auth import CentralDep
 from central.api.schemas import ERROR_RESPONSES, Cursor, Limit
 from central.api.warehouse_auth import WarehouseDep
-from central.errors import BatchMediaType, BatchTooLarge
+from central.errors import BatchMediaType
 from central.services.feed_outcomes import record_outcomes
 from central.sync.cursor import read_cursor
 from central.sync.feed_poll import MAX_WAIT_SECONDS, read_page, wait_for_entries
 from central.sync.upload import apply_upload
 from sync.feed import FeedEntry
-from sync.movements import CONTENT_ENCODING, CONTENT_TYPE, MAX_BATCH_BYTES
+from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
 from sync.outcomes import OUTCOMES_PATH, FeedOutcomeAck, FeedOutcomeReport
 
 router = APIRouter(prefix="/sync/v1/warehouses/{warehouse_id}", tags=["sync"],
@@ -47,23 +47,13 @@ class CursorOut(BaseModel):
 
 
 async def _body(request: Request) -> bytes:
-    """The raw batch, refused before it is read whole if it is over the limit."""
+    """The raw batch, in its format (central.api.limits refuses one over MAX_BATCH_BYTES before
+    it is read)."""
     if request.headers.get("content-type", "").split(";")[0].strip() != CONTENT_TYPE:
         raise BatchMediaType(f"send movements as Content-Type {CONTENT_TYPE}")
     if request.headers.get("content-encoding", "").strip().lower() != CONTENT_ENCODING:
         raise BatchMediaType(f"send movements with Content-Encoding {CONTENT_ENCODING}")
-    too_large = BatchTooLarge(f"a batch may be at most {MAX_BATCH_BYTES} bytes on the wire; send smaller "
-                              "batches", limit=MAX_BATCH_BYTES)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BATCH_BYTES:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BATCH_BYTES:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await request.body()
 
 
 @router.post("/movements", response_model=Ack, openapi_extra={

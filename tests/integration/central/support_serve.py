@@ -34,13 +34,14 @@ def central_cli() -> str:
 
 
 @contextmanager
-def serving(db_url: str, log_path: Path, workers: int = 2, *args: str) -> Iterator[str]:
+def serving(db_url: str, log_path: Path, *args: str, workers: int = 2, env: dict[str, str] | None = None
+            ) -> Iterator[str]:
     """Run `sklad-central serve` on `db_url` until the block ends; yields its base URL."""
     port = free_port()
     with log_path.open("w") as log:
         proc = subprocess.Popen([central_cli(), "serve", "--db", db_url, "--port", str(port),
                                  "--workers", str(workers), "--no-access-log", *args],
-                                env=serve_env(), stdout=log, stderr=subprocess.STDOUT)
+                                env=serve_env() if env is None else env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(base, proc, log_path)

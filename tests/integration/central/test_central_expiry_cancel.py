@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from support_central import levels, order_body
+from support_central import levels, order_body, three_ds
 from support_sync import answer_cancel, set_tokens
 
 from central.bootstrap import Central
@@ -30,8 +30,7 @@ def place(client: TestClient, headers: dict[str, str], key: str = "k1", **lines:
 
 
 def pay(client: TestClient, placed: dict) -> None:
-    resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
-                       json={"outcome": "approve"})
+    resp = three_ds(client, placed, "approve")
     assert resp.json()["result"] == "paid"
 
 

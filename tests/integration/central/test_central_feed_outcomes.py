@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from conftest import PRICES
 from fastapi.testclient import TestClient
-from support_central import levels, order_body
+from support_central import levels, order_body, three_ds
 from support_sync import answer_cancel, batch, bearer, cancel_entries, mv, set_tokens, upload
 
 from central.bootstrap import Central
@@ -78,6 +79,10 @@ def test_a_resent_report_changes_nothing(client: TestClient, network: Central,
     seen = client.get(f"/orders/{order['order_id']}", headers=alice).json()
     assert (seen["status"], seen["payment"]["status"]) == ("CANCELLED", "REFUND_DUE")
     assert levels(network, "A")["wh-msk"] == (10, 0)
+    refs = {"shipment_ref": order["shipments"][0]["shipment_id"], "order_ref": order["order_id"]}
+    assert upload(client, batch([mv(1, "pick", "A", 2, **refs)])).status_code == 200  # a late movement
+    seen = client.get(f"/orders/{order['order_id']}", headers=alice).json()
+    assert (seen["status"], seen["shipments"][0]["status"]) == ("CANCELLED", "CANCELLED")  # never comes back
 
 
 def test_outcomes_for_entries_not_in_the_feed_or_of_another_type_are_refused(
@@ -119,3 +124,29 @@ def test_rejections_of_other_entries_are_listed_and_paged(client: TestClient, ne
     assert client.get("/admin/feed-rejections", params={"warehouse_id": "wh-spb"}, headers=admin_headers).json() == []
     assert client.get(f"/orders/{cancelling[0]['order_id']}", headers=cancelling[1]).json()["status"] == \
         "CANCEL_REQUESTED"
+
+
+def test_a_cancel_half_applied_refunds_what_was_stopped(client: TestClient, network: Central,
+                                                       customer_headers: Headers,
+                                                       admin_headers: dict[str, str]) -> None:
+    set_tokens(client, admin_headers)
+    alice = customer_headers("alice")
+    placed = client.post("/orders", json=order_body("k2", "pp-msk", A=1, D=2), headers=alice).json()
+    assert three_ds(client, placed).json()["result"] == "paid"
+    order = client.post(f"/orders/{placed['order_id']}/cancel", headers=alice).json()
+    by_wh = {s["warehouse_id"]: s["shipment_id"] for s in order["shipments"]}
+    answer_cancel(client, admin_headers, order, by_wh["wh-msk"], status="rejected", code="already_shipped",
+                  reason="on the truck")
+    answer_cancel(client, admin_headers, order, by_wh["wh-kzn"])
+    seen = client.get(f"/orders/{order['order_id']}", headers=alice).json()
+    assert (seen["status"], seen["payment"]["status"]) == ("PAID", "REFUND_DUE")
+    assert seen["payment"]["refund_minor"] == 2 * PRICES["D"]
+    assert {s["warehouse_id"]: s["status"] for s in seen["shipments"]} == {
+        "wh-msk": "CANCEL_REFUSED", "wh-kzn": "CANCELLED"}
+    assert client.post("/admin/sweep", headers=admin_headers).json()["refunded"] == 1
+    assert network.acquirer.books.refunded(seen["payment"]["payment_id"]) == 2 * PRICES["D"]
+    assert levels(network, "D")["wh-kzn"] == (4, 0)
+    refs = {"shipment_ref": by_wh["wh-msk"], "order_ref": order["order_id"]}
+    assert upload(client, batch([mv(1, "ship", "A", 1, **refs)])).status_code == 200
+    done = client.get(f"/orders/{order['order_id']}", headers=alice).json()
+    assert (done["status"], done["payment"]["status"]) == ("FULFILLED", "REFUNDED")

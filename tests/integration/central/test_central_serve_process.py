@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support_serve import ADMIN, serving
+from support_serve import ADMIN, serve_env, serving
 
 from central.services.catalog import import_stock
 
@@ -35,11 +35,24 @@ def test_checkout_and_payment_against_a_real_server(server: str) -> None:
         assert [r.status_code for r in placed] == [201, 201, 201, 409, 409]
         redirect = placed[0].json()["payment"]["redirect_url"]
         assert redirect.startswith(server + "/sandbox/3ds/")
-        paid = http.post(redirect, json={"outcome": "approve"}).json()
+        paid = http.post(redirect, json={"outcome": "approve"}, headers=me).json()
         assert paid["order_status"] == "PAID"
         feed = http.get("/admin/warehouses/wh-msk/feed", params={"after": 0, "limit": 1000},
                         headers=admin).json()
         assert feed["entries"][-1]["command"]["order_id"] == placed[0].json()["order_id"]
         assert http.get("/openapi.json").json()["info"]["title"] == "Sklad central"
-        metrics = http.get("/metrics").text
+        metrics = http.get("/metrics", headers=admin).text
         assert 'central_orders_total{outcome="created"}' in metrics
+
+
+def test_a_generated_admin_token_is_kept_out_of_the_log(db_url: str, network, tmp_path: Path) -> None:
+    env = {k: v for k, v in serve_env().items() if k != "SKLAD_CENTRAL_ADMIN_TOKEN"}
+    token_file = tmp_path / "secret" / "admin-token"
+    log = tmp_path / "serve.log"
+    with serving(db_url, log, "--admin-token-file", str(token_file), workers=1, env=env) as base:
+        token = token_file.read_text().strip()
+        assert len(token) >= 32 and token_file.stat().st_mode & 0o777 == 0o600
+        admin = {"Authorization": f"Bearer {token}"}
+        assert httpx.get(f"{base}/admin/warehouses", headers=admin).status_code == 200
+    text = log.read_text()
+    assert str(token_file) in text and token not in text

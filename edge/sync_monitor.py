@@ -14,6 +14,7 @@ import threading
 from datetime import UTC, datetime
 
 from edge.domain.events import SyncAlert
+from edge.ledger.connection import OwnConnection
 from sync.agent import STICKY, SyncStatus
 
 STATE, PROBLEM, FEED_PROBLEM, FEED_REWOUND = "agent_state", "agent_problem", "feed_problem", "feed_rewound"
@@ -25,9 +26,9 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
-class LedgerMonitor:
+class LedgerMonitor(OwnConnection):
     def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+        super().__init__(conn)
         self.lock = threading.Lock()  # the agent's threads share this connection
         self.shown: dict[str, str] = {}
         self.contact_written = 0.0

@@ -8,20 +8,17 @@ outcome once per (warehouse, feed_seq).
 
 from __future__ import annotations
 
-import sqlite3
-
+from edge.ledger.connection import OwnConnection
 from sync.outcomes import FeedOutcome
 
 REPORTED = "feed_outcomes_reported_seq"
 COLUMNS = ("feed_seq", "type", "status", "code", "reason", "shipment_id", "at")
 
 
-class LedgerReports:
+class LedgerReports(OwnConnection):
     SELECT = ("SELECT feed_seq, command_type, status, code, reason, shipment_id, at FROM feed_outcomes "
               "WHERE feed_seq > ? ORDER BY feed_seq LIMIT ?")
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
 
     def reported_through(self) -> int:
         row = self.conn.execute("SELECT value FROM sync_state WHERE name = ?", (REPORTED,)).fetchone()

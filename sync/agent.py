@@ -142,6 +142,11 @@ class SyncAgent:
         for t in getattr(self, "_threads", []):
             t.join(timeout)
         self._set("stopped", None)  # blocked and fenced stay shown: they outlive the process
+        if any(t.is_alive() for t in getattr(self, "_threads", [])):
+            return  # a thread still inside a call (a long poll): its ports go with the process
+        for port in (self.outbox, self.inbox, self.reports, self.monitor):
+            if callable(close := getattr(port, "close", None)):
+                close()
         if self._senders is not None:
             self._senders.shutdown(wait=False, cancel_futures=True)
 

@@ -17,9 +17,11 @@ from central.api.warehouse_auth import WarehouseDep
 from central.errors import BatchMediaType, BatchTooLarge
 from central.sync.cursor import read_cursor
 from central.sync.feed_poll import MAX_WAIT_SECONDS, read_page, wait_for_entries
+from central.sync.rejoin import rejoin
 from central.sync.upload import apply_upload
 from sync.feed import FeedEntry
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE, MAX_BATCH_BYTES
+from sync.rejoin import RejoinAck, RejoinRequest
 
 router = APIRouter(prefix="/sync/v1/warehouses/{warehouse_id}", tags=["sync"],
                    responses=ERROR_RESPONSES | {413: ERROR_RESPONSES[400], 415: ERROR_RESPONSES[400]})
@@ -94,3 +96,11 @@ def cursor(warehouse_id: WarehouseDep, central: CentralDep) -> CursorOut:
     with central.db.read() as conn:
         c = read_cursor(conn, warehouse_id)
     return CursorOut(node_id=c.node_id, epoch=c.epoch, last_seq=c.last_seq)
+
+
+@router.post("/rejoin", response_model=RejoinAck)
+def rejoin_node(body: RejoinRequest, warehouse_id: WarehouseDep, central: CentralDep) -> RejoinAck:
+    """A fenced node starts a new epoch (`sklad-edge rejoin`): central takes the node's stock as the
+    warehouse's, records each difference as a `rejoin` discrepancy, and applies the new epoch's
+    movements after `from_seq`. Sent again, it is acknowledged with `replay`; an older epoch is 409."""
+    return rejoin(central, warehouse_id, body)

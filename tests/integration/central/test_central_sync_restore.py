@@ -32,7 +32,8 @@ from edge.domain import commands as c
 from edge.ledger.writer import LedgerWriter
 from edge.rejoin import stock_as_it_stands
 from edge.seeding import seed
-from edge.sync_bridge import build_agent, sync_status
+from edge.sync_bridge import sync_status
+from edge.sync_process import running_sync
 from sync.agent import SyncAgent
 
 pytestmark = pytest.mark.e2e
@@ -114,16 +115,9 @@ def serving(path: Path, tmp_path: Path) -> Iterator[Serve]:
 
 @contextmanager
 def agent_running(cfg) -> Iterator[tuple[LedgerWriter, SyncAgent]]:  # type: ignore[no-untyped-def]
-    writer = LedgerWriter(cfg.ledger_path).start()
-    agent = build_agent(cfg, writer)
-    agent.cursor_check_every, agent.idle_wait = 0.3, 0.02
-    agent.start()
-    try:
+    with running_sync(cfg) as (writer, agent):
+        agent.cursor_check_every, agent.idle_wait = 0.3, 0.02  # look at central's cursor often
         yield writer, agent
-    finally:
-        agent.stop()
-        writer.stop()
-
 
 def wait_until(check, what: str, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout

@@ -42,8 +42,8 @@ def decide(cursor: Cursor, batch: MovementBatch, known: dict[int, str]) -> Decis
     if cursor.node_id is not None and (cursor.node_id, cursor.epoch) != (batch.node_id, batch.epoch):
         raise Fence(
             f"warehouse {batch.warehouse_id} is synced by node {cursor.node_id} epoch {cursor.epoch}, "
-            f"not {batch.node_id} epoch {batch.epoch}: stop that node and run `sklad-edge rejoin` on it to "
-            "start a new epoch (central records where its stock differs)"
+            f"not {batch.node_id} epoch {batch.epoch} (a restored or cloned ledger?): stop that node and run "
+            "`sklad-edge rejoin` on it to start a new epoch (central records where its stock differs)"
         )
     if batch.first_seq > cursor.last_seq + 1:
         raise Gap(cursor.last_seq + 1, batch.first_seq)

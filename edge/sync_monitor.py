@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 from edge.domain.events import SyncAlert
 from edge.ledger.connection import OwnConnection
-from sync.agent import STICKY, SyncStatus
+from sync.agent import SyncStatus
+from sync.agent_state import STICKY
 
 STATE, PROBLEM, FEED_PROBLEM, FEED_REWOUND = "agent_state", "agent_problem", "feed_problem", "feed_rewound"
 CONTACT = "last_contact_at"

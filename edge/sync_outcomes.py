@@ -32,6 +32,10 @@ class LedgerReports(OwnConnection):
         self.conn.execute("INSERT INTO sync_state(name, value) VALUES (?, ?) "
                           "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (REPORTED, str(through_feed_seq)))
 
-    def waiting(self) -> int:
+    def waiting(self) -> int | None:
+        """Outcomes central has not acknowledged; None on a ledger the node has not upgraded yet
+        (`sklad-edge status` of a new version may run before the node that migrates it)."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'feed_outcomes'").fetchone():
+            return None
         return self.conn.execute("SELECT COUNT(*) FROM feed_outcomes WHERE feed_seq > ?",
                                  (self.reported_through(),)).fetchone()[0]

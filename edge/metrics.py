@@ -59,7 +59,8 @@ class NodeMetrics:
     def observe_sync(self, status: dict, agent: SyncStatus) -> None:
         """`status` is edge.sync_bridge.sync_status(); `agent` the running agent's own status."""
         for name, key in FROM_LEDGER.items():
-            self.sync[name].set(status[key])
+            if status[key] is not None:
+                self.sync[name].set(status[key])
         for state in ("online", "blocked", "fenced"):
             self.sync[state].set(int(agent.state == state))
         self.sync["feed_behind_cursor"].set(int(agent.feed_problem is not None))

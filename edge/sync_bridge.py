@@ -16,6 +16,7 @@ from pathlib import Path
 from edge.config import WarehouseConfig
 from edge.domain.commands import ApplyFeedEntry
 from edge.handlers.feed import FEED_CURSOR
+from edge.ledger.connection import OwnConnection
 from edge.ledger.database import connect
 from edge.ledger.writer import LedgerWriter
 from edge.sync_monitor import CONTACT, FEED_PROBLEM, FEED_REWOUND, PROBLEM, STATE, LedgerMonitor
@@ -56,14 +57,12 @@ def node_identity(path: Path | str) -> tuple[str, int]:
     return node_id, epoch
 
 
-class LedgerOutbox:
+class LedgerOutbox(OwnConnection):
     # task_ref is a TEXT column in the ledger, so SQLite hands back '17' for the task id 17;
     # the wire wants a whole number (central refused every batch with a pick in it).
     SELECT = (f"SELECT {', '.join(f if f != 'task_ref' else 'CAST(task_ref AS INTEGER)' for f in FIELDS)} "
               "FROM movements WHERE seq > ? ORDER BY seq LIMIT ?")
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
 
     def acked_seq(self) -> int:
         return int(_read(self.conn, ACKED, "0"))
@@ -82,9 +81,9 @@ class LedgerOutbox:
         return row[0] if row else None
 
 
-class LedgerInbox:
+class LedgerInbox(OwnConnection):
     def __init__(self, conn: sqlite3.Connection, writer: LedgerWriter):
-        self.conn = conn
+        super().__init__(conn)
         self.writer = writer
 
     def applied_seq(self) -> int:

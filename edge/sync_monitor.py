@@ -14,7 +14,9 @@ import threading
 from datetime import UTC, datetime
 
 from edge.domain.events import SyncAlert
-from sync.agent import STICKY, SyncStatus
+from edge.ledger.connection import OwnConnection
+from sync.agent import SyncStatus
+from sync.agent_state import STICKY
 
 STATE, PROBLEM, FEED_PROBLEM, FEED_REWOUND = "agent_state", "agent_problem", "feed_problem", "feed_rewound"
 CONTACT = "last_contact_at"
@@ -25,9 +27,9 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
-class LedgerMonitor:
+class LedgerMonitor(OwnConnection):
     def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+        super().__init__(conn)
         self.lock = threading.Lock()  # the agent's threads share this connection
         self.shown: dict[str, str] = {}
         self.contact_written = 0.0

@@ -8,20 +8,17 @@ outcome once per (warehouse, feed_seq).
 
 from __future__ import annotations
 
-import sqlite3
-
+from edge.ledger.connection import OwnConnection
 from sync.outcomes import FeedOutcome
 
 REPORTED = "feed_outcomes_reported_seq"
 COLUMNS = ("feed_seq", "type", "status", "code", "reason", "shipment_id", "at")
 
 
-class LedgerReports:
+class LedgerReports(OwnConnection):
     SELECT = ("SELECT feed_seq, command_type, status, code, reason, shipment_id, at FROM feed_outcomes "
               "WHERE feed_seq > ? ORDER BY feed_seq LIMIT ?")
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
 
     def reported_through(self) -> int:
         row = self.conn.execute("SELECT value FROM sync_state WHERE name = ?", (REPORTED,)).fetchone()
@@ -35,6 +32,10 @@ class LedgerReports:
         self.conn.execute("INSERT INTO sync_state(name, value) VALUES (?, ?) "
                           "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (REPORTED, str(through_feed_seq)))
 
-    def waiting(self) -> int:
+    def waiting(self) -> int | None:
+        """Outcomes central has not acknowledged; None on a ledger the node has not upgraded yet
+        (`sklad-edge status` of a new version may run before the node that migrates it)."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'feed_outcomes'").fetchone():
+            return None
         return self.conn.execute("SELECT COUNT(*) FROM feed_outcomes WHERE feed_seq > ?",
                                  (self.reported_through(),)).fetchone()[0]

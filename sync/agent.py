@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sync.agent_state import next_state
 from sync.client import AuthRefused, CentralClient
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
 from sync.feed import ReceivedEntry
@@ -26,7 +27,6 @@ from sync.movements import MAX_BATCH_BYTES, Movement, MovementBatch, command_bou
 from sync.outcomes import MAX_OUTCOMES_PER_REPORT, FeedOutcome
 
 log = logging.getLogger(__name__)
-STICKY = ("blocked", "fenced")
 
 
 class Outbox(Protocol):
@@ -81,7 +81,7 @@ class SyncStatus:
     feed_last_seq: int = 0
     uploaded: int = 0
     applied: int = 0
-    state: str = "starting"   # starting, online, offline; blocked and fenced hold until a restart
+    state: str = "starting"   # see agent_state.py: blocked and fenced hold until a restart
     problem: str | None = None
     feed_problem: str | None = None  # central's feed went back below our cursor (restored from a backup)
     cursor_rewinds: int = 0          # times central's movement cursor was found behind what it acknowledged
@@ -141,7 +141,12 @@ class SyncAgent:
         self.wake.set()
         for t in getattr(self, "_threads", []):
             t.join(timeout)
-        self._set("stopped", None)  # blocked and fenced stay shown: they outlive the process
+        self._on("stopped")  # blocked and fenced stay shown: they outlive the process
+        if any(t.is_alive() for t in getattr(self, "_threads", [])):
+            return  # a thread still inside a call (a long poll): its ports go with the process
+        for port in (self.outbox, self.inbox, self.reports, self.monitor):
+            if callable(close := getattr(port, "close", None)):
+                close()
         if self._senders is not None:
             self._senders.shutdown(wait=False, cancel_futures=True)
 
@@ -155,8 +160,6 @@ class SyncAgent:
             try:
                 busy = step()
                 backoff.reset()
-                if self.status.state not in STICKY:
-                    self.status.problem = None
                 if not busy:
                     self.wake.wait(self.idle_wait)
                     self.wake.clear()
@@ -164,12 +167,12 @@ class SyncAgent:
             except BadBatch as exc:
                 # The same bytes would be refused for ever: stop uploading and say so, instead of
                 # retrying in the background while the node looks online.
-                self._set("blocked", f"central refused this node's movements as malformed ({exc}); uploads "
+                self._on("refused", f"central refused this node's movements as malformed ({exc}); uploads "
                                      "are stopped: upgrade or repair this node, then restart it")
                 log.error("sync: %s", self.status.problem)
                 return
             except (Unreachable, AuthRefused, SyncError) as exc:
-                self._set("fenced" if isinstance(exc, Fence) else "offline", str(exc))
+                self._on("fenced" if isinstance(exc, Fence) else "unreachable", str(exc))
                 delay = backoff.next_delay() if not isinstance(exc, (Fence, AuthRefused)) else 30.0
             except Exception:  # a bug must not end syncing for good; it is logged and retried
                 log.exception("sync step failed")
@@ -177,12 +180,11 @@ class SyncAgent:
             log.warning("sync: %s; retrying in %.1f s", self.status.problem, delay)
             self.stop_event.wait(delay)
 
-    def _set(self, state: str, problem: str | None) -> None:
-        """Change state, except that blocked and fenced hold until the node restarts."""
-        if self.status.state not in STICKY:
+    def _on(self, event: str, problem: str | None = None) -> None:
+        """Move the visible state by the table in agent_state.py; the problem goes with the move."""
+        state = next_state(self.status.state, event)
+        if state is not None:
             self.status.state, self.status.problem = state, problem
-        elif state == "fenced" and self.status.state != "blocked":
-            self.status.problem = problem
         self._show()
 
     def _show(self) -> None:
@@ -194,9 +196,7 @@ class SyncAgent:
 
     def _contact(self) -> None:
         self.status.last_contact = time.time()
-        if self.status.state not in STICKY:
-            self.status.state = "online"
-        self._show()
+        self._on("contact")
 
     def _batch(self, after: int) -> tuple[MovementBatch, bytes] | None:
         """The next batch after `after`, encoded, bounded by count and by bytes on the wire, and
@@ -341,6 +341,7 @@ class SyncAgent:
             return False
         self._cursor_checked = now
         cursor = self.client.cursor()
+        self._contact()
         ours = cursor.get("node_id") in (None, self.node_id) and cursor.get("epoch") in (0, self.epoch)
         if ours and int(cursor["last_seq"]) < self.outbox.acked_seq():
             self._rewind(int(cursor["last_seq"]))

@@ -5,6 +5,7 @@ Routes (all with `Authorization: Bearer <warehouse token>`):
   GET  /sync/v1/warehouses/{id}/feed?after=N&limit=M&wait=S   -> {"entries": [...], "last_seq": N}
   GET  /sync/v1/warehouses/{id}/cursor                        -> {"node_id", "epoch", "last_seq"}
   POST /sync/v1/warehouses/{id}/feed/outcomes  body: FeedOutcomeReport JSON -> FeedOutcomeAck JSON
+  POST /sync/v1/warehouses/{id}/rejoin         body: RejoinRequest JSON -> RejoinAck JSON
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
 from sync.feed import MalformedPage, ReceivedEntry, read_page
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
 from sync.outcomes import OUTCOMES_PATH, FeedOutcome, FeedOutcomeAck, FeedOutcomeReport
+from sync.rejoin import REJOIN_PATH, RejoinAck, RejoinRequest
 
 API = "/sync/v1/warehouses"
 
@@ -51,7 +53,7 @@ class CentralClient:
             raise AuthRefused(f"central refused this warehouse's token: {message}")
         if code == "gap":
             raise Gap(int(error["details"]["expected_seq"]), -1)
-        if code == "fence":
+        if code in ("fence", "stale_epoch"):
             raise Fence(message)
         if code == "bad_batch":
             raise BadBatch(message)
@@ -80,3 +82,9 @@ class CentralClient:
             return FeedOutcomeAck.model_validate(answer)
         except ValueError:
             raise SyncError(f"central acknowledged feed outcomes with {str(answer)[:200]}") from None
+
+    def rejoin(self, request: RejoinRequest) -> RejoinAck:
+        """Start a new epoch for a fenced node (see sync/rejoin.py); a resend is acknowledged as a replay."""
+        answer = self._call("POST", REJOIN_PATH, data=request.model_dump_json(),
+                            headers={"Content-Type": "application/json"})
+        return RejoinAck.model_validate(answer)

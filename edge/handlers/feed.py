@@ -9,6 +9,8 @@ they are visible in `sklad-edge status` for a person to follow up.
 
 from __future__ import annotations
 
+import apsw
+
 from edge.domain import commands as c
 from edge.errors import AlreadyShipped, CommandRejected, Conflict, InvalidCommand, NotFound
 from edge.handlers.inbound import upsert_sku
@@ -68,9 +70,11 @@ CODES: tuple[tuple[type[CommandRejected], OutcomeCode], ...] = (
 )
 
 
-def outcome_code(exc: CommandRejected) -> OutcomeCode:
+def outcome_code(exc: Exception) -> OutcomeCode:
     if isinstance(exc, _Unreadable):
         return exc.outcome
+    if isinstance(exc, apsw.ConstraintError):
+        return OutcomeCode.INVALID_ENTRY
     return next((code for kind, code in CODES if isinstance(exc, kind)), OutcomeCode.REJECTED)
 
 
@@ -85,7 +89,8 @@ def apply_feed_entry(cmd: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
     try:
         with uow.savepoint("feed"):
             result = APPLY[type(command)](command, cmd.key, uow)
-    except CommandRejected as exc:
+    except (CommandRejected, apsw.ConstraintError) as exc:
+        # A constraint refuses the same entry every time: retried, it would hold up the feed for ever.
         code = outcome_code(exc)
         uow.sync_state.record_feed_outcome(cmd.feed_seq, command.type, uow.now, code=code.value,
                                            reason=str(exc)[:500], shipment_id=shipment_id)

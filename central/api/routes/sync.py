@@ -18,10 +18,12 @@ from central.errors import BatchMediaType
 from central.services.feed_outcomes import record_outcomes
 from central.sync.cursor import read_cursor
 from central.sync.feed_poll import MAX_WAIT_SECONDS, read_page, wait_for_entries
+from central.sync.rejoin import rejoin
 from central.sync.upload import apply_upload
 from sync.feed import FeedEntry
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
 from sync.outcomes import OUTCOMES_PATH, FeedOutcomeAck, FeedOutcomeReport
+from sync.rejoin import RejoinAck, RejoinRequest
 
 router = APIRouter(prefix="/sync/v1/warehouses/{warehouse_id}", tags=["sync"],
                    responses=ERROR_RESPONSES | {413: ERROR_RESPONSES[400], 415: ERROR_RESPONSES[400]})
@@ -99,3 +101,11 @@ def feed_outcomes(body: FeedOutcomeReport, warehouse_id: WarehouseDep, central: 
     of another type than the entry's, is refused (422) and nothing of the report is recorded.
     """
     return record_outcomes(central, warehouse_id, body)
+
+
+@router.post("/rejoin", response_model=RejoinAck)
+def rejoin_node(body: RejoinRequest, warehouse_id: WarehouseDep, central: CentralDep) -> RejoinAck:
+    """A fenced node starts a new epoch (`sklad-edge rejoin`): central takes the node's stock as the
+    warehouse's, records each difference as a `rejoin` discrepancy, and applies the new epoch's
+    movements after `from_seq`. Sent again, it is acknowledged with `replay`; an older epoch is 409."""
+    return rejoin(central, warehouse_id, body)

@@ -30,6 +30,7 @@ class CentralAhead:
     applied: list[int] = field(default_factory=list)      # movement seqs applied, in order
     outcomes: dict[int, dict] = field(default_factory=dict)
     outcome_posts: int = 0
+    outcome_duplicates: int = 0                           # outcomes sent again after central had them
     fail_outcomes: int = 0                                # answer 503 to this many outcome reports
     refuse_uploads: str | None = None                     # answer every upload with this bad_batch message
     feed_polls: int = 0
@@ -78,6 +79,7 @@ class CentralAhead:
             report = json.loads(body)
             new = [o for o in report["outcomes"] if o["feed_seq"] not in self.outcomes]
             self.outcomes.update((o["feed_seq"], o) for o in new)
+            self.outcome_duplicates += len(report["outcomes"]) - len(new)
             return 200, {"recorded": len(new), "duplicates": len(report["outcomes"]) - len(new)}
 
     def get_cursor(self) -> tuple[int, dict]:
@@ -101,7 +103,6 @@ def _error(code: str, message: str, **details) -> dict:
 
 def serve(central: CentralAhead) -> ThreadingHTTPServer:
     """Serve on a port the OS picks (server.server_address)."""
-    prefix = f"/sync/v1/warehouses/{central.warehouse_id}"
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self, status: int, body: dict) -> None:
@@ -121,7 +122,7 @@ def serve(central: CentralAhead) -> ThreadingHTTPServer:
                       ("GET", "/cursor"): central.get_cursor,
                       ("POST", "/movements"): lambda: central.post_movements(body),
                       ("POST", "/feed/outcomes"): lambda: central.post_outcomes(body)}
-            route = routes.get((method, url.path.removeprefix(prefix)))
+            route = routes.get((method, url.path.removeprefix(f"/sync/v1/warehouses/{central.warehouse_id}")))
             self._answer(*route()) if route else self._answer(404, _error("not_found", url.path))
 
         def do_GET(self) -> None:

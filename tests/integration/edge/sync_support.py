@@ -7,7 +7,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from central_ahead import TOKEN, CentralAhead, serve
@@ -16,7 +16,7 @@ from edge.config import WarehouseConfig
 from edge.domain import commands as c
 from edge.ledger.verify import verify
 from edge.ledger.writer import LedgerWriter
-from edge.sync_bridge import build_agent
+from edge.sync_process import running_sync
 from sync.agent import SyncAgent
 
 SAMPLE = Path(__file__).resolve().parents[3] / "edge" / "samples" / "warehouse.toml"
@@ -28,14 +28,6 @@ def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
-
-
-@dataclass
-class Running:
-    central: CentralAhead
-    writer: LedgerWriter
-    agent: SyncAgent
-    cfg: WarehouseConfig
 
 
 @contextmanager
@@ -53,17 +45,10 @@ def central_ahead(cfg: WarehouseConfig) -> Iterator[tuple[CentralAhead, Warehous
 
 @contextmanager
 def running_agent(cfg: WarehouseConfig, **agent_settings) -> Iterator[tuple[LedgerWriter, SyncAgent]]:
-    writer = LedgerWriter(cfg.ledger_path).start()
-    agent = build_agent(cfg, writer)
-    for name, value in agent_settings.items():
-        setattr(agent, name, value)
-    agent.start()
-    try:
+    with running_sync(cfg) as (writer, agent):
+        for name, value in agent_settings.items():
+            setattr(agent, name, value)
         yield writer, agent
-    finally:
-        agent.stop()
-        writer.stop()
-
 
 def rows(cfg: WarehouseConfig, sql: str, *args) -> list[tuple]:
     """Read the ledger with the readers' driver (the writer's APSW stays in the writer process)."""

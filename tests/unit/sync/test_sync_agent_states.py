@@ -7,6 +7,7 @@ import time
 
 from test_sync_agent import FakeCentral, agent_for
 
+from sync.agent_state import EVENTS, STICKY, TRANSITIONS, next_state
 from sync.applier import Cursor
 from sync.errors import BadBatch
 from sync.feed import CatalogUpsert, Dims, FeedEntry
@@ -79,3 +80,11 @@ def test_a_feed_that_went_back_below_the_cursor_is_raised():
     central.feed_entries.extend(feed[2:5])
     agent.download_once()
     assert agent.status.feed_problem is None
+
+
+def test_the_state_table_holds_blocked_and_fenced_until_a_restart():
+    assert {"blocked", "fenced"} == STICKY
+    assert all(set(moves) == set(EVENTS) for moves in TRANSITIONS.values())
+    assert next_state("offline", "contact") == "online" and next_state("online", "refused") == "blocked"
+    assert [next_state("blocked", e) for e in EVENTS] == [None] * len(EVENTS)
+    assert next_state("fenced", "contact") is None and next_state("fenced", "fenced") == "fenced"

@@ -46,6 +46,8 @@ class Node:
             self.server.publish(event.topic, event.as_dict())
             self.metrics.events.labels(event.topic).inc()
         self.metrics.last_seq.set(self.writer.last_seq)
+        if self.devices:  # a pack prints its shipping label
+            self.devices.observe(events)
 
     async def watch_sync(self, every: float = 2.0) -> None:
         """Keep the sync gauges current (read from the ledger, off the event loop)."""

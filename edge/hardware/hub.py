@@ -32,6 +32,7 @@ from edge.hardware.events import (
 )
 from edge.hardware.floor import Floor
 from edge.hardware.health import modbus_health, scanner_health, write_status
+from edge.hardware.labels import LabelDesk
 from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import DeviceQueries
 from edge.hardware.packing import check_and_pack
@@ -56,6 +57,7 @@ class DeviceHub:
         self.walls = {name: WallState(wall) for name, wall in hw.put_walls.items()}
         self.wall_of_light = {cell.light: self.walls[name] for name, wall in hw.put_walls.items()
                               for cell in wall.cells}
+        self.labels = LabelDesk(hw.printers, hw.labels, self.floor, self.lanes)
         self._reporter: asyncio.Task | None = None
         self._errors_seen: dict[str, int] = {}
 
@@ -64,8 +66,8 @@ class DeviceHub:
         await self.modbus.start()
         await self.scanners.start()
         self._reporter = asyncio.create_task(self._report_health(), name="device health")
-        log.info("device hub running %d scanner(s) and %d Modbus device(s)",
-                 len(self.hw.scanners), len(self.hw.modbus))
+        log.info("device hub running %d scanner(s), %d Modbus device(s) and %d label printer(s)",
+                 len(self.hw.scanners), len(self.hw.modbus), len({p.name for p in self.hw.printers.values()}))
 
     async def stop(self) -> None:
         if self._reporter:
@@ -77,6 +79,14 @@ class DeviceHub:
         await self.modbus.stop()
         await self.floor.queries.close()
         await self._save_status(self.health(), running=False)
+
+    def observe(self, events: list[Event]) -> None:
+        """Every event the node publishes (ledger and devices): the label desk acts on packs."""
+        self.labels.observe(events)
+
+    async def reprint_label(self, shipment_or_sscc: str) -> dict:
+        """A supervisor's reprint (by shipment id or SSCC): the outcome, as the terminal shows it."""
+        return await self.labels.reprint(shipment_or_sscc)
 
     def health(self) -> dict[str, dict]:
         out = {name: scanner_health(h) for name, h in self.scanners.health().items()}

@@ -58,7 +58,7 @@ def record_label_print(cmd: RecordLabelPrint, uow: UnitOfWork) -> dict:
     task = label["exception_task"]
     if task is None or uow.tasks.get(task)["state"] != "open":
         # The task keeps the label: resolving it prints the label again.
-        reason = f"label {cmd.sscc} not printed: {cmd.error}"[:128]
+        reason = f"label not printed: {cmd.error}"[:128]
         task = report_exception(ReportException(cmd.key, cmd.station, reason, None, shipment), uow)["task_id"]
     cur.execute("UPDATE shipment_labels SET state = 'failed', printer = ?, last_error = ?, exception_task = ?, "
                 "updated_at = ? WHERE sscc = ?", (cmd.printer, cmd.error, task, uow.now, cmd.sscc))

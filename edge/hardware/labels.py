@@ -66,7 +66,7 @@ class LabelDesk:
         try:
             await printer.print(render(label))
         except PrinterError as exc:
-            error = str(exc)
+            error = str(exc)[:128]  # what a command carries; the printers' messages fit
             log.warning("label %s of shipment %s not printed: %s", sscc, facts.shipment_id, exc)
         outcome = await self.floor.execute(RecordLabelPrint(f"label-print:{sscc}:{uuid.uuid4().hex}", sscc,
                                                             printer.name, facts.station, error))

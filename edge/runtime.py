@@ -127,6 +127,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     if not hardware.empty:
         node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
                                  metrics, status_path(cfg.ledger_path))
+        ops.reprint_label = node.devices.reprint_label
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

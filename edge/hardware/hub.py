@@ -84,9 +84,9 @@ class DeviceHub:
         """Every event the node publishes (ledger and devices): the label desk acts on packs."""
         self.labels.observe(events)
 
-    async def reprint_label(self, shipment_or_sscc: str) -> dict:
+    async def reprint_label(self, shipment_or_sscc: str, key: str | None = None) -> dict:
         """A supervisor's reprint (by shipment id or SSCC): the outcome, as the terminal shows it."""
-        return await self.labels.reprint(shipment_or_sscc)
+        return await self.labels.reprint(shipment_or_sscc, key)
 
     def health(self) -> dict[str, dict]:
         out = {name: scanner_health(h) for name, h in self.scanners.health().items()}

@@ -12,24 +12,29 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import OrderedDict
 from functools import partial
 
-from devices.printers import LabelPrinter, PrinterError, ShipmentLabel, render
+from devices.printers import LabelPrinter, PrinterError, ShipmentLabel, render, sscc_from_scan
 from edge.domain.events import Event, ExceptionResolved, ShipmentStatusChanged
 from edge.domain.labels import AssignLabel, RecordLabelPrint
-from edge.errors import NotFound
+from edge.errors import Conflict, NotFound
+from edge.handlers.labels import LABELLED
 from edge.hardware.config import LabelSettings
 from edge.hardware.floor import Floor
 from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import LabelFacts
 
 log = logging.getLogger(__name__)
+REMEMBERED_REPRINTS = 256
 
 
 class LabelDesk:
     def __init__(self, printers: dict[str, LabelPrinter], settings: LabelSettings | None, floor: Floor,
                  lanes: Lanes) -> None:
         self.printers, self.settings, self.floor, self.lanes = printers, settings, floor, lanes
+        # A handheld that lost Wi-Fi resends its reprint with the same key: answer, don't print again.
+        self._reprinted: OrderedDict[str, dict] = OrderedDict()
 
     def observe(self, events: list[Event]) -> None:
         """Ledger events the node published: packs print, resolved label exceptions reprint."""
@@ -41,14 +46,23 @@ class LabelDesk:
             elif isinstance(event, ExceptionResolved):
                 self._submit(partial(self._reprint_resolved, event.task_id))
 
-    async def reprint(self, shipment_or_sscc: str) -> dict:
+    async def reprint(self, shipment_or_sscc: str, key: str | None = None) -> dict:
         """The supervisor's reprint: the label of a packed or shipped shipment (by id or SSCC),
         printed again with the same SSCC. A printer failure is in the outcome (and an exception
         task), not raised; an unknown shipment raises NotFound."""
-        facts = await self.floor.queries.label_facts(shipment_or_sscc)
+        if key is not None and key in self._reprinted:
+            return {**self._reprinted[key], "replayed": True}
+        facts = await self.floor.queries.label_facts(sscc_from_scan(shipment_or_sscc) or shipment_or_sscc)
         if facts is None:
             raise NotFound(f"no shipment or label {shipment_or_sscc!r} in this warehouse")
-        return await self.print_label(facts)
+        if facts.status not in LABELLED:
+            raise Conflict(f"shipment {facts.shipment_id} is {facts.status}: its label prints once it is packed")
+        outcome = await self.print_label(facts)
+        if key is not None:
+            self._reprinted[key] = outcome
+            while len(self._reprinted) > REMEMBERED_REPRINTS:
+                self._reprinted.popitem(last=False)
+        return outcome
 
     async def print_label(self, facts: LabelFacts) -> dict:
         """Assign (or look up) the SSCC, print, record the outcome; returns that outcome."""

@@ -52,6 +52,7 @@ class Operations:
     sessions: Sessions
     queries: Queries
     execute: Callable[[c.Command], Awaitable[Outcome]]
+    reprint_label: Callable[[str, str], Awaitable[dict]] | None = None  # the device hub's, when it has printers
 
     async def handle(self, req: Request) -> dict:
         """Run one request; raises an EdgeError (a clear refusal) or returns the result."""
@@ -89,6 +90,8 @@ class Operations:
             return {"balances": await self.queries.stock(a.get("location"), a.get("item"))}
         if req.op == "exceptions":
             return {"exceptions": await self.queries.open_exceptions()}
+        if req.op == "reprint_label" and self.reprint_label is not None:
+            return await self.reprint_label(a["shipment"], req.key)
         raise InvalidCommand(f"operation {req.op} is not served by this node")
 
 

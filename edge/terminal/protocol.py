@@ -66,6 +66,7 @@ OPS: dict[str, OpSpec] = {
     "stock": OpSpec({"location": Arg(TEXT, False), "item": Arg(TEXT, False)}),
     "exceptions": OpSpec(role="supervisor"),
     "resolve_exception": OpSpec({"task_id": Arg(INT), "resolution": Arg(TEXT)}, effect=True, role="supervisor"),
+    "reprint_label": OpSpec({"shipment": Arg(TEXT)}, effect=True, role="supervisor"),  # shipment id or SSCC
     "status": OpSpec(session=False),
 }
 

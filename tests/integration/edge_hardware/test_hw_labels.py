@@ -27,6 +27,7 @@ from edge.ledger.verify import verify
 from edge.runtime import build_node
 from simulators.printer.printer import PrinterSim
 from simulators.printer.stream import scanned_barcodes
+from terminal_ui.client import TerminalClient, TerminalError
 
 PREFIX = "4601234"
 PRINTER = """
@@ -194,3 +195,30 @@ def test_sscc_serials_are_unique_and_survive_a_restart(tmp_path):
     assert len(set(codes)) == 2 and all(sscc_from_scan(code) == code for code in codes)
     assert conn.execute("SELECT serial FROM shipment_labels ORDER BY serial").fetchall() == [(1,), (2,)]
     conn.close()
+
+
+async def test_supervisor_reprints_from_a_terminal_once_per_key(label_floor):
+    floor = label_floor
+    await floor.run(c.Pack("pack-S1", "T00001", "S1", "PACK-01"))
+    await floor.labels_printed(1)
+    [(sscc,)] = floor.ledger("SELECT sscc FROM shipment_labels")
+    supervisor = await TerminalClient(floor.node.server.router_endpoint, floor.node.ctx).connect()
+    picker = await TerminalClient(floor.node.server.router_endpoint, floor.node.ctx).connect()
+    try:
+        await supervisor.login("B9001")
+        await picker.login("B1001")
+        first = await supervisor.call("reprint_label", {"shipment": f"]C100{sscc}"}, key="reprint-1")
+        assert first["printed"] is True and first["prints"] == 2 and first["shipment_id"] == "S1"
+        again = await supervisor.call("reprint_label", {"shipment": f"]C100{sscc}"}, key="reprint-1")
+        assert again["replayed"] is True and again["prints"] == 2
+        with pytest.raises(TerminalError) as refused:
+            await supervisor.call("reprint_label", {"shipment": "S2"}, key="reprint-2")  # picked, not packed
+        assert "S2 is picking: its label prints once it is packed" in refused.value.message
+        with pytest.raises(TerminalError, match="supervisor"):
+            await picker.call("reprint_label", {"shipment": "S1"}, key="reprint-3")
+    finally:
+        await supervisor.close()
+        await picker.close()
+    await floor.labels_printed(2)
+    await asyncio.sleep(0.2)
+    assert len(floor.printer.labels) == 2

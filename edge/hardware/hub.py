@@ -91,6 +91,7 @@ class DeviceHub:
     def health(self) -> dict[str, dict]:
         out = {name: scanner_health(h) for name, h in self.scanners.health().items()}
         out |= {name: modbus_health(self.hw.kinds[name], h) for name, h in self.modbus.health().items()}
+        out |= {name: h.as_status() for name, h in self.labels.health.items()}
         return out
 
     async def _report_health(self) -> None:

@@ -11,8 +11,10 @@ else.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import partial
 
 from devices.printers import LabelPrinter, PrinterError, ShipmentLabel, render, sscc_from_scan
@@ -29,12 +31,36 @@ log = logging.getLogger(__name__)
 REMEMBERED_REPRINTS = 256
 
 
+@dataclass
+class PrinterHealth:
+    """What `sklad-edge status` shows for a printer: known from its last attempt (up or down)."""
+
+    printed: int = 0
+    errors: int = 0
+    last_ok: float | None = None
+    last_error: str = ""
+    failing: bool | None = None  # None: nothing sent yet
+
+    def attempt(self, error: str | None, at: float) -> None:
+        self.failing = error is not None
+        if error is None:
+            self.printed, self.last_ok = self.printed + 1, at
+        else:
+            self.errors, self.last_error = self.errors + 1, error
+
+    def as_status(self) -> dict:
+        state = "unknown" if self.failing is None else "down" if self.failing else "up"
+        return {"kind": "label_printer", "state": state, "errors": self.errors, "labels_printed": self.printed,
+                "last_ok": self.last_ok, "last_error": self.last_error}
+
+
 class LabelDesk:
     def __init__(self, printers: dict[str, LabelPrinter], settings: LabelSettings | None, floor: Floor,
                  lanes: Lanes) -> None:
         self.printers, self.settings, self.floor, self.lanes = printers, settings, floor, lanes
         # A handheld that lost Wi-Fi resends its reprint with the same key: answer, don't print again.
         self._reprinted: OrderedDict[str, dict] = OrderedDict()
+        self.health = {p.name: PrinterHealth() for p in printers.values()}
 
     def observe(self, events: list[Event]) -> None:
         """Ledger events the node published: packs print, resolved label exceptions reprint."""
@@ -82,6 +108,7 @@ class LabelDesk:
         except PrinterError as exc:
             error = str(exc)[:128]  # what a command carries; the printers' messages fit
             log.warning("label %s of shipment %s not printed: %s", sscc, facts.shipment_id, exc)
+        self.health[printer.name].attempt(error, time.time())
         outcome = await self.floor.execute(RecordLabelPrint(f"label-print:{sscc}:{uuid.uuid4().hex}", sscc,
                                                             printer.name, facts.station, error))
         return outcome.result if outcome.ok else {"printed": False, "reason": outcome.message}

@@ -90,7 +90,8 @@ def warehouse_file(tmp: Path, ports: dict[str, int], links: dict[str, Path]) -> 
 
 def sample_with(tmp: Path, devices: str, warehouse_keys: str = "") -> Path:
     """The sample warehouse with `devices` appended and `warehouse_keys` in its [warehouse] table."""
-    text = SAMPLE.read_text(encoding="utf-8").replace("[warehouse]\n", "[warehouse]\n" + warehouse_keys)
+    text = re.sub(r"(?m)^(gs1_company_prefix|sscc_extension) = .*\n", "", SAMPLE.read_text(encoding="utf-8"))
+    text = text.replace("[warehouse]\n", "[warehouse]\n" + warehouse_keys)
     text = re.sub(r"(?m)^path = .*$", 'path = "ledger.db"', text)
     text = re.sub(r"(?m)^(router|pub) = .*$", r'\1 = "tcp://127.0.0.1:0"', text)
     text = re.sub(r"(?m)^(metrics_port|url) = .*$", "", text)

@@ -121,6 +121,9 @@ async def test_pack_prints_a_label_whose_sscc_scans_back_to_the_shipment_and_shi
     shipped = await floor.run(c.Ship("ship-S1", barcode, "DOCK-01"))  # the dock scans the label
     assert shipped["shipment_id"] == "S1"
     assert floor.ledger("SELECT status FROM shipments WHERE id = 'S1'") == [("shipped",)]
+    health = floor.node.devices.health()["printer-1"]
+    assert (health["kind"], health["state"], health["labels_printed"], health["errors"]) == (
+        "label_printer", "up", 1, 0)
     unknown = await floor.node.writer.execute(c.Ship("ship-X", f"(00) {sscc[:-2]}00", "DOCK-01"))
     assert not unknown.ok
 
@@ -162,6 +165,9 @@ async def test_off_then_garbage_printer_keeps_one_open_task_and_changes_no_stock
     [(_, _, state, prints, task, error)] = floor.ledger(LABELS)
     assert (state, prints, task) == ("failed", 0, reported["task_id"])
     assert "not a host status (~HS)" in error
+    health = floor.node.devices.health()["printer-1"]
+    assert (health["state"], health["errors"], health["labels_printed"]) == ("down", 2, 0)
+    assert "not a host status" in health["last_error"]
     assert floor.ledger("SELECT COUNT(*) FROM tasks WHERE kind = 'exception' AND state = 'open'") == [(1,)]
     assert floor.ledger("SELECT COUNT(*) FROM movements") == movements and floor.printer.labels == []
     with pytest.raises(Exception, match="no shipment or label 'S404'"):

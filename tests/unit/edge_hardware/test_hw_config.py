@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -137,7 +138,8 @@ GS1 = 'gs1_company_prefix = "4601234"\nsscc_extension = 3\n'
 
 
 def with_printers(devices: str, warehouse_keys: str = GS1):
-    text = WAREHOUSE.replace("[warehouse]\n", "[warehouse]\n" + warehouse_keys) + devices
+    bare = re.sub(r"(?m)^(gs1_company_prefix|sscc_extension) = .*\n", "", WAREHOUSE)
+    text = bare.replace("[warehouse]\n", "[warehouse]\n" + warehouse_keys) + devices
     return parse_hardware(parse_config(tomllib.loads(text), SOURCE, Path("/cfg")))
 
 

@@ -65,6 +65,7 @@ class DeviceHub:
         await self.floor.queries.open()
         await self.modbus.start()
         await self.scanners.start()
+        await self.labels.catch_up()
         self._reporter = asyncio.create_task(self._report_health(), name="device health")
         log.info("device hub running %d scanner(s), %d Modbus device(s) and %d label printer(s)",
                  len(self.hw.scanners), len(self.hw.modbus), len({p.name for p in self.hw.printers.values()}))

@@ -72,6 +72,12 @@ class LabelDesk:
             elif isinstance(event, ExceptionResolved):
                 self._submit(partial(self._reprint_resolved, event.task_id))
 
+    async def catch_up(self) -> None:
+        """At start: print the labels a stop between pack and print left behind."""
+        if self.printers:
+            for shipment_id in await self.floor.queries.unlabelled(sorted(self.printers)):
+                self._submit(partial(self._print_packed, shipment_id))
+
     async def reprint(self, shipment_or_sscc: str, key: str | None = None) -> dict:
         """The supervisor's reprint: the label of a packed or shipped shipment (by id or SSCC),
         printed again with the same SSCC. A printer failure is in the outcome (and an exception

@@ -48,6 +48,16 @@ class DeviceQueries(Queries):
             shipment_or_sscc, shipment_or_sscc)
         return None if row is None else LabelFacts(*row)
 
+    async def unlabelled(self, stations: list[str]) -> list[str]:
+        """Packed shipments of these stations whose label never went out: the node stopped between
+        the pack and the print (no label yet, or an SSCC assigned and no print recorded)."""
+        marks = ",".join("?" * len(stations))
+        rows = await self._all(
+            f"SELECT s.id FROM shipments s LEFT JOIN shipment_labels l ON l.shipment_id = s.id "
+            f"WHERE s.status = 'packed' AND s.packed_at IN ({marks}) AND (l.sscc IS NULL OR l.state = 'assigned') "
+            "ORDER BY s.updated_at", *stations)
+        return [row[0] for row in rows]
+
     async def label_of_task(self, task_id: int) -> tuple[str, str] | None:
         """(shipment, label state) of the label an exception task keeps, if it keeps one."""
         return await self._one("SELECT shipment_id, state FROM shipment_labels WHERE exception_task = ?", task_id)

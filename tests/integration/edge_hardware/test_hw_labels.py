@@ -68,17 +68,25 @@ class LabelFloor:
         await wait_for(lambda: len(self.printer.labels) >= count, 5.0, f"{count} label(s) printed")
 
 
-@pytest.fixture
-async def label_floor(tmp_path):
-    printer = PrinterSim("printer-1")
-    await printer.start()
+def prepared_ledger(tmp_path, printer: PrinterSim, *then: c.Command):
+    """The sample warehouse with `printer` at PACK-01, S1 picked complete into tote T00001, then `then`."""
     path = sample_with(tmp_path, PRINTER.format(port=printer.port), f'gs1_company_prefix = "{PREFIX}"\n')
     cfg = replace(load_config(path), sync_embedded=False)
     open_ledger(cfg).close()
     conn = connect_writer(cfg.ledger_path)
-    seed_floor(conn)  # S1 picked complete into tote T00001
-    conn.close()
-    node = await build_node(cfg)
+    try:
+        seed_floor(conn)
+        assert all(o.ok for o in apply_batch(UnitOfWork(conn), list(then)))
+    finally:
+        conn.close()
+    return cfg
+
+
+@pytest.fixture
+async def label_floor(tmp_path):
+    printer = PrinterSim("printer-1")
+    await printer.start()
+    node = await build_node(prepared_ledger(tmp_path, printer))
     sub = node.ctx.socket(zmq.SUB)
     sub.setsockopt(zmq.SUBSCRIBE, b"event.")
     sub.connect(node.server.pub_endpoint)
@@ -228,3 +236,19 @@ async def test_supervisor_reprints_from_a_terminal_once_per_key(label_floor):
     await floor.labels_printed(2)
     await asyncio.sleep(0.2)
     assert len(floor.printer.labels) == 2
+
+
+async def test_a_label_left_unprinted_by_a_stop_prints_when_the_node_starts(tmp_path):
+    printer = PrinterSim("printer-1")
+    await printer.start()
+    node = await build_node(prepared_ledger(tmp_path, printer, c.Pack("pack-S1", "T00001", "S1", "PACK-01")))
+    stop = asyncio.Event()
+    running = asyncio.create_task(node.run(stop))
+    try:
+        await wait_for(lambda: printer.labels, 5.0, "the label left behind")
+        [barcode] = scanned_barcodes(printer.labels[0].zpl)
+        assert sscc_from_scan(barcode) is not None
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 15)
+        await printer.stop()

@@ -10,9 +10,10 @@ serial settings, an optional `decoder` table and a `role`:
                            tolerance_pct, settle_timeout, min_load_g
     role = "put_wall"      cells = [{light = "<put_to_light device>", tote = "<tote code>"}], color
 
-Label printers (`kind` = "label_printer") take host, port (9100), timeout (3 s) and `stations`, the
-pack_station locations whose shipments they label; the warehouse then needs its GS1 company prefix
-(`[warehouse] gs1_company_prefix`, 6 to 12 digits) and optionally `sscc_extension` (0..9, default 0).
+Label printers (`kind` = "label_printer") take host, port (9100), timeout (3 s), `stations` (the
+pack_station locations whose shipments they label) and `status_every_s` (15; 0: only at prints);
+the warehouse then needs its GS1 company prefix (`[warehouse] gs1_company_prefix`, 6 to 12
+digits) and optionally `sscc_extension` (0..9, default 0).
 
 Unknown keys are refused: a misspelt tolerance must not silently become the default.
 """
@@ -30,7 +31,7 @@ from edge.hardware.weighing import Tolerance
 
 MODBUS_KINDS = frozenset({"sorter", "scale", "put_to_light"})
 KINDS = MODBUS_KINDS | {"scanner", "label_printer"}
-PRINTER_KEYS = {"name", "kind", "host", "port", "timeout", "stations"}
+PRINTER_KEYS = {"name", "kind", "host", "port", "timeout", "stations", "status_every_s"}
 MODBUS_KEYS = {"name", "kind", "profile", "host", "port", "serial", "baudrate", "parity", "stopbits",
                "bytesize", "unit", "poll_periods", "timeout", "retries", "down_after", "backoff_max"}
 SCANNER_KEYS = {"name", "kind", "path", "baudrate", "parity", "bytesize", "stopbits", "decoder",
@@ -94,6 +95,7 @@ class HardwareConfig:
     put_walls: dict[str, PutWall] = field(default_factory=dict)
     printers: dict[str, LabelPrinter] = field(default_factory=dict)  # by pack station served
     labels: LabelSettings | None = None
+    printer_checks: dict[str, float] = field(default_factory=dict)  # printer -> seconds between statuses
 
     @property
     def empty(self) -> bool:
@@ -137,10 +139,12 @@ class _Builder:
     put_walls: dict[str, PutWall] = field(default_factory=dict)
     printers: dict[str, LabelPrinter] = field(default_factory=dict)
     labels: LabelSettings | None = None
+    printer_checks: dict[str, float] = field(default_factory=dict)
 
     def frozen(self) -> HardwareConfig:
         return HardwareConfig(self.source, self.kinds, tuple(self.scanners), tuple(self.modbus),
-                              self.conveyors, self.pack_stations, self.put_walls, self.printers, self.labels)
+                              self.conveyors, self.pack_stations, self.put_walls, self.printers, self.labels,
+                              self.printer_checks)
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,8 @@ def _printer(r: _Reader, hw: _Builder, ctx: _Context) -> None:
     if port > 65535:
         raise r._err("port", "a TCP port number 1..65535", port)
     printer = LabelPrinter(r.text("name"), r.text("host"), port, r.number("timeout", 3.0, minimum=0.1))
+    if every := r.number("status_every_s", 15.0, minimum=0):
+        hw.printer_checks[printer.name] = every
     stations = r.texts("stations", "pack station location codes", [])
     if not stations:
         raise r._err("stations", "the pack_station locations it prints for, e.g. [\"PACK-01\"]")

@@ -36,6 +36,7 @@ from edge.hardware.labels import LabelDesk
 from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import DeviceQueries
 from edge.hardware.packing import check_and_pack
+from edge.hardware.printer_health import watch
 from edge.hardware.putwall import WallState, confirm_put, show_put
 from edge.ledger.batch import Outcome
 from edge.metrics import NodeMetrics
@@ -59,6 +60,7 @@ class DeviceHub:
                               for cell in wall.cells}
         self.labels = LabelDesk(hw.printers, hw.labels, self.floor, self.lanes)
         self._reporter: asyncio.Task | None = None
+        self._watchers: list[asyncio.Task] = []
         self._errors_seen: dict[str, int] = {}
 
     async def start(self) -> None:
@@ -67,14 +69,20 @@ class DeviceHub:
         await self.scanners.start()
         await self.labels.catch_up()
         self._reporter = asyncio.create_task(self._report_health(), name="device health")
+        printers = {p.name: p for p in self.hw.printers.values()}
+        self._watchers = [
+            asyncio.create_task(watch(printers[name], every, self.labels.health[name], self.floor.publish),
+                                name=f"printer {name} status")
+            for name, every in self.hw.printer_checks.items()]
         log.info("device hub running %d scanner(s), %d Modbus device(s) and %d label printer(s)",
                  len(self.hw.scanners), len(self.hw.modbus), len({p.name for p in self.hw.printers.values()}))
 
     async def stop(self) -> None:
-        if self._reporter:
-            self._reporter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reporter
+        for task in [self._reporter, *self._watchers]:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.scanners.stop()
         await self.lanes.stop()
         await self.modbus.stop()

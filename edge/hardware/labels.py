@@ -14,7 +14,6 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import partial
 
 from devices.printers import LabelPrinter, PrinterError, ShipmentLabel, render, sscc_from_scan
@@ -26,32 +25,10 @@ from edge.hardware.config import LabelSettings
 from edge.hardware.floor import Floor
 from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import LabelFacts
+from edge.hardware.printer_health import PrinterHealth
 
 log = logging.getLogger(__name__)
 REMEMBERED_REPRINTS = 256
-
-
-@dataclass
-class PrinterHealth:
-    """What `sklad-edge status` shows for a printer: known from its last attempt (up or down)."""
-
-    printed: int = 0
-    errors: int = 0
-    last_ok: float | None = None
-    last_error: str = ""
-    failing: bool | None = None  # None: nothing sent yet
-
-    def attempt(self, error: str | None, at: float) -> None:
-        self.failing = error is not None
-        if error is None:
-            self.printed, self.last_ok = self.printed + 1, at
-        else:
-            self.errors, self.last_error = self.errors + 1, error
-
-    def as_status(self) -> dict:
-        state = "unknown" if self.failing is None else "down" if self.failing else "up"
-        return {"kind": "label_printer", "state": state, "errors": self.errors, "labels_printed": self.printed,
-                "last_ok": self.last_ok, "last_error": self.last_error}
 
 
 class LabelDesk:
@@ -60,7 +37,7 @@ class LabelDesk:
         self.printers, self.settings, self.floor, self.lanes = printers, settings, floor, lanes
         # A handheld that lost Wi-Fi resends its reprint with the same key: answer, don't print again.
         self._reprinted: OrderedDict[str, dict] = OrderedDict()
-        self.health = {p.name: PrinterHealth() for p in printers.values()}
+        self.health = {p.name: PrinterHealth(p.name) for p in printers.values()}
 
     def observe(self, events: list[Event]) -> None:
         """Ledger events the node published: packs print, resolved label exceptions reprint."""
@@ -114,7 +91,9 @@ class LabelDesk:
         except PrinterError as exc:
             error = str(exc)[:128]  # what a command carries; the printers' messages fit
             log.warning("label %s of shipment %s not printed: %s", sscc, facts.shipment_id, exc)
-        self.health[printer.name].attempt(error, time.time())
+        health = self.health[printer.name]
+        if health.record(error, time.time(), printed=error is None):
+            self.floor.publish([health.changed_event()])
         outcome = await self.floor.execute(RecordLabelPrint(f"label-print:{sscc}:{uuid.uuid4().hex}", sscc,
                                                             printer.name, facts.station, error))
         return outcome.result if outcome.ok else {"printed": False, "reason": outcome.message}

@@ -38,6 +38,7 @@ host = "127.0.0.1"
 port = {port}
 timeout = 0.5
 stations = ["PACK-01"]
+status_every_s = {every}
 """
 LABELS = "SELECT sscc, shipment_id, state, prints, exception_task, last_error FROM shipment_labels"
 
@@ -68,9 +69,10 @@ class LabelFloor:
         await wait_for(lambda: len(self.printer.labels) >= count, 5.0, f"{count} label(s) printed")
 
 
-def prepared_ledger(tmp_path, printer: PrinterSim, *then: c.Command):
-    """The sample warehouse with `printer` at PACK-01, S1 picked complete into tote T00001, then `then`."""
-    path = sample_with(tmp_path, PRINTER.format(port=printer.port), f'gs1_company_prefix = "{PREFIX}"\n')
+def prepared_ledger(tmp_path, printer: PrinterSim, *then: c.Command, every: float = 0):
+    """The sample warehouse with `printer` at PACK-01 (its status asked `every` s; 0: only at prints),
+    S1 picked complete into tote T00001, then `then`."""
+    path = sample_with(tmp_path, PRINTER.format(port=printer.port, every=every), f'gs1_company_prefix = "{PREFIX}"\n')
     cfg = replace(load_config(path), sync_embedded=False)
     open_ledger(cfg).close()
     conn = connect_writer(cfg.ledger_path)
@@ -238,17 +240,45 @@ async def test_supervisor_reprints_from_a_terminal_once_per_key(label_floor):
     assert len(floor.printer.labels) == 2
 
 
-async def test_a_label_left_unprinted_by_a_stop_prints_when_the_node_starts(tmp_path):
-    printer = PrinterSim("printer-1")
-    await printer.start()
-    node = await build_node(prepared_ledger(tmp_path, printer, c.Pack("pack-S1", "T00001", "S1", "PACK-01")))
+@contextlib.asynccontextmanager
+async def running_node(cfg, published: list | None = None):
+    node = await build_node(cfg)
+    if published is not None and node.devices is not None:
+        node.devices.floor.publish = published.extend  # what the device hub announces, before it starts
     stop = asyncio.Event()
     running = asyncio.create_task(node.run(stop))
     try:
-        await wait_for(lambda: printer.labels, 5.0, "the label left behind")
-        [barcode] = scanned_barcodes(printer.labels[0].zpl)
-        assert sscc_from_scan(barcode) is not None
+        yield node
     finally:
         stop.set()
         await asyncio.wait_for(running, 15)
+
+
+async def test_a_label_left_unprinted_by_a_stop_prints_when_the_node_starts(tmp_path):
+    printer = PrinterSim("printer-1")
+    await printer.start()
+    try:
+        async with running_node(prepared_ledger(tmp_path, printer, c.Pack("pack-S1", "T00001", "S1", "PACK-01"))):
+            await wait_for(lambda: printer.labels, 5.0, "the label left behind")
+            [barcode] = scanned_barcodes(printer.labels[0].zpl)
+            assert sscc_from_scan(barcode) is not None
+    finally:
         await printer.stop()
+
+
+async def test_printer_status_is_watched_between_labels(tmp_path):
+    printer = PrinterSim("printer-1")
+    await printer.start()
+    published: list = []
+    try:
+        async with running_node(prepared_ledger(tmp_path, printer, every=0.1), published) as node:
+            await wait_for(lambda: node.devices.health()["printer-1"]["state"] == "up", 3.0, "first status")
+            await printer.apply("paper out")
+            await wait_for(lambda: node.devices.health()["printer-1"]["state"] == "down", 3.0, "paper out seen")
+            assert "out of paper" in node.devices.health()["printer-1"]["last_error"]
+            await printer.apply("paper in")
+            await wait_for(lambda: node.devices.health()["printer-1"]["state"] == "up", 3.0, "paper back")
+    finally:
+        await printer.stop()
+    changes = [(e.state, "out of paper" in e.reason) for e in published if e.topic == "DeviceHealthChanged"]
+    assert changes == [("up", False), ("down", True), ("up", False)]  # once per change, not per check

@@ -15,7 +15,7 @@ import zmq
 from biip import parse
 from hw_support import sample_with, seed_floor, wait_for
 
-from devices.printers import sscc_from_scan
+from devices.printers import build_sscc, sscc_from_scan
 from edge.config import load_config
 from edge.domain import commands as c
 from edge.domain.labels import AssignLabel
@@ -134,8 +134,9 @@ async def test_pack_prints_a_label_whose_sscc_scans_back_to_the_shipment_and_shi
     health = floor.node.devices.health()["printer-1"]
     assert (health["kind"], health["state"], health["labels_printed"], health["errors"]) == (
         "label_printer", "up", 1, 0)
-    unknown = await floor.node.writer.execute(c.Ship("ship-X", f"(00) {sscc[:-2]}00", "DOCK-01"))
-    assert not unknown.ok
+    other = build_sscc(0, PREFIX, 999)
+    unknown = await floor.node.writer.execute(c.Ship("ship-X", f"(00) {other}", "DOCK-01"))
+    assert not unknown.ok and f"SSCC {other} is not on any label of this warehouse" in unknown.message
 
 
 async def test_printer_out_of_paper_opens_an_exception_and_resolving_it_reprints(label_floor):

@@ -283,3 +283,19 @@ async def test_printer_status_is_watched_between_labels(tmp_path):
         await printer.stop()
     changes = [(e.state, "out of paper" in e.reason) for e in published if e.topic == "DeviceHealthChanged"]
     assert changes == [("up", False), ("down", True), ("up", False)]  # once per change, not per check
+
+
+def test_verify_checks_every_label(tmp_path):
+    cfg = prepared_ledger(tmp_path, PrinterSim("printer-1"), c.Pack("pack-S1", "T00001", "S1", "PACK-01"),
+                          AssignLabel("l1", "S1", 0, PREFIX))
+    conn = connect(cfg.ledger_path)
+    try:
+        assert verify(conn).ok
+        conn.execute("UPDATE shipment_labels SET sscc = '046012340000000018'")  # a wrong check digit
+        conn.execute("UPDATE shipments SET status = 'picking' WHERE id = 'S1'")
+        conn.commit()
+        problems = verify(conn).problems
+        assert "label 046012340000000018: extension 0, prefix 4601234, serial 1 make 046012340000000017" in problems
+        assert "label 046012340000000018: shipment S1 is picking, not packed or shipped" in problems
+    finally:
+        conn.close()

@@ -48,6 +48,8 @@ class Node:
             self.server.publish(event.topic, event.as_dict())
             self.metrics.events.labels(event.topic).inc()
         self.metrics.last_seq.set(self.writer.last_seq)
+        if self.devices:  # a pack prints its shipping label
+            self.devices.observe(events)
 
     async def watch_sync(self, every: float = 2.0) -> None:
         """Keep the sync gauges current (read from the ledger, off the event loop)."""
@@ -129,6 +131,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     if not hardware.empty:
         node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
                                  metrics, status_path(cfg.ledger_path))
+        ops.reprint_label = node.devices.reprint_label
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

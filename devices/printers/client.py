@@ -27,7 +27,7 @@ class LabelPrinter:
 
     @property
     def where(self) -> str:
-        return f"{self.name} ({self.host}:{self.port})"
+        return self.name  # short: the message must fit an exception task; the address is in the config
 
     async def status(self) -> HostStatus:
         reader, writer = await self._connect()
@@ -48,8 +48,8 @@ class LabelPrinter:
                 async with asyncio.timeout(self.timeout):
                     await writer.drain()
             except (TimeoutError, OSError) as exc:
-                raise PrinterUnreachable(self.where, f"stopped taking data ({exc or 'timed out'}): "
-                                         "check it is on, then reprint") from None
+                raise PrinterUnreachable(self.where, "stopped taking data: check it is on, then "
+                                         "reprint") from exc
             return status
         finally:
             await _close(writer)
@@ -59,8 +59,8 @@ class LabelPrinter:
             async with asyncio.timeout(self.timeout):
                 return await asyncio.open_connection(self.host, self.port)
         except (TimeoutError, OSError) as exc:
-            raise PrinterUnreachable(self.where, f"does not answer ({exc or 'timed out'}): check it is "
-                                     "switched on and plugged into the network") from None
+            raise PrinterUnreachable(self.where, "does not answer: check it is switched on and plugged into "
+                                     "the network") from exc
 
     async def _ask_status(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> HostStatus:
         data = b""
@@ -78,7 +78,7 @@ class LabelPrinter:
             detail = f"sent {data[:40]!r} and then nothing" if data else "gave no status"
             raise PrinterUnreachable(self.where, f"{detail} within {self.timeout:g} s: check it is on") from None
         except OSError as exc:
-            raise PrinterUnreachable(self.where, f"dropped the connection ({exc})") from None
+            raise PrinterUnreachable(self.where, "dropped the connection: check it is on") from exc
         return status
 
 

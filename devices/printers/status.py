@@ -60,7 +60,8 @@ def decode_host_status(data: bytes, printer: str) -> HostStatus | None:
     rest = data.lstrip(b"\r\n")
     while rest and len(frames) < len(FIELDS):
         if not rest.startswith(STX):
-            raise PrinterGarbage(printer, f"answered {data[:40]!r}, not a host status (~HS)")
+            raise PrinterGarbage(printer, "answered something that is not a host status (~HS): is a Zebra "
+                                 "printer on that port?")
         end = rest.find(ETX)
         if end < 0:
             return None
@@ -79,7 +80,8 @@ def _fields(frames: list[bytes], data: bytes, printer: str) -> HostStatus:
     except (UnicodeDecodeError, ValueError):
         flags = None
     if flags is None:
-        raise PrinterGarbage(printer, f"answered {data[:60]!r}: not the three strings of a Zebra host status")
+        raise PrinterGarbage(printer, "answered something that is not a host status (~HS): is a Zebra "
+                             "printer on that port?")
     one, two, _ = flags
     return HostStatus(paper_out=one[1] == 1, paused=one[2] == 1, buffer_full=one[5] == 1,
                       corrupt_ram=one[9] == 1, too_cold=one[10] == 1, too_hot=one[11] == 1,

@@ -32,9 +32,11 @@ from edge.hardware.events import (
 )
 from edge.hardware.floor import Floor
 from edge.hardware.health import modbus_health, scanner_health, write_status
+from edge.hardware.labels import LabelDesk
 from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import DeviceQueries
 from edge.hardware.packing import check_and_pack
+from edge.hardware.printer_health import watch
 from edge.hardware.putwall import WallState, confirm_put, show_put
 from edge.ledger.batch import Outcome
 from edge.metrics import NodeMetrics
@@ -56,30 +58,48 @@ class DeviceHub:
         self.walls = {name: WallState(wall) for name, wall in hw.put_walls.items()}
         self.wall_of_light = {cell.light: self.walls[name] for name, wall in hw.put_walls.items()
                               for cell in wall.cells}
+        self.labels = LabelDesk(hw.printers, hw.labels, self.floor, self.lanes)
         self._reporter: asyncio.Task | None = None
+        self._watchers: list[asyncio.Task] = []
 
     async def start(self) -> None:
         await self.floor.queries.open()
         await self.modbus.start()
         await self.scanners.start()
+        await self.labels.catch_up()
         self._reporter = asyncio.create_task(self._report_health(), name="device health")
-        log.info("device hub running %d scanner(s) and %d Modbus device(s)",
-                 len(self.hw.scanners), len(self.hw.modbus))
+        printers = {p.name: p for p in self.hw.printers.values()}
+        self._watchers = [
+            asyncio.create_task(watch(printers[name], every, self.labels.health[name], self.floor.publish),
+                                name=f"printer {name} status")
+            for name, every in self.hw.printer_checks.items()]
+        log.info("device hub running %d scanner(s), %d Modbus device(s) and %d label printer(s)",
+                 len(self.hw.scanners), len(self.hw.modbus), len({p.name for p in self.hw.printers.values()}))
 
     async def stop(self) -> None:
-        if self._reporter:
-            self._reporter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reporter
+        for task in [self._reporter, *self._watchers]:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.scanners.stop()
         await self.lanes.stop()
         await self.modbus.stop()
         await self.floor.queries.close()
         await self._save_status(self.health(), running=False)
 
+    def observe(self, events: list[Event]) -> None:
+        """Every event the node publishes (ledger and devices): the label desk acts on packs."""
+        self.labels.observe(events)
+
+    async def reprint_label(self, shipment_or_sscc: str, key: str | None = None) -> dict:
+        """A supervisor's reprint (by shipment id or SSCC): the outcome, as the terminal shows it."""
+        return await self.labels.reprint(shipment_or_sscc, key)
+
     def health(self) -> dict[str, dict]:
         out = {name: scanner_health(h) for name, h in self.scanners.health().items()}
         out |= {name: modbus_health(self.hw.kinds[name], h) for name, h in self.modbus.health().items()}
+        out |= {name: h.as_status() for name, h in self.labels.health.items()}
         return out
 
     async def _report_health(self) -> None:

@@ -55,6 +55,7 @@ class Operations:
     queries: Queries
     execute: Callable[[c.Command], Awaitable[Outcome]]
     views: Views = field(init=False)
+    reprint_label: Callable[[str, str], Awaitable[dict]] | None = None  # the device hub's, when it has printers
 
     def __post_init__(self) -> None:
         self.views = Views(self.queries)
@@ -81,6 +82,8 @@ class Operations:
         return {**outcome.result, "replayed": outcome.replayed}
 
     async def _query(self, req: Request, session: Session) -> dict:
+        if req.op == "reprint_label" and self.reprint_label is not None:
+            return await self.reprint_label(req.args["shipment"], req.key)
         answer = QUERIES.get(req.op)
         if answer is None:
             raise InvalidCommand(f"operation {req.op} is not served by this node")

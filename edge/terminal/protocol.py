@@ -75,6 +75,7 @@ OPS: dict[str, OpSpec] = {
     "shipment": OpSpec({"shipment_id": Arg(TEXT)}, roles=("packer", "shipper")),
     "expected": OpSpec({"item": Arg(TEXT)}, roles=("receiver",)),
     "floor": OpSpec(roles=("supervisor",)),
+    "reprint_label": OpSpec({"shipment": Arg(TEXT)}, effect=True, roles=("supervisor",)),  # shipment id or SSCC
 }
 
 

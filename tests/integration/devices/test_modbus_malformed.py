@@ -13,8 +13,17 @@ import pytest
 from device_helpers import drain, wait_until
 from pymodbus.framer.rtu import FramerRTU
 
-from devices.modbus import DeviceConfig, ModbusHub, PointsRefused, RtuTransport, State, TcpTransport, load_profile
-from simulators.modbus.models import ScaleSim, SorterSim
+from devices.modbus import (
+    DeviceConfig,
+    DeviceException,
+    ModbusHub,
+    PointsRefused,
+    RtuTransport,
+    State,
+    TcpTransport,
+    load_profile,
+)
+from simulators.modbus.models import PutToLightSim, ScaleSim, SorterSim
 
 # (request PDU, expected answer PDU)
 CASES = [
@@ -138,3 +147,23 @@ async def test_hub_over_rtu_recovers_when_the_device_reads_again(sim):
         assert hub.value("sorter-1", "confirm_seq") == 0
         refusals = [e for e in drain(hub.events) if isinstance(e, PointsRefused)]
         assert [bool(e.reason) for e in refusals] == [True, False]
+
+
+async def test_a_refused_write_is_answered_to_the_caller_and_the_device_stays_in_service(sim):
+    ptl = PutToLightSim("ptl-1")
+    port = await sim.serve_tcp(ptl)
+    profile = load_profile("put_to_light")
+    # The profile names a setpoint this firmware does not have: the device answers exception 2.
+    extra = dataclasses.replace(profile.point("display_qty"), name="brightness", address=60, poll="")
+    profile = dataclasses.replace(profile, points={**profile.points, "brightness": extra})
+    config = DeviceConfig("ptl-1", profile, TcpTransport("127.0.0.1", port), timeout=0.5)
+    async with ModbusHub([config]) as hub:
+        await wait_until(lambda: hub.value("ptl-1", "light") is not None, what="first poll")
+        for _ in range(3):
+            with pytest.raises(DeviceException) as info:
+                await hub.write("ptl-1", "brightness", 5)
+            assert info.value.refused and "illegal data address" in str(info.value)
+            assert "check its profile against its manual" in str(info.value)
+        await hub.write("ptl-1", "display_qty", 4)  # the rest works on
+        health = hub.health()["ptl-1"]
+        assert health.state is State.UP and health.error_count == 0

@@ -9,6 +9,7 @@ and shipments, allocated in this order (so picked in this order):
   S2: MUG x3, TEA x1  (tasks at A-01-01 and A-03-01)
   S3: MILK x2         (task at B-01-01, lot L1)
   S4: MUG x100        (task at A-01-01)
+an advance shipping notice ASN-1 of 20 TEA, and an open exception at PACK-02 (tote T00009).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from edge.config import load_config
@@ -30,6 +31,7 @@ from edge.ledger.batch import apply_batch
 from edge.ledger.connection import connect_writer
 from edge.ledger.database import open_ledger
 from edge.ledger.uow import UnitOfWork
+from sync import feed as f
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "edge" / "samples" / "warehouse.toml"
@@ -51,14 +53,18 @@ def seed_commands() -> list[c.Command]:
     for sid, lines in (("S1", [("MUG", 1)]), ("S2", [("MUG", 3), ("TEA", 1)]), ("S3", [("MILK", 2)]),
                        ("S4", [("MUG", 100)])):
         cmds.append(c.AllocateShipment(f"a-{sid}", sid, f"O-{sid}", tuple(c.OrderLine(s, q) for s, q in lines)))
+    asn = f.AdvanceShippingNotice(asn_id="ASN-1", warehouse_id="MSK-1", lines=[f.AsnLine(sku="TEA", qty=20)],
+                                  expected_at=datetime(2026, 1, 1, tzinfo=UTC))
+    cmds.append(c.ApplyFeedEntry("feed-1", 1, asn))
+    cmds.append(c.ReportException("x-1", "PACK-02", "weight off by 480 g", "T00009"))
     return cmds
 
 
-def config_text(ledger: Path) -> str:
+def config_text(ledger: Path, ports: tuple[int, int] = (0, 0)) -> str:
     text = SAMPLE.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^path = .*$', f'path = "{ledger}"', text)
-    text = re.sub(r'(?m)^router = .*$', 'router = "tcp://127.0.0.1:0"', text)
-    text = re.sub(r'(?m)^pub = .*$', 'pub = "tcp://127.0.0.1:0"', text)
+    text = re.sub(r'(?m)^router = .*$', f'router = "tcp://127.0.0.1:{ports[0]}"', text)
+    text = re.sub(r'(?m)^pub = .*$', f'pub = "tcp://127.0.0.1:{ports[1]}"', text)
     return re.sub(r'(?m)^(metrics_port|url) = .*$', "", text)
 
 
@@ -102,13 +108,15 @@ class NodeProcess:
                 self.proc.wait()
 
 
-def start_node(template: Path, folder: Path) -> NodeProcess:
+def start_node(template: Path | None, folder: Path, ports: tuple[int, int] = (0, 0)) -> NodeProcess:
+    """A node on a copy of `template` (None: the ledger already in `folder`, as a restart)."""
     ledger = folder / "ledger.db"
-    shutil.copyfile(template, ledger)
+    if template is not None:
+        shutil.copyfile(template, ledger)
     cfg_path = folder / "warehouse.toml"
-    cfg_path.write_text(config_text(ledger), encoding="utf-8")
+    cfg_path.write_text(config_text(ledger, ports), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "run", "--config", str(cfg_path)],
-                            stdout=subprocess.PIPE, stderr=(folder / "node.log").open("wb"), text=True)
+                            stdout=subprocess.PIPE, stderr=(folder / "node.log").open("ab"), text=True)
     line = proc.stdout.readline()
     match = re.match(r"READY router=(\S+) pub=(\S+)", line)
     if not match:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -106,6 +107,17 @@ class NodeProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def free_ports(n: int) -> tuple[int, ...]:
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return tuple(s.getsockname()[1] for s in socks)
+    finally:
+        for s in socks:
+            s.close()
 
 
 def start_node(template: Path | None, folder: Path, ports: tuple[int, int] = (0, 0)) -> NodeProcess:

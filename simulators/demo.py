@@ -26,6 +26,7 @@ from rich.table import Table
 
 from edge.seeding import seed
 from edge.sync_bridge import sync_status
+from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
 from simulators.processes import start_central, start_node, stop, verify_ledger
@@ -121,7 +122,9 @@ def run(args, tmp: Path) -> int:
         wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
         console.print("[bold]the uplink to head office goes down[/]; pickers keep working ...")
         uplink.set_mode("cut")
-        badges = [op.badge for op in cfg.operators if "picker" in op.roles][: args.pickers]
+        # Scripted pickers pack and ship their own orders: they need those roles too.
+        crew = [op for op in cfg.operators if "supervisor" in op.roles or {"picker", "packer"} <= set(op.roles)]
+        badges = [op.badge for op in crew][: args.pickers]
         started = time.perf_counter()
         stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 300))
         floor_time = time.perf_counter() - started
@@ -132,12 +135,19 @@ def run(args, tmp: Path) -> int:
         lag = wait_for("central to see every shipped order fulfilled",
                        lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
+        verified = verify_ledger(cfg.ledger_path)
+        show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified)
+        if args.hold:
+            hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))
     finally:
         if node is not None:
             stop(node)
         stop(central)
         uplink.stop()
-    verified = verify_ledger(cfg.ledger_path)
+    return 0 if not mismatches and verified.returncode == 0 else 1
+
+
+def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified) -> None:
     report([
         ("orders placed and paid", len(orders)), ("shipments shipped (floor)", stats.shipped),
         ("picks confirmed", stats.picks), ("units picked", stats.units), ("short picks", stats.shorts),
@@ -149,7 +159,6 @@ def run(args, tmp: Path) -> int:
     ])
     for line in mismatches[:10]:
         console.print(f"[red]mismatch[/] {line}")
-    return 0 if not mismatches and verified.returncode == 0 else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int, default=60, help="units of each SKU received at the start")
     ap.add_argument("--pickers", type=int, default=4)
     ap.add_argument("--short-rate", type=float, default=0.05, help="share of picks where the bin is short")
+    ap.add_argument("--hold", action="store_true",
+                    help="after the report keep the floor running for handhelds and the supervisor until Ctrl-C")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sklad-demo-") as tmp:
         return run(args, Path(tmp))

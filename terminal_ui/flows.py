@@ -43,7 +43,7 @@ RECEIVE = FlowSpec(
      Step("qty", "Key qty received of {name}, Enter", number=True)),
     "receive", (("item", "sku"), ("qty", "qty"), ("location", "door"), ("lot", "lot"), ("expiry", "expiry")),
     "Received {qty} x {name} at {door}",
-    info=("{name}", "ASN: {received} of {expected} in"),
+    info=("Door {door}", "{name}", "ASN expects {expected}, {received} in so far"),
     keep=("door",),
 )
 

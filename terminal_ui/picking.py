@@ -100,8 +100,6 @@ class PickFlow:
     def _one_more(self, e: Entry) -> Action:
         if self.lot_needed and e.lot is not None and e.lot != self.task["lot"]:
             return Refuse(f"Wrong lot: this is lot {e.lot}. Take lot {self.task['lot']}.")
-        if self.count >= self.remaining:
-            return Refuse(f"Too many: only {self.remaining} needed here. Put one back.")
         self.count += 1
         self.lot = e.lot or self.lot
         if self.count == self.remaining:

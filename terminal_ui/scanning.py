@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from devices.scanner import ScanDecoder, ScanError, ScannerConfig
 
 TERMINATOR_KEYS = frozenset({"enter", "ctrl+m", "ctrl+j"})  # CR, and LF as terminals report it
+LF_KEY = "ctrl+j"
 COMMAND_KEYS = frozenset({"escape", "f1", "f2", "f3", "f4"})
 MAX_FRAME = 512
 MAX_KEYED_DIGITS = 5  # a keyed quantity; longer digit strings are barcodes (EAN-8 and up)
@@ -75,13 +76,18 @@ class KeyBuffer:
         self.max_frame = max_frame
         self._chars: list[str] = []
         self._overflow = False
+        self._after_cr = False  # a scan just ended with CR: an LF now is the rest of its CR LF
 
     @property
     def pending(self) -> str:
         return "".join(self._chars)
 
     def key(self, key: str, character: str | None) -> list[Input]:
+        after_cr, self._after_cr = self._after_cr, False
+        if key == LF_KEY and after_cr:
+            return []  # not an Enter of its own: it would acknowledge the refusal of the scan it ends
         if key in TERMINATOR_KEYS:
+            self._after_cr = key != LF_KEY and bool(self._chars)
             return self._terminate()
         if key in COMMAND_KEYS:
             self._clear()

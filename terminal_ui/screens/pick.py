@@ -23,6 +23,7 @@ class PickScreen(HandheldScreen):
         self.route: str = ""  # where the last finished tote goes
         self.tote: str | None = None  # the tote the current order goes into
         self.note: str | None = None  # how the last request went, shown with the next prompt
+        self._shown: dict[str, str] = {}
 
     def body(self) -> ComposeResult:
         yield Static("BIN", classes="label")
@@ -73,23 +74,29 @@ class PickScreen(HandheldScreen):
 
     def render_task(self) -> None:
         f = self.flow
-        self.query_one("#location", Digits).update(f.task["location"] if f else "")
-        self.query_one("#qty", Digits).update(str(f.remaining - f.count) if f else "")
         if f:
             t = f.task
             lot = f"  lot {t['lot']}" if t.get("lot") else ""
             product = f"{t['sku_name']} ({t['sku']}){lot}"
-            tote = f"Tote {t['tote'] or 'new'} · order {t['shipment_id']} · {f.count}/{f.remaining} scanned"
+            tote = f"Tote {t['tote'] or 'new'} · {f.count}/{f.remaining} scanned\norder {t['shipment_id']}"
         else:
             product, tote = "No task", ""
-        self.query_one("#product", Static).update(product)
-        self.query_one("#tote", Static).update(tote)
-        self.query_one("#route", Static).update(self.route)
+        self._set("#location", f.task["location"] if f else "")
+        self._set("#qty", str(f.remaining - f.count) if f else "")
+        self._set("#product", product)
+        self._set("#tote", tote)
+        self._set("#route", self.route)
         if self.note:
             self.good(self.note)
             self.note = None
         else:
             self.show_prompt()
+
+    def _set(self, selector: str, text: str) -> None:
+        """Update a widget only when its text changes: a scan redraws one line, not the screen."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector).update(text)
 
     # --- scans --------------------------------------------------------------------------------
 

@@ -140,9 +140,11 @@ def _lane(graph: RoadGraph, r: _Reader) -> None:
         t = i / (count - 1)
         _add_node(graph, r, RoadNode(node_id, round(x0 + t * (x1 - x0), 3), round(y0 + t * (y1 - y0), 3)), {})
     two_way = r.get("two_way", bool, "true or false", False)
+    reverse = r.get("reverse", bool, "true or false", False)  # one way, from `to` back to `from`
     for a, b in itertools.pairwise(ids):
-        graph.add_edge(a, b, speed)
-        if two_way:
+        if two_way or not reverse:
+            graph.add_edge(a, b, speed)
+        if two_way or reverse:
             graph.add_edge(b, a, speed)
 
 
@@ -155,11 +157,15 @@ def _grid(graph: RoadGraph, r: _Reader) -> None:
     name = {(c, w): f"{prefix}{w + 1:02d}-{c + 1:02d}" for c in range(cols) for w in range(rows)}
     for (c, w), node_id in name.items():
         _add_node(graph, r, RoadNode(node_id, x0 + c * dx, y0 + w * dy, kind), {})
+    # one way: rows and columns alternate direction (a Manhattan grid), so nobody meets head-on
+    one_way = r.get("one_way", bool, "true or false", False)
     for (c, w), node_id in name.items():
-        for nb in ((c + 1, w), (c, w + 1)):
+        for nb, forward in (((c + 1, w), w % 2 == 1), ((c, w + 1), c % 2 == 0)):
             if nb in name:
-                graph.add_edge(node_id, name[nb], speed)
-                graph.add_edge(name[nb], node_id, speed)
+                if not one_way or forward:
+                    graph.add_edge(node_id, name[nb], speed)
+                if not one_way or not forward:
+                    graph.add_edge(name[nb], node_id, speed)
 
 
 def _point(r: _Reader, key: str) -> tuple[float, float]:

@@ -164,9 +164,12 @@ class FleetController:
             self._instant(v, instant.cancel_order(f"cancel-{next(self._ids)}"))
         if trip.task_id is not None:
             self._task_lost(self.tasks[trip.task_id], v, f"order {reason}")
-        v.trip = None
         if v.fault is None:
+            v.trip = None
             self._settle(v)
+        else:
+            self._hold_where_it_stands(v)
+            v.trip = None
         self.note("OrderProblem", v, problem=reason)
 
     def _task_lost(self, task: TransportTask, v: FleetVehicle, why: str) -> None:
@@ -259,8 +262,19 @@ class FleetController:
         trip = v.trip
         if trip is not None and trip.task_id is not None:
             self._task_lost(self.tasks[trip.task_id], v, "went offline")
-        v.trip = None  # it keeps what it holds: it may be standing anywhere on its base
+        self._hold_where_it_stands(v)
+        v.trip = None
         self.note("VehicleLost", v)
+
+    def _hold_where_it_stands(self, v: FleetVehicle) -> None:
+        """A vehicle we lost stands on its last node, or on the edge after it if it was driving:
+        it keeps those, and lets go of the base ahead it will not drive now."""
+        trip, nodes, edges = v.trip, {v.node}, set()
+        if trip is not None and v.driving and trip.reached < trip.released:
+            ahead = trip.path[trip.reached + 1]
+            nodes.add(ahead)
+            edges.add(pair(v.node, ahead))
+        self.res.keep_only(v.key, nodes, edges)
 
     def _dispatch(self, now: float) -> None:
         candidates = [v for v in self.vehicles.values() if v.idle]

@@ -156,6 +156,9 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
     sync = top.sub("central")
     totes = top.sub("totes")
     metrics = node.integer("metrics_port", None, minimum=0)
+    fleet = _fleet(doc, source, locations)
+    if fleet is not None:  # what a vehicle carries is stock at its own `robot` location
+        locations = locations + list(fleet.robot_locations(next(iter(zones))))
     return WarehouseConfig(
         id=wh.text("id"),
         name=wh.text("name", wh.table.get("id", "")),
@@ -179,7 +182,7 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         pub_endpoint=node.text("pub", "tcp://127.0.0.1:5556"),
         metrics_port=metrics,
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
-        fleet=_fleet(doc, source, locations),
+        fleet=fleet,
         raw=doc,
     )
 

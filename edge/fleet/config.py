@@ -15,8 +15,10 @@ from typing import Any
 from devices.robots.mqtt import BrokerConfig
 from devices.robots.versions import Version, parse_protocol
 from edge.config import _Reader
+from edge.domain.model import Location
 from edge.errors import ConfigError
 from edge.fleet.graph import NODE_KINDS, RoadGraph, RoadNode
+from edge.fleet.tasks import robot_location
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class FleetConfig:
     offline_grace_s: float = 10.0
     pick_seconds: float = 4.0
     places: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False)  # location -> (x, y)
+
+    def robot_locations(self, zone: str) -> list[Location]:
+        return [Location(robot_location(v.serial), zone, "robot", 0.0, 0.0, 0) for v in self.vehicles]
 
 
 def parse_fleet(doc: dict[str, Any], source: str, locations: dict[str, tuple[float, float]]) -> FleetConfig | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edge.domain import commands as c
+from edge.fleet import ledger_handlers as fleet_handlers
 from edge.handlers import exceptions, feed, inbound, inventory, outbound, picking, shipping
 from edge.ledger.uow import UnitOfWork
 
@@ -27,3 +28,4 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.Count: inventory.count,
     c.ApplyFeedEntry: feed.apply_feed_entry,
 }
+HANDLERS.update(fleet_handlers.HANDLERS)  # transport tasks of the robot fleet

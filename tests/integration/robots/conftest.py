@@ -59,7 +59,7 @@ class Floor:
     """The edge's fleet service and `count` simulated vehicles, started and stopped together."""
 
     def __init__(self, broker: BrokerConfig, count: int, speedup: float = 20.0, version: Version = V2_1,
-                 offline_grace_s: float = 0.5, config: Path = SAMPLE, on_task=None, **sim) -> None:
+                 offline_grace_s: float = 0.5, config: Path = SAMPLE, ledger=None, **sim) -> None:
         self.interface = f"t-{uuid.uuid4().hex[:10]}"
         base = load_config(config).fleet
         self.cfg: FleetConfig = dataclasses.replace(
@@ -67,7 +67,7 @@ class Floor:
             vehicles=tuple(VehicleDecl("SkladSim", f"agv-{n:03d}", ("tote", "pallet")) for n in range(1, count + 1)))
         self.events: list[tuple[str, dict]] = []
         self.service = FleetService(self.cfg, publish=lambda topic, data: self.events.append((topic, data)),
-                                    on_task=on_task, client_id=f"master-{self.interface}")
+                                    ledger=ledger, client_id=f"master-{self.interface}")
         self.sim = AgvSim(settings_from_config(config, count, broker, interface=self.interface, speedup=speedup,
                                                version=version, **sim))
 

@@ -35,7 +35,7 @@ class FleetConfig:
     interface: str = "sklad"
     map_id: str = "floor"
     broker: BrokerConfig | None = None  # None: the node runs the embedded broker
-    embedded_port: int = 1884
+    embedded_port: int = 0  # 0: a free port, chosen when the node starts
     protocol: Version | None = None
     charge_below: float = 25.0
     charged_above: float = 90.0
@@ -59,7 +59,7 @@ def parse_fleet(doc: dict[str, Any], source: str, locations: dict[str, tuple[flo
     return FleetConfig(
         graph=graph, vehicles=tuple(_vehicles(r)), interface=r.text("interface", "sklad"),
         map_id=r.text("map_id", "floor"), broker=_broker(r),
-        embedded_port=r.integer("embedded_port", 1884, minimum=1),
+        embedded_port=r.integer("embedded_port", 0, minimum=0),
         protocol=_protocol(r), charge_below=float(r.number("charge_below", 25.0, minimum=0.0)),
         charged_above=float(r.number("charged_above", 90.0, minimum=1.0)),
         lookahead=r.integer("lookahead", 3, minimum=1), resend_after=float(r.number("resend_after", 1.0, minimum=0.05)),

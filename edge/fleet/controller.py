@@ -391,7 +391,7 @@ class FleetController:
         targets = [v for v in self.vehicles.values() if v.online]
         for v in targets:
             self._instant(v, instant.start_pause(f"pause-{next(self._ids)}"))
-        self.note("FleetPaused", None, vehicles=len(targets))
+        self.note("Paused", None, vehicles=len(targets))
         return len(targets)
 
     def resume_all(self) -> int:
@@ -399,7 +399,7 @@ class FleetController:
         targets = [v for v in self.vehicles.values() if v.online]
         for v in targets:
             self._instant(v, instant.stop_pause(f"resume-{next(self._ids)}"))
-        self.note("FleetResumed", None, vehicles=len(targets))
+        self.note("Resumed", None, vehicles=len(targets))
         return len(targets)
 
     def cancel(self, key: str) -> None:

@@ -98,13 +98,13 @@ class FleetService:
                     case TaskChanged():
                         self._task_changed(effect)
                     case FleetNote(kind=kind, data=data):
-                        self.publish(f"event.Fleet{kind}", data)
+                        self.publish(f"Fleet{kind}", data)
             except (LocalError, KeyError) as exc:
                 log.warning("fleet: could not carry out %s: %s", type(effect).__name__, exc)
 
     def _task_changed(self, change: TaskChanged) -> None:
         task = self.controller.tasks[change.task_id]
-        self.publish("event.TransportTaskChanged", {"task": change.task_id, "state": change.state,
+        self.publish("TransportTaskChanged", {"task": change.task_id, "state": change.state,
                                                     "trigger": change.trigger, "vehicle": change.vehicle,
                                                     "place": change.place, "note": change.note})
         if self.ledger is not None:
@@ -134,7 +134,7 @@ class FleetService:
                              load_type, created_at=self.clock())
         self.controller.add_task(task)
         self._created[task.id] = task.created_at
-        self.publish("event.TransportTaskCreated", {"task": task.id, "kind": kind, "load": load, "from": source,
+        self.publish("TransportTaskCreated", {"task": task.id, "kind": kind, "load": load, "from": source,
                                                     "to": destination})
         return task
 

@@ -12,6 +12,7 @@ from edge.errors import InvalidCommand
 from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
+from edge.terminal import fleet_ops
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
@@ -52,6 +53,7 @@ class Operations:
     sessions: Sessions
     queries: Queries
     execute: Callable[[c.Command], Awaitable[Outcome]]
+    fleet: object = None  # edge.fleet.node.NodeFleet when the node runs robots
 
     async def handle(self, req: Request) -> dict:
         """Run one request; raises an EdgeError (a clear refusal) or returns the result."""
@@ -65,6 +67,8 @@ class Operations:
             status = await asyncio.to_thread(ledger_status, self.queries.path)
             return {**status, "devices": await asyncio.to_thread(read_status, self.queries.path)}
         session = self.sessions.get(req.session, req.spec.role)
+        if req.op in fleet_ops.FLEET_OPS:
+            return await fleet_ops.handle(self.fleet, req, session.operator.badge)
         if req.op in BUILDERS:
             return await self._command(req, session)
         return await self._query(req, session)

@@ -13,7 +13,7 @@ async def test_transport_task_done_end_to_end(broker, floor, wait) -> None:
     async with floor(broker, count=3, speedup=30) as f:
         task = f.service.create_transport("tote", "T00042", "A-05-01", "PACK-02")
         await wait(lambda: f.task(task.id).state == "done", 30, "the task done")
-        topics = [(t, d.get("trigger")) for t, d in f.events if t == "event.TransportTaskChanged"]
+        topics = [(t, d.get("trigger")) for t, d in f.events if t == "TransportTaskChanged"]
         assert [trigger for _, trigger in topics] == ["assign", "picked", "dropped"]
         vehicle = f.task(task.id).vehicle
         sim = f.sim.agvs[vehicle.split("/")[1]].model
@@ -34,7 +34,7 @@ async def test_vehicle_killed_mid_task_is_redispatched(mosquitto, floor, wait) -
         assert f.service.controller.vehicles[first].state == "OFFLINE"
         await wait(lambda: f.task(task.id).state == "done", 60, "the task done by the second vehicle")
         assert f.service.controller.counts["redispatched"] == 1
-        lost = [d for t, d in f.events if t == "event.FleetVehicleLost"]
+        lost = [d for t, d in f.events if t == "FleetVehicleLost"]
         assert lost == [{"vehicle": first}]
         assert f.sim.report()["collisions"] == 0
 
@@ -46,7 +46,7 @@ async def test_vehicle_killed_carrying_its_load_hands_the_task_to_a_person(mosqu
         vehicle = f.task(task.id).vehicle
         f.sim.kill(vehicle.split("/")[1])
         await wait(lambda: f.task(task.id).state == "failed", 10, "the task handed to a person")
-        failed = next(d for t, d in f.events if t == "event.TransportTaskChanged" and d["state"] == "failed")
+        failed = next(d for t, d in f.events if t == "TransportTaskChanged" and d["state"] == "failed")
         assert failed["place"].startswith(f"on vehicle {vehicle} at node ") and "fetch it by hand" in failed["note"]
 
 

@@ -276,6 +276,11 @@ class FleetController:
             edges.add(pair(v.node, ahead))
         self.res.keep_only(v.key, nodes, edges)
 
+    def dispatch(self, now: float) -> None:
+        """Hand open tasks to idle vehicles now (a new task need not wait for the next step)."""
+        if not self.paused:
+            self._dispatch(now)
+
     def _dispatch(self, now: float) -> None:
         candidates = [v for v in self.vehicles.values() if v.idle]
         for task in sorted((t for t in self.tasks.values() if t.state == OPEN), key=lambda t: t.id):

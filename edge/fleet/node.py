@@ -160,5 +160,5 @@ async def start_fleet(node) -> None:
         log.error("the robot fleet could not start (%s): the node runs without it", exc)
         node.fleet = None
         return
-    print(f"FLEET broker={node.fleet.broker_url} interface={node.fleet.cfg.interface} "
-          f"vehicles={len(node.fleet.cfg.vehicles)}", flush=True)
+    log.info("robot fleet: broker %s, interface %s, %d vehicles", node.fleet.broker_url, node.fleet.cfg.interface,
+             len(node.fleet.cfg.vehicles))

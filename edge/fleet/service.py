@@ -136,6 +136,8 @@ class FleetService:
         self._created[task.id] = task.created_at
         self.publish("TransportTaskCreated", {"task": task.id, "kind": kind, "load": load, "from": source,
                                                     "to": destination})
+        self.controller.dispatch(self.clock())
+        self._apply()
         return task
 
     def operate(self, op: str, vehicle: str | None = None) -> dict:

@@ -161,4 +161,5 @@ class FleetService:
         return [v.as_dict() for v in self.controller.vehicles.values()]
 
     def status(self) -> dict:
-        return self.controller.summary() | {"broker": self.master.broker.url, "messages": dict(self.master.counts)}
+        return self.controller.summary() | {"broker": self.master.broker.url, "interface": self.cfg.interface,
+                                            "messages": dict(self.master.counts)}

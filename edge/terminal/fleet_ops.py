@@ -1,5 +1,5 @@
-"""Supervisor operations on the robot fleet over the terminal API, registered into the protocol's
-operation table when the node's operations module loads.
+"""Supervisor operations on the robot fleet over the terminal API (their shapes are in
+`fleet_protocol`).
 
 fleet (list: state, battery, position, task), fleet_pause / fleet_resume (every vehicle),
 fleet_cancel (a vehicle's order), fleet_charge (an idle vehicle to a free charger),
@@ -10,19 +10,7 @@ from __future__ import annotations
 
 from edge.errors import Conflict
 from edge.fleet.commands import CreateTransport
-from edge.terminal.protocol import INT, OPS, TEXT, Arg, OpSpec, Request
-
-FLEET_OPS: dict[str, OpSpec] = {
-    "fleet": OpSpec(role="supervisor"),
-    "fleet_pause": OpSpec(effect=True, role="supervisor"),
-    "fleet_resume": OpSpec(effect=True, role="supervisor"),
-    "fleet_cancel": OpSpec({"vehicle": Arg(TEXT)}, effect=True, role="supervisor"),
-    "fleet_charge": OpSpec({"vehicle": Arg(TEXT)}, effect=True, role="supervisor"),
-    "transport": OpSpec({"load": Arg(TEXT), "from_location": Arg(TEXT), "to_location": Arg(TEXT),
-                         "load_type": Arg(TEXT, False), "item": Arg(TEXT, False), "qty": Arg(INT, False)},
-                        effect=True, role="supervisor"),
-}
-OPS.update(FLEET_OPS)
+from edge.terminal.protocol import Request
 
 
 async def handle(fleet, req: Request, operator: str) -> dict:

@@ -13,6 +13,7 @@ from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.terminal import fleet_ops
+from edge.terminal.fleet_protocol import FLEET_OPS
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
@@ -67,7 +68,7 @@ class Operations:
             status = await asyncio.to_thread(ledger_status, self.queries.path)
             return {**status, "devices": await asyncio.to_thread(read_status, self.queries.path)}
         session = self.sessions.get(req.session, req.spec.role)
-        if req.op in fleet_ops.FLEET_OPS:
+        if req.op in FLEET_OPS:
             return await fleet_ops.handle(self.fleet, req, session.operator.badge)
         if req.op in BUILDERS:
             return await self._command(req, session)

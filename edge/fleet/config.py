@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.robots.mqtt import BrokerConfig
-from devices.robots.versions import Version, parse_protocol
 from edge.config import _Reader
 from edge.domain.model import Location
 from edge.errors import ConfigError
@@ -36,7 +35,6 @@ class FleetConfig:
     map_id: str = "floor"
     broker: BrokerConfig | None = None  # None: the node runs the embedded broker
     embedded_port: int = 0  # 0: a free port, chosen when the node starts
-    protocol: Version | None = None
     charge_below: float = 25.0
     charged_above: float = 90.0
     lookahead: int = 3
@@ -60,23 +58,13 @@ def parse_fleet(doc: dict[str, Any], source: str, locations: dict[str, tuple[flo
         graph=graph, vehicles=tuple(_vehicles(r)), interface=r.text("interface", "sklad"),
         map_id=r.text("map_id", "floor"), broker=_broker(r),
         embedded_port=r.integer("embedded_port", 0, minimum=0),
-        protocol=_protocol(r), charge_below=float(r.number("charge_below", 25.0, minimum=0.0)),
+        charge_below=float(r.number("charge_below", 25.0, minimum=0.0)),
         charged_above=float(r.number("charged_above", 90.0, minimum=1.0)),
         lookahead=r.integer("lookahead", 3, minimum=1), resend_after=float(r.number("resend_after", 1.0, minimum=0.05)),
         max_sends=r.integer("max_sends", 3, minimum=1),
         offline_grace_s=float(r.number("offline_grace_s", 10.0, minimum=0.0)),
         pick_seconds=float(r.number("pick_seconds", 4.0, minimum=0.0)), places=dict(locations),
     )
-
-
-def _protocol(r: _Reader) -> Version | None:
-    text = r.text("protocol", None)
-    if text is None:
-        return None
-    try:
-        return parse_protocol(text)
-    except Exception:
-        raise r._err("protocol", '"2.0" or "2.1"', text) from None
 
 
 def _broker(r: _Reader) -> BrokerConfig | None:

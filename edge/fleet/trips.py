@@ -12,7 +12,7 @@ from devices.robots.messages import Action
 from edge.fleet.graph import RoadGraph
 from edge.fleet.traffic import pair
 
-TASK, PARK, CHARGE, ASIDE = "task", "park", "charge", "aside"
+TASK, PARK, CHARGE = "task", "park", "charge"
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,6 @@ def test_no_fleet_table_means_no_fleet() -> None:
     ({"vehicles": [{"manufacturer": "a", "serial": "same", "count": 3}]}, "fleet.vehicles[0].serial", "{n}"),
     ({"lanes": [{"prefix": "L", "from": [0], "to": [4, 0], "count": 5}]}, "fleet.lanes[0].from", "[x, y]"),
     ({"broker": "http://x"}, "fleet.broker", "mqtt://"),
-    ({"protocol": "1.1"}, "fleet.protocol", '"2.0" or "2.1"'),
 ])
 def test_mistakes_name_the_key(change: dict, key: str, words: str) -> None:
     with pytest.raises(ConfigError) as caught:

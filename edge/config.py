@@ -157,6 +157,9 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
     sync = top.sub("central")
     totes = top.sub("totes")
     metrics = node.integer("metrics_port", None, minimum=0)
+    fleet = _fleet(doc, source, locations)
+    if fleet is not None:  # what a vehicle carries is stock at its own `robot` location
+        locations = locations + list(fleet.robot_locations(next(iter(zones))))
     return WarehouseConfig(
         id=wh.text("id"),
         name=wh.text("name", wh.table.get("id", "")),
@@ -181,7 +184,7 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         metrics_port=metrics,
         session_idle_s=60 * node.number("session_idle_minutes", 8 * 60, minimum=1),
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
-        fleet=_fleet(doc, source, locations),
+        fleet=fleet,
         raw=doc,
     )
 

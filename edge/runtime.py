@@ -14,6 +14,7 @@ import zmq.asyncio
 
 from edge.config import WarehouseConfig
 from edge.domain.events import Event
+from edge.fleet.node import NodeFleet, build_fleet, start_fleet
 from edge.hardware.config import parse_hardware
 from edge.hardware.health import status_path
 from edge.hardware.hub import DeviceHub
@@ -42,6 +43,7 @@ class Node:
     ctx: zmq.asyncio.Context
     agent: SyncAgent | None = None
     devices: DeviceHub | None = None
+    fleet: NodeFleet | None = None
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
@@ -50,6 +52,8 @@ class Node:
         self.metrics.last_seq.set(self.writer.last_seq)
         if self.devices:  # a pack prints its shipping label
             self.devices.observe(events)
+        if self.fleet:
+            self.fleet.on_events(events)
 
     async def watch_sync(self, every: float = 2.0) -> None:
         """Keep the sync gauges current (read from the ledger, off the event loop)."""
@@ -69,6 +73,8 @@ class Node:
             watching = asyncio.create_task(self.watch_sync())
         if self.devices:
             await self.devices.start()
+        if self.fleet:
+            await start_fleet(self)
         log.info("node %s serving terminals on %s, events on %s", self.cfg.id,
                  self.server.router_endpoint, self.server.pub_endpoint)
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
@@ -84,6 +90,8 @@ class Node:
             await asyncio.to_thread(self.agent.stop)
         if self.devices:  # flows still running submit commands: stop them before the writer
             await self.devices.stop()
+        if self.fleet:
+            await self.fleet.stop()
         self.writer.stop()
         await self.queries.close()
         self.server.close()
@@ -132,6 +140,9 @@ async def build_node(cfg: WarehouseConfig) -> Node:
         node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
                                  metrics, status_path(cfg.ledger_path))
         ops.reprint_label = node.devices.reprint_label
+    if cfg.fleet is not None:
+        node.fleet = build_fleet(cfg, writer.execute, server.publish, metrics.registry)
+        ops.fleet = node.fleet
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

@@ -26,6 +26,7 @@ from rich.table import Table
 
 from edge.seeding import seed
 from edge.sync_bridge import sync_status
+from simulators.agv.demo_fleet import DemoFleet
 from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
@@ -105,6 +106,7 @@ def run(args, tmp: Path) -> int:
     central, base, admin = start_central(f"sqlite:///{tmp / 'central.db'}", port)
     uplink = FaultyProxy("127.0.0.1", port).start()  # the warehouse's link to head office
     node = None
+    fleet: DemoFleet | None = None
     try:
         token = secrets.token_urlsafe(32)
         shop = Shop(base, admin)
@@ -115,11 +117,16 @@ def run(args, tmp: Path) -> int:
         console.print("receiving and putting away stock on the floor ...")
         seed(cfg, args.skus, args.units)
         node, endpoint = start_node(config)
+        fleet = DemoFleet(config, cfg.ledger_path)
+        console.print(f"robots: {fleet.start()}")
         initial = wait_for("the receipts to reach central",
                            lambda: sum(r["on_hand"] for r in shop.stock(cfg.id).values()) == args.skus * args.units, 60)
         console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
         orders = place_orders(shop, args.orders, args.skus, random.Random(11))
         wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
+        pallets = asyncio.run(fleet.replenish(endpoint, 4))
+        console.print(f"a supervisor sends {pallets} replenishment pallets to the pick faces by robot; picked "
+                      "totes ride to the pack stations")
         console.print("[bold]the uplink to head office goes down[/]; pickers keep working ...")
         uplink.set_mode("cut")
         # Scripted pickers pack and ship their own orders: they need those roles too.
@@ -135,11 +142,14 @@ def run(args, tmp: Path) -> int:
         lag = wait_for("central to see every shipped order fulfilled",
                        lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
+        fleet.wait_done(20)
         verified = verify_ledger(cfg.ledger_path)
-        show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified)
+        show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, fleet.report_rows())
         if args.hold:
             hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))
     finally:
+        if fleet is not None:
+            fleet.stop()
         if node is not None:
             stop(node)
         stop(central)
@@ -147,7 +157,7 @@ def run(args, tmp: Path) -> int:
     return 0 if not mismatches and verified.returncode == 0 else 1
 
 
-def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified) -> None:
+def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, fleet_rows) -> None:
     report([
         ("orders placed and paid", len(orders)), ("shipments shipped (floor)", stats.shipped),
         ("picks confirmed", stats.picks), ("units picked", stats.units), ("short picks", stats.shorts),
@@ -155,6 +165,7 @@ def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, ver
         ("initial stock sync", f"{initial:.1f} s"), ("movements queued while offline", queued),
         ("catch-up after the uplink returned", f"{lag:.2f} s"),
         ("central vs edge stock", "identical" if not mismatches else f"{len(mismatches)} SKUs differ"),
+        *fleet_rows,
         ("edge ledger verify", verified.stdout.strip()),
     ])
     for line in mismatches[:10]:

@@ -21,6 +21,8 @@ class EmbeddedBroker:
     async def start(self) -> None:
         config = {"listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
                   "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}}}
+        for chatty in ("amqtt", "transitions"):  # every state change of every session at INFO
+            logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger(chatty).level))
         self._broker = Broker(config)
         await self._broker.start()
         log.info("embedded MQTT broker on %s", self.url)

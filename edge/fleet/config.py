@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.robots.mqtt import BrokerConfig
-from devices.robots.versions import Version, parse_protocol
 from edge.config import _Reader
+from edge.domain.model import Location
 from edge.errors import ConfigError
 from edge.fleet.graph import NODE_KINDS, RoadGraph, RoadNode
+from edge.fleet.tasks import robot_location
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,7 @@ class FleetConfig:
     interface: str = "sklad"
     map_id: str = "floor"
     broker: BrokerConfig | None = None  # None: the node runs the embedded broker
-    embedded_port: int = 1884
-    protocol: Version | None = None
+    embedded_port: int = 0  # 0: a free port, chosen when the node starts
     charge_below: float = 25.0
     charged_above: float = 90.0
     lookahead: int = 3
@@ -43,6 +43,9 @@ class FleetConfig:
     offline_grace_s: float = 10.0
     pick_seconds: float = 4.0
     places: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False)  # location -> (x, y)
+
+    def robot_locations(self, zone: str) -> list[Location]:
+        return [Location(robot_location(v.serial), zone, "robot", 0.0, 0.0, 0) for v in self.vehicles]
 
 
 def parse_fleet(doc: dict[str, Any], source: str, locations: dict[str, tuple[float, float]]) -> FleetConfig | None:
@@ -54,24 +57,14 @@ def parse_fleet(doc: dict[str, Any], source: str, locations: dict[str, tuple[flo
     return FleetConfig(
         graph=graph, vehicles=tuple(_vehicles(r)), interface=r.text("interface", "sklad"),
         map_id=r.text("map_id", "floor"), broker=_broker(r),
-        embedded_port=r.integer("embedded_port", 1884, minimum=1),
-        protocol=_protocol(r), charge_below=float(r.number("charge_below", 25.0, minimum=0.0)),
+        embedded_port=r.integer("embedded_port", 0, minimum=0),
+        charge_below=float(r.number("charge_below", 25.0, minimum=0.0)),
         charged_above=float(r.number("charged_above", 90.0, minimum=1.0)),
         lookahead=r.integer("lookahead", 3, minimum=1), resend_after=float(r.number("resend_after", 1.0, minimum=0.05)),
         max_sends=r.integer("max_sends", 3, minimum=1),
         offline_grace_s=float(r.number("offline_grace_s", 10.0, minimum=0.0)),
         pick_seconds=float(r.number("pick_seconds", 4.0, minimum=0.0)), places=dict(locations),
     )
-
-
-def _protocol(r: _Reader) -> Version | None:
-    text = r.text("protocol", None)
-    if text is None:
-        return None
-    try:
-        return parse_protocol(text)
-    except Exception:
-        raise r._err("protocol", '"2.0" or "2.1"', text) from None
 
 
 def _broker(r: _Reader) -> BrokerConfig | None:
@@ -140,9 +133,11 @@ def _lane(graph: RoadGraph, r: _Reader) -> None:
         t = i / (count - 1)
         _add_node(graph, r, RoadNode(node_id, round(x0 + t * (x1 - x0), 3), round(y0 + t * (y1 - y0), 3)), {})
     two_way = r.get("two_way", bool, "true or false", False)
+    reverse = r.get("reverse", bool, "true or false", False)  # one way, from `to` back to `from`
     for a, b in itertools.pairwise(ids):
-        graph.add_edge(a, b, speed)
-        if two_way:
+        if two_way or not reverse:
+            graph.add_edge(a, b, speed)
+        if two_way or reverse:
             graph.add_edge(b, a, speed)
 
 
@@ -155,11 +150,15 @@ def _grid(graph: RoadGraph, r: _Reader) -> None:
     name = {(c, w): f"{prefix}{w + 1:02d}-{c + 1:02d}" for c in range(cols) for w in range(rows)}
     for (c, w), node_id in name.items():
         _add_node(graph, r, RoadNode(node_id, x0 + c * dx, y0 + w * dy, kind), {})
+    # one way: rows and columns alternate direction (a Manhattan grid), so nobody meets head-on
+    one_way = r.get("one_way", bool, "true or false", False)
     for (c, w), node_id in name.items():
-        for nb in ((c + 1, w), (c, w + 1)):
+        for nb, forward in (((c + 1, w), w % 2 == 1), ((c, w + 1), c % 2 == 0)):
             if nb in name:
-                graph.add_edge(node_id, name[nb], speed)
-                graph.add_edge(name[nb], node_id, speed)
+                if not one_way or forward:
+                    graph.add_edge(node_id, name[nb], speed)
+                if not one_way or not forward:
+                    graph.add_edge(name[nb], node_id, speed)
 
 
 def _point(r: _Reader, key: str) -> tuple[float, float]:

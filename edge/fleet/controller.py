@@ -164,9 +164,12 @@ class FleetController:
             self._instant(v, instant.cancel_order(f"cancel-{next(self._ids)}"))
         if trip.task_id is not None:
             self._task_lost(self.tasks[trip.task_id], v, f"order {reason}")
-        v.trip = None
         if v.fault is None:
+            v.trip = None
             self._settle(v)
+        else:
+            self._hold_where_it_stands(v)
+            v.trip = None
         self.note("OrderProblem", v, problem=reason)
 
     def _task_lost(self, task: TransportTask, v: FleetVehicle, why: str) -> None:
@@ -197,17 +200,28 @@ class FleetController:
         path, upto = trip.path, trip.released
         target = min(trip.reached + self.cfg.lookahead, len(path) - 1)
         blocker = None
-        for i in range(trip.released + 1, target + 1):
-            blocker = self.res.blocker(v.key, path[i], pair(path[i - 1], path[i]))
+        i = trip.released + 1
+        while i <= target:
+            # never stop in front of a dead end we are about to enter: whoever is in it could not
+            # get out. Take the dead end together with the node before it.
+            span = 2 if i + 1 < len(path) and self._dead_end(path[i + 1], path[i]) else 1
+            steps = [(path[j], pair(path[j - 1], path[j])) for j in range(i, min(i + span, len(path)))]
+            blocker = next((b for n, e in steps if (b := self.res.blocker(v.key, n, e)) is not None), None)
             if blocker is not None:
                 break
-            self.res.take(v.key, path[i], pair(path[i - 1], path[i]))
-            upto = i
+            for node, edge in steps:
+                self.res.take(v.key, node, edge)
+            upto = i + len(steps) - 1
+            i = upto + 1
         waiting = blocker if upto == trip.released and upto < len(path) - 1 else None
         if waiting != trip.waiting_on:
             trip.waiting_on, trip.waited_since = waiting, now if waiting else None
         if upto > trip.released:
             self._send(v, trip.plan.release(upto))
+
+    def _dead_end(self, node: str, before: str) -> bool:
+        """A spur: its only way out is back to where one came from."""
+        return self.graph.out[node] == [before]
 
     def _free_behind(self, v: FleetVehicle) -> None:
         nodes, edges = v.trip.held_span()
@@ -248,8 +262,24 @@ class FleetController:
         trip = v.trip
         if trip is not None and trip.task_id is not None:
             self._task_lost(self.tasks[trip.task_id], v, "went offline")
-        v.trip = None  # it keeps what it holds: it may be standing anywhere on its base
+        self._hold_where_it_stands(v)
+        v.trip = None
         self.note("VehicleLost", v)
+
+    def _hold_where_it_stands(self, v: FleetVehicle) -> None:
+        """A vehicle we lost stands on its last node, or on the edge after it if it was driving:
+        it keeps those, and lets go of the base ahead it will not drive now."""
+        trip, nodes, edges = v.trip, {v.node}, set()
+        if trip is not None and v.driving and trip.reached < trip.released:
+            ahead = trip.path[trip.reached + 1]
+            nodes.add(ahead)
+            edges.add(pair(v.node, ahead))
+        self.res.keep_only(v.key, nodes, edges)
+
+    def dispatch(self, now: float) -> None:
+        """Hand open tasks to idle vehicles now (a new task need not wait for the next step)."""
+        if not self.paused:
+            self._dispatch(now)
 
     def _dispatch(self, now: float) -> None:
         candidates = [v for v in self.vehicles.values() if v.idle]
@@ -311,24 +341,24 @@ class FleetController:
                 self.note("DeadlockBroken", None, vehicles=cycle)
         for key, holder_key in waits.items():
             v, holder = self.vehicles[key], self.vehicles[holder_key]
-            stuck = not holder.available or (holder.trip is None and holder.node in v.trip.ahead())
+            stuck = not holder.available or holder.trip is None
             if stuck and v.trip.waited_since is not None and now - v.trip.waited_since >= STUCK_AFTER_S:
-                if holder.idle and holder.node is not None:
+                v.trip.waited_since = now  # try again in a while, not on every step
+                if not self._go_around(v, {key, holder_key}) and holder.idle:
                     self._nudge(holder, v)
-                else:
-                    self._go_around(v, {key, holder_key})
 
     def _go_around(self, v: FleetVehicle, group: set[str]) -> bool:
-        """Reroute `v`'s horizon around every node others hold; else back off to a side node."""
+        """Reroute `v`'s horizon around every node others hold; else back off to a free side node
+        off the others' way (only that step must be free) and go on from there."""
         trip = v.trip
         if trip is None or trip.awaiting:
             return False
         taken = {n for n, holder in self.res.nodes.items() if holder != v.key}
         if reroute(self.graph, trip, v.speed_max, taken.__contains__):
             return self._resend_horizon(v)
-        others_paths = {n for k in group if k != v.key and self.vehicles[k].trip for n in self.vehicles[k].trip.ahead()}
-        side = self._side_node(trip.path[trip.released], taken, others_paths)
-        if side is not None and reroute(self.graph, trip, v.speed_max, taken.__contains__, via=side):
+        others = {n for k in group if k != v.key and self.vehicles[k].trip for n in self.vehicles[k].trip.ahead()}
+        side = self._side_node(trip.path[trip.released], taken, others)
+        if side is not None and reroute(self.graph, trip, v.speed_max, None, via=side):
             return self._resend_horizon(v)
         return False
 
@@ -344,19 +374,8 @@ class FleetController:
         return True
 
     def _side_node(self, start: str, taken: set[str], avoid: set[str]) -> str | None:
-        seen, frontier = {start}, [start]
-        while frontier:
-            nxt_frontier = []
-            for node in frontier:
-                for nxt in self.graph.out[node]:
-                    if nxt in seen or nxt in taken:
-                        continue
-                    if nxt not in avoid:
-                        return nxt
-                    seen.add(nxt)
-                    nxt_frontier.append(nxt)
-            frontier = nxt_frontier
-        return None
+        """A free neighbour of `start` that is not on the others' way."""
+        return next((n for n in self.graph.out[start] if n not in taken and n not in avoid), None)
 
     def _nudge(self, holder: FleetVehicle, waiter: FleetVehicle) -> None:
         targeted = {x.trip.goal for x in self.vehicles.values() if x.trip} | set(waiter.trip.ahead())
@@ -377,7 +396,7 @@ class FleetController:
         targets = [v for v in self.vehicles.values() if v.online]
         for v in targets:
             self._instant(v, instant.start_pause(f"pause-{next(self._ids)}"))
-        self.note("FleetPaused", None, vehicles=len(targets))
+        self.note("Paused", None, vehicles=len(targets))
         return len(targets)
 
     def resume_all(self) -> int:
@@ -385,7 +404,7 @@ class FleetController:
         targets = [v for v in self.vehicles.values() if v.online]
         for v in targets:
             self._instant(v, instant.stop_pause(f"resume-{next(self._ids)}"))
-        self.note("FleetResumed", None, vehicles=len(targets))
+        self.note("Resumed", None, vehicles=len(targets))
         return len(targets)
 
     def cancel(self, key: str) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from devices.robots import events as ev
 from devices.robots.broker import EmbeddedBroker
@@ -17,24 +17,25 @@ from devices.robots.inbound import State
 from devices.robots.master import MasterControl
 from devices.robots.mqtt import BrokerConfig
 from devices.robots.topics import VehicleId
+from edge.fleet.commands import CreateTransport
 from edge.fleet.config import FleetConfig
 from edge.fleet.controller import FleetController
 from edge.fleet.effects import FleetNote, SendInstant, SendOrder, TaskChanged
+from edge.fleet.ledger import FleetLedger
 from edge.fleet.tasks import TransportTask
 
 log = logging.getLogger(__name__)
 
 Publish = Callable[[str, dict], None]
-TaskSink = Callable[[TaskChanged, TransportTask], Awaitable[None] | None]
 
 
 class FleetService:
-    def __init__(self, cfg: FleetConfig, publish: Publish | None = None, on_task: TaskSink | None = None,
+    def __init__(self, cfg: FleetConfig, publish: Publish | None = None, ledger: FleetLedger | None = None,
                  clock: Callable[[], float] = time.monotonic, step_every: float = 0.05,
                  client_id: str = "sklad-master") -> None:
         self.cfg, self.clock, self.step_every = cfg, clock, step_every
         self.publish = publish or (lambda topic, data: None)
-        self.on_task = on_task
+        self.ledger = ledger
         self.controller = FleetController(cfg)
         self.embedded: EmbeddedBroker | None = None
         broker = cfg.broker or BrokerConfig(port=cfg.embedded_port)
@@ -46,12 +47,18 @@ class FleetService:
         self._created: dict[int, float] = {}
         self._ids = itertools.count(1)
         self._stepper: asyncio.Task | None = None
-        self._pending: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         if self.cfg.broker is None:
             self.embedded = EmbeddedBroker(port=self.cfg.embedded_port)
             await self.embedded.start()
+        if self.ledger is not None:
+            self.ledger.start()
+            for row in await asyncio.to_thread(self.ledger.open_tasks):
+                # a restart lost the orders: what was assigned is dispatched again
+                task = TransportTask(row["id"], row["kind"], row["load"], row["source"], row["destination"],
+                                     row["load_type"], created_at=self.clock(), attempts=row["attempts"])
+                self.controller.add_task(task)
         await self.master.start()
         self._stepper = asyncio.create_task(self._step_forever())
 
@@ -59,6 +66,8 @@ class FleetService:
         if self._stepper:
             self._stepper.cancel()
         await self.master.stop()
+        if self.ledger is not None:
+            await self.ledger.stop()
         if self.embedded:
             await self.embedded.stop()
 
@@ -89,21 +98,17 @@ class FleetService:
                     case TaskChanged():
                         self._task_changed(effect)
                     case FleetNote(kind=kind, data=data):
-                        self.publish(f"event.Fleet{kind}", data)
+                        self.publish(f"Fleet{kind}", data)
             except (LocalError, KeyError) as exc:
                 log.warning("fleet: could not carry out %s: %s", type(effect).__name__, exc)
 
     def _task_changed(self, change: TaskChanged) -> None:
         task = self.controller.tasks[change.task_id]
-        self.publish("event.TransportTaskChanged", {"task": change.task_id, "state": change.state,
+        self.publish("TransportTaskChanged", {"task": change.task_id, "state": change.state,
                                                     "trigger": change.trigger, "vehicle": change.vehicle,
                                                     "place": change.place, "note": change.note})
-        if self.on_task is not None:
-            result = self.on_task(change, task)
-            if asyncio.iscoroutine(result):
-                job = asyncio.ensure_future(result)
-                self._pending.add(job)
-                job.add_done_callback(self._pending.discard)
+        if self.ledger is not None:
+            self.ledger.record(change, task)
 
     async def _step_forever(self) -> None:
         while True:
@@ -116,14 +121,23 @@ class FleetService:
 
     # -- work and supervisor operations -----------------------------------------------------------
 
+    async def request_transport(self, cmd: CreateTransport) -> TransportTask:
+        """A transport task recorded in the ledger first (so it survives a restart), then dispatched."""
+        for location in (cmd.source, cmd.destination):
+            self.controller.pickup_node(location)
+        task_id = await self.ledger.create(cmd) if self.ledger is not None else None
+        return self.create_transport(cmd.kind, cmd.load, cmd.source, cmd.destination, cmd.load_type, task_id)
+
     def create_transport(self, kind: str, load: str, source: str, destination: str, load_type: str = "tote",
                          task_id: int | None = None) -> TransportTask:
         task = TransportTask(task_id if task_id is not None else next(self._ids), kind, load, source, destination,
                              load_type, created_at=self.clock())
         self.controller.add_task(task)
         self._created[task.id] = task.created_at
-        self.publish("event.TransportTaskCreated", {"task": task.id, "kind": kind, "load": load, "from": source,
+        self.publish("TransportTaskCreated", {"task": task.id, "kind": kind, "load": load, "from": source,
                                                     "to": destination})
+        self.controller.dispatch(self.clock())
+        self._apply()
         return task
 
     def operate(self, op: str, vehicle: str | None = None) -> dict:
@@ -147,4 +161,5 @@ class FleetService:
         return [v.as_dict() for v in self.controller.vehicles.values()]
 
     def status(self) -> dict:
-        return self.controller.summary() | {"broker": self.master.broker.url, "messages": dict(self.master.counts)}
+        return self.controller.summary() | {"broker": self.master.broker.url, "interface": self.cfg.interface,
+                                            "messages": dict(self.master.counts)}

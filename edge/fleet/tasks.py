@@ -25,6 +25,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
+def robot_location(vehicle: str) -> str:
+    """The ledger location of what a vehicle carries: ROBOT-<serial> (`vehicle` is a serial or
+    manufacturer/serial)."""
+    return "ROBOT-" + vehicle.rsplit("/", 1)[-1]
+
+
 def next_state(state: str, trigger: str) -> str:
     try:
         return TRANSITIONS[(state, trigger)]

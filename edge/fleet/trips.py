@@ -12,7 +12,7 @@ from devices.robots.messages import Action
 from edge.fleet.graph import RoadGraph
 from edge.fleet.traffic import pair
 
-TASK, PARK, CHARGE, ASIDE = "task", "park", "charge", "aside"
+TASK, PARK, CHARGE = "task", "park", "charge"
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,7 @@ def route(graph: RoadGraph, start: str, waypoints: list[Waypoint], speed_max: fl
         for a, b in itertools.pairwise(way):
             edge = graph.edges[(a, b)]
             node = graph.nodes[b]
-            speed = edge.max_speed if speed_max is None else min(edge.max_speed, speed_max)
-            legs.append(Leg(edge.id, round(speed, 3)))
+            legs.append(Leg(edge.id, _speed(edge.max_speed, speed_max)))
             stops.append(Stop(b, node.x, node.y))
         if stops and stops[-1].node_id == waypoint.node and waypoint.actions:
             last = stops[-1]
@@ -97,24 +96,34 @@ def new_trip(graph: RoadGraph, purpose: str, order_id: str, map_id: str, start: 
     return Trip(purpose, plan, list(zip(marks, waypoints, strict=True)), task_id)
 
 
-def reroute(graph: RoadGraph, trip: Trip, speed_max: float | None, blocked: Callable[[str], bool],
+def reroute(graph: RoadGraph, trip: Trip, speed_max: float | None, blocked: Callable[[str], bool] | None,
             via: str | None = None) -> bool:
-    """A new horizon from the end of the base, avoiding `blocked` nodes (optionally by way of a
-    side node `via` first, to back off); False when there is no such way."""
+    """A new horizon from the end of the base avoiding `blocked` nodes, or, given a side node
+    `via`, one step there first and on from it; False when there is no such way."""
     stitch = trip.path[trip.released]
     remaining = trip.remaining_waypoints()
     if not remaining:
         return False
-    legs_first: list[Waypoint] = [Waypoint(via)] if via else []
-    found = route(graph, stitch, legs_first + remaining, speed_max, blocked)
-    if found is None:
-        return False
-    stops, legs, marks = found
-    if 0 in marks[len(legs_first):]:
-        return False  # a waypoint on the stitch node would lose its actions (already sent with the base)
-    trip.plan.reroute(stops, legs)
-    base = trip.released
-    trip.waypoints = [(i, w) for i, w in trip.waypoints if i <= base] + [
-        (base + m, w) for m, w in zip(marks[len(legs_first):], remaining, strict=True)]
+    stops: list[Stop] = []
+    legs: list[Leg] = []
+    start = stitch
+    if via is not None:
+        edge = graph.edges.get((stitch, via))
+        if edge is None:
+            return False
+        node = graph.nodes[via]
+        stops, legs, start = [Stop(via, node.x, node.y)], [Leg(edge.id, _speed(edge.max_speed, speed_max))], via
+    found = route(graph, start, remaining, speed_max, blocked)
+    if found is None or 0 in found[2]:
+        return False  # no way, or a waypoint on the first node would lose its actions
+    more_stops, more_legs, marks = found
+    trip.plan.reroute(stops + more_stops, legs + more_legs)
+    base = trip.released + len(stops)
+    trip.waypoints = [(i, w) for i, w in trip.waypoints if i <= trip.released] + [
+        (base + m, w) for m, w in zip(marks, remaining, strict=True)]
     trip.waiting_on = None
     return True
+
+
+def _speed(edge_speed: float, speed_max: float | None) -> float:
+    return round(edge_speed if speed_max is None else min(edge_speed, speed_max), 3)

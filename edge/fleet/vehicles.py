@@ -54,10 +54,10 @@ class FleetVehicle:
         if self.paused:
             return "PAUSED"
         if self.trip is not None:
-            return {"task": "BUSY", "park": "PARKING", "charge": "TO_CHARGER", "aside": "BUSY"}[self.trip.purpose]
+            return {"task": "BUSY", "park": "PARKING", "charge": "TO_CHARGER"}[self.trip.purpose]
         return "CHARGING" if self.charging else "IDLE"
 
     def as_dict(self) -> dict:
         return {"vehicle": self.key, "state": self.state, "battery": round(self.battery, 1), "node": self.node,
                 "x": round(self.x, 2), "y": round(self.y, 2), "task": self.task_id, "charging": self.charging,
-                "fault": self.fault, "distance_m": round(self.distance, 1)}
+                "fault": self.fault, "distance_m": round(self.distance, 1), "orders": self.orders}

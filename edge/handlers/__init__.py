@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from edge.domain import commands as c
 from edge.domain import labels as lc
+from edge.fleet import ledger_handlers as fleet_handlers
 from edge.handlers import exceptions, feed, inbound, inventory, labels, outbound, picking, shipping
 from edge.ledger.uow import UnitOfWork
 
@@ -30,3 +31,4 @@ HANDLERS: dict[type[c.Command], Handler] = {
     lc.AssignLabel: labels.assign_label,
     lc.RecordLabelPrint: labels.record_label_print,
 }
+HANDLERS.update(fleet_handlers.HANDLERS)  # transport tasks of the robot fleet

@@ -13,6 +13,8 @@ from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.sync_bridge import sync_status
+from edge.terminal import fleet_ops
+from edge.terminal.fleet_protocol import FLEET_OPS
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
@@ -56,6 +58,7 @@ class Operations:
     execute: Callable[[c.Command], Awaitable[Outcome]]
     views: Views = field(init=False)
     reprint_label: Callable[[str, str], Awaitable[dict]] | None = None  # the device hub's, when it has printers
+    fleet: object = None  # edge.fleet.node.NodeFleet when the node runs robots
 
     def __post_init__(self) -> None:
         self.views = Views(self.queries)
@@ -70,6 +73,8 @@ class Operations:
             return {"session": s.token, "operator": s.operator.badge, "name": s.operator.name,
                     "roles": list(s.operator.roles)}
         session = self.sessions.get(req.session, req.spec.roles)
+        if req.op in FLEET_OPS:
+            return await fleet_ops.handle(self.fleet, req, session.operator.badge)
         if req.op in BUILDERS:
             return await self._command(req, session)
         return await self._query(req, session)

@@ -183,3 +183,9 @@ def encode_event(topic: str, data: dict) -> list[bytes]:
 def decode_event(frames: list[bytes]) -> tuple[str, dict]:
     body = orjson.loads(frames[-1])
     return body["topic"], body["data"]
+
+
+# The robot fleet's supervisor operations live in their own module; they join the table here.
+from edge.terminal.fleet_protocol import FLEET_OPS  # noqa: E402
+
+OPS.update(FLEET_OPS)

@@ -3,10 +3,12 @@ type of 2.0 and 2.1 validated against the official schemas in ../shared/vda5050/
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import orjson
 import pytest
+from jsonschema import Draft202012Validator
 
 from devices.robots import instant
 from devices.robots.builders import Leg, OrderPlan, Stop
@@ -28,6 +30,15 @@ VERSIONS = pytest.mark.parametrize("version", [V2_0, V2_1], ids=["2.0", "2.1"])
 @pytest.fixture(scope="module")
 def official(shared_dir) -> Schemas:
     return Schemas(shared_dir / "vda5050")
+
+
+@pytest.fixture(scope="module")
+def reference(shared_dir):
+    """The same schemas through the reference Python validator, to cross-check jsonschema-rs."""
+    def check(subtopic: str, version, body: dict) -> list[str]:
+        schema = json.loads((shared_dir / "vda5050" / version.schema_dir / f"{subtopic}.schema").read_text())
+        return [e.message for e in Draft202012Validator(schema).iter_errors(body)]
+    return check
 
 
 def plan(n: int = 4, order_id: str = "o1") -> OrderPlan:
@@ -115,7 +126,7 @@ def test_factsheet_limits_refuse_orders(official) -> None:
 
 
 @VERSIONS
-def test_every_message_we_send_passes_the_official_schema(official, version) -> None:
+def test_every_message_we_send_passes_the_official_schema(official, reference, version) -> None:
     codec = Codec("sklad", schemas=official)
     p = plan(4)
     messages = [("order", p.release(1)), ("order", p.release(3)),
@@ -128,12 +139,13 @@ def test_every_message_we_send_passes_the_official_schema(official, version) -> 
         packet = codec.encode_message(AGV, version, subtopic, message, AT)
         body = orjson.loads(packet.payload)
         assert official.problems(subtopic, version, body) == [], (subtopic, body)
+        assert reference(subtopic, version, body) == [], (subtopic, body)
         assert body["version"] == version.full
         assert packet.topic == f"sklad/v2/acme/agv-7/{subtopic}"
 
 
 @VERSIONS
-def test_every_message_a_vehicle_sends_passes_and_decodes(official, version) -> None:
+def test_every_message_a_vehicle_sends_passes_and_decodes(official, reference, version) -> None:
     codec = Codec("sklad", schemas=official)
     view = StateView(order_id="o1", order_update_id=2, last_node_id="n1", last_node_sequence_id=2,
                      node_states=[("n2", 4, True)], edge_states=[("e1", 3, True)], driving=True,
@@ -144,6 +156,7 @@ def test_every_message_a_vehicle_sends_passes_and_decodes(official, version) -> 
     for subtopic, body in bodies.items():
         packet = codec.encode(AGV, version, subtopic, body, AT)
         assert official.problems(subtopic, version, orjson.loads(packet.payload)) == []
+        assert reference(subtopic, version, orjson.loads(packet.payload)) == []
         inbound = codec.decode(packet.topic, packet.payload)
         assert inbound.version is version and inbound.vehicle == AGV
     state = codec.decode(*_state_packet(codec, version, view)).value

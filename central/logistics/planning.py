@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.bootstrap import Central
@@ -103,6 +104,8 @@ def _matrix(inputs: Inputs, csv_text: str | None) -> Matrix:
 
 
 def _check_unchanged(conn: Connection, cmd: PlanRoutes, inputs: Inputs, now: datetime) -> None:
+    if conn.dialect.name == "postgresql":  # one plan write per warehouse at a time (SQLite has one writer)
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"plan:{cmd.warehouse_id}"})
     replanned = tuple(store.planned_route_ids(conn, cmd.warehouse_id, inputs.day.day))
     parcels = tuple(store.parcels_to_plan(conn, cmd.warehouse_id, cmd.cutoff or now, replanned))
     if replanned != inputs.replanned or [p.shipment_id for p in parcels] != [p.shipment_id for p in inputs.parcels]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from central.bootstrap import Central
@@ -55,9 +56,9 @@ class Vehicle:
 def courier_event(central: Central, vehicle: Vehicle, route_id: str, ev: CourierEvent) -> EventResult:
     actor = f"vehicle:{vehicle.warehouse_id}/{vehicle.vehicle_id}"
     with central.db.write() as conn:
+        route = _route_for(conn, route_id, vehicle)  # locked: one event of a route at a time
         if (seen := _replayed(conn, ev.event_id, actor, _digest(route_id, ev))) is not None:
             return seen
-        route = _route_for(conn, route_id, vehicle)
         at = ev.at or central.clock()
         result = _APPLY[ev.kind](conn, route, ev, at)
         _remember(conn, ev.event_id, actor, ev.kind, _digest(route_id, ev), result, central.clock())
@@ -65,7 +66,8 @@ def courier_event(central: Central, vehicle: Vehicle, route_id: str, ev: Courier
 
 
 def _route_for(conn: Connection, route_id: str, vehicle: Vehicle) -> sa.RowMapping:
-    route = conn.execute(sa.select(routes).where(routes.c.route_id == route_id)).mappings().first()
+    route = conn.execute(sa.select(routes).where(routes.c.route_id == route_id).with_for_update()
+                         ).mappings().first()
     if route is None:
         raise UnknownRoute(f"route {route_id} not found", route_id=route_id)
     if (route["warehouse_id"], route["vehicle_id"]) != (vehicle.warehouse_id, vehicle.vehicle_id):
@@ -250,8 +252,13 @@ def _replayed(conn: Connection, event_id: str, actor: str, digest: str) -> Event
 
 def _remember(conn: Connection, event_id: str, actor: str, kind: str, digest: str, result: EventResult,
               now: datetime) -> None:
-    conn.execute(delivery_events.insert().values(event_id=event_id, actor=actor, kind=kind, body_hash=digest,
-                                                 result=result.model_dump_json(), received_at=now))
+    row = {"event_id": event_id, "actor": actor, "kind": kind, "body_hash": digest,
+           "result": result.model_dump_json(), "received_at": now}
+    inserted = conn.execute(_insert(conn)(delivery_events).values(row).on_conflict_do_nothing(
+        index_elements=["event_id"]).returning(delivery_events.c.event_id)).first()
+    if inserted is None:  # the same id arrived at the same time by another path: that one stands
+        raise EventReused(f"event id {event_id} was recorded by a concurrent request; send it again to see "
+                          "its result", event_id=event_id)
 
 
 @dataclass(frozen=True)
@@ -279,7 +286,13 @@ def pickup_point_event(central: Central, pickup_point_id: str, ev: PickupEvent) 
         return result
 
 
+def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
 def _delivery_at(conn: Connection, shipment_id: str, pickup_point_id: str) -> sa.Row:  # type: ignore[type-arg]
+    conn.execute(sa.select(deliveries.c.shipment_id).where(deliveries.c.shipment_id == shipment_id)
+                 .with_for_update())  # one event of a shipment at a time
     row = conn.execute(sa.select(orders.c.pickup_point_id, deliveries.c.route_id, deliveries.c.stop_seq,
                                  deliveries.c.state)
                        .select_from(shipments.join(orders, orders.c.order_id == shipments.c.order_id)

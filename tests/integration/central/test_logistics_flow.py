@@ -48,8 +48,9 @@ def test_shipped_orders_are_planned_driven_and_collected(client: TestClient, shi
     assert picture.headers["content-type"].startswith("image/svg+xml") and "van-1" in picture.text
 
     rid = route["route_id"]
-    assert event(client, rid, event_id="e1", type="departed", at="2026-03-03T08:00:00+03:00").json()[
-        "route_status"] == "departed"
+    departed = event(client, rid, event_id="e1", type="departed", at="2026-03-03T08:00:00+03:00")
+    assert departed.status_code == 200, departed.text
+    assert departed.json()["route_status"] == "departed"
     first = route["stops"][0]
     customer_order = next(o for o in orders if o["shipments"][0]["shipment_id"] == first["shipments"][0])
     view = client.get(f"/orders/{customer_order['order_id']}", headers=admin_headers).json()

@@ -72,6 +72,9 @@ class PlanIn(Body):
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
     matrix_csv: Annotated[str | None, Field(max_length=20_000_000,
                                             description="from_id,to_id,distance_m,duration_s rows")] = None
+    with_warehouses: Annotated[list[Id], Field(max_length=20, description="plan these warehouses' shipments and "
+                                                                          "vans in the same solve (multi-depot)"),
+                               unique_by(lambda w: w, "warehouse")] = []
 
 
 class CourierEventIn(Body):

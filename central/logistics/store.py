@@ -98,8 +98,8 @@ def drop_planned_routes(conn: Connection, route_ids: Sequence[str], now: datetim
     conn.execute(routes.delete().where(routes.c.route_id.in_(list(route_ids))))
 
 
-def save_route(conn: Connection, route_id: str, warehouse_id: str, day: PlanDay, route: PlannedRoute,
-               now: datetime) -> None:
+def save_route(conn: Connection, route_id: str, day: PlanDay, route: PlannedRoute, now: datetime) -> None:
+    warehouse_id = route.warehouse_id
     conn.execute(routes.insert().values(
         route_id=route_id, warehouse_id=warehouse_id, service_date=day.day, vehicle_type_id=route.vehicle_type_id,
         vehicle_id=route.vehicle_id, status=RouteStatus.PLANNED.value, distance_m=route.distance_m,
@@ -139,11 +139,13 @@ def set_deliveries(conn: Connection, warehouse_id: str, shipment_ids: Sequence[s
         conn.execute(deliveries.update().where(deliveries.c.shipment_id.in_(old)).values(**values))
 
 
-def mark_unrouted(conn: Connection, warehouse_id: str, unrouted: Sequence[Unrouted], now: datetime) -> None:
-    by_reason: dict[str, list[str]] = {}
+def mark_unrouted(conn: Connection, warehouse_of: dict[str, str], unrouted: Sequence[Unrouted],
+                  now: datetime) -> None:
+    """Record why each shipment is still waiting (`warehouse_of`: shipment id -> its warehouse)."""
+    grouped: dict[tuple[str, str], list[str]] = {}
     for u in unrouted:
-        by_reason.setdefault(u.reason, []).append(u.shipment_id)
-    for reason, ids in sorted(by_reason.items()):
+        grouped.setdefault((warehouse_of[u.shipment_id], u.reason), []).append(u.shipment_id)
+    for (warehouse_id, reason), ids in sorted(grouped.items()):
         set_deliveries(conn, warehouse_id, ids, Delivery.AWAITING_ROUTE, now, reason=reason[:500])
 
 
@@ -190,5 +192,5 @@ def _route_view(r: sa.RowMapping, stops: list[StopView]) -> RouteView:
         completed_at=r["completed_at"], stops=stops)
 
 
-def routes_of_day(warehouse_id: str, day: date) -> sa.ColumnElement[bool]:
-    return sa.and_(routes.c.warehouse_id == warehouse_id, routes.c.service_date == day)
+def routes_of_day(warehouse_ids: Sequence[str], day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(routes.c.warehouse_id.in_(list(warehouse_ids)), routes.c.service_date == day)

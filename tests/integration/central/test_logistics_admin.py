@@ -114,8 +114,35 @@ def test_plan_routes_command_prints_the_vans_and_writes_the_picture(client: Test
                            "--iterations", "100", "--svg", str(picture)], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ))
     assert done.returncode == 0, done.stderr
-    assert f"wh-msk {day}: 1 vans, 1 stops" in done.stdout and "van-1" in done.stdout
+    assert f"wh-msk {day}: 1 vans, 1 stops" in done.stdout and "wh-msk/van-1" in done.stdout
     assert picture.read_text().startswith("<svg") and "van-1: 1 stops" in picture.read_text()
     missing = subprocess.run([str(cli), "plan-routes", "--db", db_url, "--warehouse", "wh-msk", "--matrix",
                               str(tmp_path / "nope.csv")], capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "--matrix" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_warehouses_serving_the_same_pickup_points_are_planned_together(client: TestClient, shipper: Shipper,
+                                                                         admin_headers: dict[str, str]) -> None:
+    """Multi-depot: one solve, each warehouse's parcels on its own vans, each route under its warehouse."""
+    day_long = FLEET | {"speed_kmh": 90, "vehicle_types": [FLEET["vehicle_types"][0] | {
+        "shift_start": "00:00", "shift_end": "24:00"}]}
+    set_fleet(client, admin_headers, day_long)
+    assert client.put("/admin/warehouses/wh-spb/fleet", json=day_long, headers=admin_headers).status_code == 200
+    from_msk = shipper.paid_order("k1", "pp-msk", A=1)
+    from_spb = shipper.paid_order("k2", "pp-msk", C=1)  # C is stocked in Saint Petersburg and Kazan only
+    assert from_spb["shipments"][0]["warehouse_id"] == "wh-spb"
+    for order in (from_msk, from_spb):
+        shipper.ship(order)
+    plan = client.post("/admin/warehouses/wh-msk/routes/plan", json={"with_warehouses": ["wh-spb"],
+                                                                     "max_iterations": 100}, headers=admin_headers)
+    assert plan.status_code == 200, plan.text
+    carried = {r["warehouse_id"]: [s for stop in r["stops"] for s in stop["shipments"]] for r in plan.json()["routes"]}
+    assert carried == {"wh-msk": [from_msk["shipments"][0]["shipment_id"]],
+                       "wh-spb": [from_spb["shipments"][0]["shipment_id"]]}
+    spb = client.get(f"/admin/warehouses/wh-spb/routes?date={plan.json()['service_date']}", headers=admin_headers)
+    assert [r["vehicle_id"] for r in spb.json()["routes"]] == ["van-1"]
+    assert client.put("/admin/warehouses/wh-kzn/fleet", json=FLEET | {"timezone": "Asia/Yekaterinburg"},
+                      headers=admin_headers).status_code == 200
+    mixed = client.post("/admin/warehouses/wh-msk/routes/plan", json={"with_warehouses": ["wh-kzn"]},
+                        headers=admin_headers)
+    assert mixed.status_code == 422 and "must share a time zone" in mixed.text

@@ -42,6 +42,39 @@ def test_one_van_tour_is_optimal_on_up_to_eight_stops() -> None:
         assert sum(r.distance_m for r in solution.routes) == best, (n, seed)
 
 
+def best_timed_tour(problem: RoutingProblem) -> int | None:
+    """Brute force: the shortest order of all stops that meets every window and the shift, or None."""
+    m, van, depot = problem.matrix, problem.fleets[0].van, problem.depots[0]
+    best = None
+    for perm in itertools.permutations(problem.stops):
+        t, here, ok = van.starts_s, depot, True
+        for s in perm:
+            start = max(t + m.duration_s[here][s.location], s.opens_s)
+            if start > s.latest_start_s:
+                ok = False
+                break
+            t, here = start + s.service_s, s.location
+        if ok and t + m.duration_s[here][depot] <= van.ends_s:
+            cost = tour_cost(m.distance_m, tuple(s.location for s in perm), depot)
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+def test_tour_with_time_windows_is_optimal_on_up_to_seven_stops() -> None:
+    for n, seed in [(4, 11), (6, 12), (7, 13)]:
+        rng = random.Random(seed)
+        places = city(rng, n)
+        matrix = estimate([DEPOT, *places], Estimate(speed_kmh=15))
+        outlets = [Outlet(p, rng.randint(8, 11) * 3600, rng.randint(12, 15) * 3600, 900) for p in places]
+        parcels = [Parcel(f"s{i}", "wh", p.place_id, Load(1, 1)) for i, p in enumerate(places)]
+        problem, unrouted = build(parcels, outlets, [DEPOT], [VanType("van", "wh", 1, BIG, 8 * 3600, 16 * 3600)],
+                                  matrix)
+        best = best_timed_tour(problem)
+        solution = solve_problem(problem, Budget(time_s=10, iterations=1500, seed=1))
+        assert best is not None and unrouted == [] and solution.left_out == ()
+        assert sum(r.distance_m for r in solution.routes) == best, (n, seed)
+
+
 def test_two_vans_split_optimally_when_capacity_forces_it() -> None:
     rng = random.Random(7)
     places = city(rng, 6)

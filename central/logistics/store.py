@@ -17,6 +17,7 @@ from central.db.tables import (
     shipment_lines,
     shipments,
     skus,
+    vehicle_positions,
     warehouses,
 )
 from central.domain.orders import ShipmentStatus
@@ -26,7 +27,7 @@ from central.logistics.lifecycle import Delivery, RouteStatus, StopStatus, check
 from central.logistics.plan import PlannedRoute, load_pct
 from central.logistics.problem import Load, Parcel, Unrouted
 from central.logistics.travel import Place
-from central.logistics.views import RouteView, StopView, UnroutedView
+from central.logistics.views import PositionView, RouteView, StopView, UnroutedView
 
 
 def place_of_warehouse(conn: Connection, warehouse_id: str) -> Place:
@@ -170,6 +171,7 @@ def load_routes(conn: Connection, route_filter: sa.ColumnElement[bool]) -> list[
     parcels: dict[tuple[str, int], list[str]] = {}
     for rid, seq, sid in carried:
         parcels.setdefault((rid, seq), []).append(sid)
+    last = _last_positions(conn, ids)
     by_route: dict[str, list[StopView]] = {}
     for s in stops:
         by_route.setdefault(s["route_id"], []).append(StopView(
@@ -178,10 +180,19 @@ def load_routes(conn: Connection, route_filter: sa.ColumnElement[bool]) -> list[
             eta=s["eta"], arrived_at=s["arrived_at"], finished_at=s["finished_at"], reason=s["reason"],
             load_kg=s["load_g"] / 1000, load_l=s["load_ml"] / 1000, leg_km=s["leg_m"] / 1000,
             shipments=parcels.get((s["route_id"], s["seq"]), [])))
-    return [_route_view(r, by_route.get(r["route_id"], [])) for r in rows]
+    return [_route_view(r, by_route.get(r["route_id"], []), last.get(r["route_id"])) for r in rows]
 
 
-def _route_view(r: sa.RowMapping, stops: list[StopView]) -> RouteView:
+def _last_positions(conn: Connection, route_ids: Sequence[str]) -> dict[str, PositionView]:
+    latest = (sa.select(vehicle_positions.c.route_id, sa.func.max(vehicle_positions.c.position_id).label("pid"))
+              .where(vehicle_positions.c.route_id.in_(list(route_ids))).group_by(vehicle_positions.c.route_id)
+              .subquery())
+    rows = conn.execute(sa.select(vehicle_positions).join(latest, latest.c.pid == vehicle_positions.c.position_id)
+                        ).mappings()
+    return {r["route_id"]: PositionView(lat=r["lat"], lon=r["lon"], at=r["at"]) for r in rows}
+
+
+def _route_view(r: sa.RowMapping, stops: list[StopView], position: PositionView | None) -> RouteView:
     return RouteView(
         route_id=r["route_id"], warehouse_id=r["warehouse_id"], service_date=r["service_date"],
         vehicle_type_id=r["vehicle_type_id"], vehicle_id=r["vehicle_id"], status=r["status"],
@@ -189,7 +200,7 @@ def _route_view(r: sa.RowMapping, stops: list[StopView]) -> RouteView:
         load_l=r["load_ml"] / 1000,
         load_pct=round(load_pct(Load(r["load_g"], r["load_ml"]), Load(r["capacity_g"], r["capacity_ml"])), 1),
         departs_at=r["departs_at"], returns_at=r["returns_at"], departed_at=r["departed_at"],
-        completed_at=r["completed_at"], stops=stops)
+        completed_at=r["completed_at"], last_position=position, stops=stops)
 
 
 def routes_of_day(warehouse_ids: Sequence[str], day: date) -> sa.ColumnElement[bool]:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from central.bootstrap import Central
 from central.db.tables import deliveries, delivery_events, orders, route_stops, routes, shipments, vehicle_positions
+from central.errors import InvalidRequest
 from central.logistics import eta
 from central.logistics.errors import EventReused, NotOnRoute, NotYourRoute, OutOfOrder, UnknownRoute, UnknownShipment
 from central.logistics.lifecycle import (
@@ -104,7 +105,7 @@ def _handed_over(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: d
         raise OutOfOrder(f"stop {stop['seq']} of route {rid} is {stop['status']}: report arrival there before "
                          "handing shipments over", route_id=rid, stop=stop["seq"])
     if not ev.shipment_ids:
-        raise OutOfOrder("a handover names the scanned shipment ids (shipment_ids)")
+        raise InvalidRequest("a handover names the scanned shipment ids (shipment_ids)")
     _check_on_stop(conn, rid, stop["seq"], ev.shipment_ids)
     moved = _move(conn, list(ev.shipment_ids), Delivery.AT_PICKUP_POINT, at)
     status = StopStatus.ARRIVED
@@ -117,7 +118,7 @@ def _stop_failed(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: d
     rid = route["route_id"]
     stop = _stop_on(conn, route, ev.stop)
     if not ev.reason:
-        raise OutOfOrder("a failed stop needs a reason (e.g. 'pickup point closed')")
+        raise InvalidRequest("a failed stop needs a reason (e.g. 'pickup point closed')")
     check_stop(rid, stop["seq"], StopStatus(stop["status"]), StopStatus.FAILED)
     left = _still(conn, rid, stop["seq"], Delivery.ON_ROUTE)
     moved = _move(conn, left, Delivery.RETURNING, at, reason=ev.reason)
@@ -131,7 +132,7 @@ def _position(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: date
         raise OutOfOrder(f"route {rid} is {route['status']}: positions are taken while it is under way",
                          route_id=rid)
     if ev.lat is None or ev.lon is None:
-        raise OutOfOrder("a position needs lat and lon")
+        raise InvalidRequest("a position needs lat and lon")
     conn.execute(vehicle_positions.insert().values(route_id=rid, at=at, lat=ev.lat, lon=ev.lon))
     return _result(ev, rid, RouteStatus.DEPARTED, None, None, {})
 
@@ -278,7 +279,7 @@ def pickup_point_event(central: Central, pickup_point_id: str, ev: PickupEvent) 
             return seen
         target = Delivery.HANDED_OVER if ev.kind == "collected" else Delivery.RETURNING
         if target is Delivery.RETURNING and not ev.reason:
-            raise OutOfOrder("a shipment sent back needs a reason (e.g. 'not collected in 7 days')")
+            raise InvalidRequest("a shipment sent back needs a reason (e.g. 'not collected in 7 days')")
         row = _delivery_at(conn, ev.shipment_id, pickup_point_id)
         moved = _move(conn, [ev.shipment_id], target, ev.at or central.clock(), reason=ev.reason)
         result = _result(ev, row.route_id, None, row.stop_seq, None, moved)

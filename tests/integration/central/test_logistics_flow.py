@@ -107,6 +107,10 @@ def test_courier_mistakes_are_refused_by_name_and_change_nothing(client: TestCli
     after = client.get(f"/admin/routes/{rid}", headers=admin_headers).json()
     assert [s["status"] for s in after["stops"]] == ["arrived"] + [s["status"] for s in before["stops"][1:]]
 
+    assert event(client, rid, event_id="p1", type="position", lat=55.71, lon=37.61).status_code == 200
+    assert event(client, rid, event_id="p2", type="position", lat=55.72).status_code == 422  # no lon
+    seen = client.get(f"/admin/routes/{rid}", headers=admin_headers).json()["last_position"]
+    assert (seen["lat"], seen["lon"]) == (55.71, 37.61)
     failed = event(client, rid, event_id="f1", type="stop_failed", stop=1, reason="pickup point closed for stock-take")
     assert failed.json()["shipments"] == dict.fromkeys(stop["shipments"], "RETURNING")
 

@@ -139,3 +139,37 @@ def test_replanning_keeps_departed_routes_and_reports_unroutable(client: TestCli
                                   "reason": "pickup point pp-msk-3 is closed that day"}]
     listed = client.get("/admin/warehouses/wh-msk/routes?date=2026-03-03", headers=admin_headers).json()
     assert listed["unrouted"] == again["unrouted"] and len(listed["routes"]) == 2
+
+
+def test_pickup_point_mistakes_are_refused_and_uncollected_parcels_go_back(client: TestClient, shipper: Shipper,
+                                                                           admin_headers: dict[str, str]) -> None:
+    set_fleet(client, admin_headers)
+    here, elsewhere = shipper.paid_order("k1", "pp-msk", A=1), shipper.paid_order("k2", "pp-msk-2", A=1)
+    for order in (here, elsewhere):
+        shipper.ship(order)
+    route = plan(client, admin_headers)["routes"][0]
+    assert client.put("/admin/pickup-points/pp-msk/token", json={"token": PP_TOKEN},
+                      headers=admin_headers).status_code == 204
+    ours, theirs = here["shipments"][0]["shipment_id"], elsewhere["shipments"][0]["shipment_id"]
+
+    def report(**body: object):  # type: ignore[no-untyped-def]
+        return client.post("/pickup-point/v1/events", json=body, headers=bearer(PP_TOKEN))
+
+    assert report(event_id="c0", type="collected", shipment_id="shp-nope").status_code == 404
+    assert report(event_id="c1", type="collected", shipment_id=theirs).json()["error"]["code"] == "not_on_route"
+    early = report(event_id="c2", type="collected", shipment_id=ours)  # still PLANNED: not here yet
+    assert early.status_code == 409 and "PLANNED and cannot become HANDED_OVER" in early.text
+    assert event(client, route["route_id"], event_id="d", type="departed").status_code == 200
+    seq = next(s["seq"] for s in route["stops"] if ours in s["shipments"])
+    assert event(client, route["route_id"], event_id="a", type="arrived", stop=seq).status_code == 200
+    assert event(client, route["route_id"], event_id="h", type="handed_over", stop=seq,
+                 shipment_ids=[ours]).status_code == 200
+    assert report(event_id="n1", type="not_collected", shipment_id=ours).status_code == 422  # no reason
+    back = report(event_id="n2", type="not_collected", shipment_id=ours, reason="not collected within 7 days")
+    assert back.json()["shipments"] == {ours: "RETURNING"} and not back.json()["duplicate"]
+    assert report(event_id="n2", type="not_collected", shipment_id=ours,
+                  reason="not collected within 7 days").json()["duplicate"]
+    view = client.get(f"/orders/{here['order_id']}", headers=admin_headers).json()
+    assert view["status"] == "FULFILLED"
+    assert view["shipments"][0]["delivery"]["state"] == "RETURNING"
+    assert view["shipments"][0]["delivery"]["reason"] == "not collected within 7 days"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -173,3 +174,30 @@ def test_pickup_point_mistakes_are_refused_and_uncollected_parcels_go_back(clien
     assert view["status"] == "FULFILLED"
     assert view["shipments"][0]["delivery"]["state"] == "RETURNING"
     assert view["shipments"][0]["delivery"]["reason"] == "not collected within 7 days"
+
+
+def test_etas_follow_the_van_and_the_route_completes_with_its_last_stop(client: TestClient, shipper: Shipper,
+                                                                        admin_headers: dict[str, str]) -> None:
+    set_fleet(client, admin_headers)
+    for n, pp in enumerate(["pp-msk", "pp-msk-2", "pp-msk-3"]):
+        shipper.ship(shipper.paid_order(f"k{n}", pp, A=1))
+    route = plan(client, admin_headers)["routes"][0]
+    assert len(route["stops"]) == 3
+    rid, planned = route["route_id"], [datetime.fromisoformat(s["eta"]) for s in route["stops"]]
+    late = datetime.fromisoformat(route["departs_at"]) + timedelta(hours=2)
+    assert event(client, rid, event_id="d", type="departed", at=late.isoformat()).status_code == 200
+    etas = [datetime.fromisoformat(s["eta"]) for s in client.get(f"/admin/routes/{rid}", headers=admin_headers
+                                                                 ).json()["stops"]]
+    assert etas[0] == planned[0] + timedelta(hours=2)  # pickup points are open round the clock: no waiting
+    for seq, stop in enumerate(route["stops"], start=1):
+        arrived = late + timedelta(hours=seq)
+        assert event(client, rid, event_id=f"a{seq}", type="arrived", stop=seq, at=arrived.isoformat()
+                     ).status_code == 200
+        view = client.get(f"/admin/routes/{rid}", headers=admin_headers).json()
+        if seq < 3:  # the next stop is a leg and a stop's service after this arrival
+            leg = view["stops"][seq]
+            expected = arrived + timedelta(minutes=5) + (planned[seq] - planned[seq - 1] - timedelta(minutes=5))
+            assert datetime.fromisoformat(leg["eta"]) == expected
+        done = event(client, rid, event_id=f"h{seq}", type="handed_over", stop=seq, shipment_ids=stop["shipments"])
+        assert done.json()["route_status"] == ("completed" if seq == 3 else "departed")
+    assert event(client, rid, event_id="late", type="arrived", stop=1).json()["error"]["code"] == "out_of_order"

@@ -1,8 +1,10 @@
 """Planning and courier events raced against a real `sklad-central serve` (2 workers): one plan wins
-at a time, a shipment is handed over once, an event id acts once — on SQLite and PostgreSQL."""
+at a time, a shipment is handed over once, an event id acts once; and a central killed -9 while
+it plans keeps its last plan whole — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 from support_logistics import COURIER, Shipper, bearer, set_fleet
 
 from central.bootstrap import Central
-from simulators.processes import start_central, stop
+from simulators.processes import central_keys, kill9, start_central, stop
 from simulators.workload import free_port
 
 pytestmark = pytest.mark.e2e
@@ -78,3 +80,35 @@ def racing_couriers_hand_a_shipment_over_once_and_an_event_acts_once(server: str
     assert sorted(r.json()["duplicate"] for r in arrivals) == [False] + [True] * 7
     done = httpx.get(f"{server}/admin/routes/{route['route_id']}", headers=admin).json()
     assert [s["status"] for s in done["stops"]] == ["done", "arrived"]
+
+
+def test_kill_9_during_planning_leaves_the_last_plan_whole(db_url: str, client: TestClient, network: Central,
+                                                          admin_headers: dict[str, str],
+                                                          customer_headers: Callable[[str], dict[str, str]]) -> None:
+    shipper = Shipper(client, admin_headers, customer_headers)
+    set_fleet(client, admin_headers)
+    for n, pp in enumerate(["pp-msk", "pp-msk-2", "pp-msk-3"]):
+        shipper.ship(shipper.paid_order(f"k{n}", pp, A=1))
+    keys = central_keys()
+    proc, base, admin_token = start_central(db_url, free_port(), keys=keys)
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    url = f"{base}/admin/warehouses/wh-msk/routes/plan"
+    try:
+        first = httpx.post(url, json={"max_iterations": 300}, headers=admin, timeout=60).json()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            slow = pool.submit(httpx.post, url, json={"time_budget_s": 30, "max_iterations": 10**6}, headers=admin,
+                               timeout=60)
+            time.sleep(1.5)
+            kill9(proc)
+            with pytest.raises(httpx.TransportError):
+                slow.result()
+        proc, base, _ = start_central(db_url, free_port(), keys=keys)
+        day = httpx.get(f"{base}/admin/warehouses/wh-msk/routes", params={"date": first["service_date"]},
+                        headers=admin).json()
+        assert [r["route_id"] for r in day["routes"]] == [r["route_id"] for r in first["routes"]]
+        again = httpx.post(f"{base}/admin/warehouses/wh-msk/routes/plan", json={"max_iterations": 300},
+                           headers=admin, timeout=60).json()
+        carried = [s for r in again["routes"] for stop in r["stops"] for s in stop["shipments"]]
+        assert len(carried) == len(set(carried)) == 3
+    finally:
+        stop(proc)

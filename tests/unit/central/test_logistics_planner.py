@@ -166,21 +166,27 @@ def check_routes(problem: RoutingProblem, routes) -> None:  # type: ignore[no-un
         assert t + m.duration_s[here][problem.depots[0]] <= van.ends_s
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(seed=st.integers(0, 10_000), n_points=st.integers(1, 12), n_parcels=st.integers(1, 40),
-       vans=st.integers(1, 3), cap_kg=st.integers(5, 60), open_h=st.integers(6, 12), close_h=st.integers(13, 22))
-def test_capacities_and_time_windows_always_hold(seed: int, n_points: int, n_parcels: int, vans: int,
+       small=st.integers(0, 3), big=st.integers(0, 2), cap_kg=st.integers(5, 60), open_h=st.integers(6, 12),
+       close_h=st.integers(13, 22))
+def test_capacities_and_time_windows_always_hold(seed: int, n_points: int, n_parcels: int, small: int, big: int,
                                                  cap_kg: int, open_h: int, close_h: int) -> None:
+    """A mixed fleet (a small early van, a big late one), random windows, loads and speeds."""
     rng = random.Random(seed)
     places = city(rng, n_points)
     matrix = estimate([DEPOT, *places], Estimate(speed_kmh=rng.uniform(10, 40)))
     outlets = [Outlet(p, rng.randint(open_h - 2, open_h) * 3600, rng.randint(close_h - 3, close_h) * 3600,
-                      rng.choice([0, 120, 600])) for p in places]
+                      rng.choice([0, 120, 600])) if rng.random() > 0.1 else Outlet(p, None, 0, 300) for p in places]
     parcels = [Parcel(f"s{i:03d}", "wh", rng.choice(places).place_id,
                       Load(rng.randint(100, 15_000), rng.randint(100, 40_000))) for i in range(n_parcels)]
-    fleet = [VanType("van", "wh", vans, Load(cap_kg * 1000, 100_000), 8 * 3600, 18 * 3600)]
+    fleet = [VanType("small", "wh", small, Load(cap_kg * 1000, 100_000), 7 * 3600, 15 * 3600, 20, 100),
+             VanType("big", "wh", big, Load(cap_kg * 3000, 300_000), 10 * 3600, 20 * 3600, 35, 150)]
     problem, unrouted = build(parcels, outlets, [DEPOT], fleet, matrix)
     routes, left = assemble(problem, solve_problem(problem, Budget(10, 200, seed)), {})
     check_routes(problem, routes)
     carried = [p for r in routes for s in r.stops for p in s.parcels]
     assert sorted(carried + [u.shipment_id for u in [*unrouted, *left]]) == sorted(p.shipment_id for p in parcels)
+    assert all(u.reason for u in [*unrouted, *left])
+    assert sum(1 for r in routes if r.vehicle_type_id == "small") <= small
+    assert sum(1 for r in routes if r.vehicle_type_id == "big") <= big

@@ -6,7 +6,8 @@ received and put away on the floor and flows up to central; customers order and 
 sandbox; the fulfilment orders flow down. Then the uplink goes down, and scripted pickers pick,
 pack and ship the whole shift over the terminal API regardless; when it comes back, the queued
 movements flow up and central marks the orders fulfilled. The report reconciles central's stock
-view against the edge's ledger.
+view against the edge's ledger. Then central plans the delivery vans to the pickup points and one
+courier drives its route (simulators/courier.py), so some orders are ready for pickup.
 """
 
 from __future__ import annotations

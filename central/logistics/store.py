@@ -70,8 +70,9 @@ def parcels_to_plan(conn: Connection, warehouse_id: str, cutoff: datetime, repla
     """
     free = sa.or_(deliveries.c.shipment_id.is_(None), deliveries.c.state == Delivery.AWAITING_ROUTE.value,
                   deliveries.c.route_id.in_(list(replanned)))
-    weight = sa.func.sum(shipment_lines.c.qty * skus.c.unit_weight_g)
-    volume = sa.func.sum(shipment_lines.c.qty * skus.c.length_mm * skus.c.width_mm * skus.c.height_mm)
+    qty = sa.cast(shipment_lines.c.qty, sa.BigInteger)  # products of 32-bit columns overflow on PostgreSQL
+    weight = sa.func.sum(qty * skus.c.unit_weight_g)
+    volume = sa.func.sum(qty * skus.c.length_mm * skus.c.width_mm * skus.c.height_mm)
     rows = conn.execute(
         sa.select(shipments.c.shipment_id, orders.c.pickup_point_id, weight.label("g"), volume.label("mm3"))
         .join(orders, orders.c.order_id == shipments.c.order_id)
@@ -90,9 +91,9 @@ def drop_planned_routes(conn: Connection, route_ids: Sequence[str], now: datetim
     """Throw away routes that have not left; their shipments wait for a route again."""
     if not route_ids:
         return
-    for sid in conn.execute(sa.select(deliveries.c.shipment_id).where(deliveries.c.route_id.in_(list(route_ids)))
-                            ).scalars():
-        check_delivery(sid, Delivery.PLANNED, Delivery.AWAITING_ROUTE)
+    for sid, state in conn.execute(sa.select(deliveries.c.shipment_id, deliveries.c.state)
+                                   .where(deliveries.c.route_id.in_(list(route_ids)))):
+        check_delivery(sid, Delivery(state), Delivery.AWAITING_ROUTE)
     conn.execute(deliveries.update().where(deliveries.c.route_id.in_(list(route_ids)))
                  .values(state=Delivery.AWAITING_ROUTE.value, route_id=None, stop_seq=None, updated_at=now))
     conn.execute(route_stops.delete().where(route_stops.c.route_id.in_(list(route_ids))))

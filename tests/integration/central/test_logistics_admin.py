@@ -146,3 +146,19 @@ def test_warehouses_serving_the_same_pickup_points_are_planned_together(client: 
     mixed = client.post("/admin/warehouses/wh-msk/routes/plan", json={"with_warehouses": ["wh-kzn"]},
                         headers=admin_headers)
     assert mixed.status_code == 422 and "must share a time zone" in mixed.text
+
+
+def test_bulky_goods_are_measured_without_overflow(client: TestClient, shipper: Shipper,
+                                                   admin_headers: dict[str, str]) -> None:
+    """3 pallets' worth (2,304 l, more than 2^31 mm3) of one SKU: weight and volume add up exactly."""
+    bulky = {"sku": "PALLET", "seller_id": "s1", "name": "Garden shed kit", "unit_weight_g": 90_000,
+             "dims_mm": {"length_mm": 1200, "width_mm": 800, "height_mm": 800}, "price_minor": 100}
+    assert client.put("/admin/skus", json={"items": [bulky]}, headers=admin_headers).status_code == 200
+    assert client.post("/admin/stock/import", json={"rows": [{"warehouse_id": "wh-msk", "sku": "PALLET",
+                                                              "on_hand": 5}]}, headers=admin_headers).status_code == 200
+    set_fleet(client, admin_headers)
+    shipper.ship(shipper.paid_order("k1", "pp-msk", PALLET=3))
+    plan = client.post("/admin/warehouses/wh-msk/routes/plan", json={"max_iterations": 50}, headers=admin_headers)
+    assert plan.status_code == 200, plan.text
+    stop = plan.json()["routes"][0]["stops"][0]
+    assert (stop["load_kg"], stop["load_l"]) == (270.0, 2304.0)

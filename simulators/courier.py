@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import requests
+from rich.console import Console
+from rich.table import Table
 
 DEMO_FLEET = {"timezone": "Europe/Moscow", "speed_kmh": 28, "detour_factor": 1.35, "vehicle_types": [
     {"vehicle_type_id": "van", "name": "Panel van", "capacity_kg": 600, "capacity_l": 5000, "count": 4,
@@ -50,3 +53,22 @@ class Dispatch:
             self.call("POST", f"/courier/v1/routes/{route['route_id']}/events", token,
                       json={"event_id": uuid.uuid4().hex} | ev)
         return sum(len(s["shipments"]) for s in route["stops"])
+
+    def after_shift(self, warehouse_id: str, console: Console, status: Callable[[str, str], str],
+                    orders: Sequence[tuple[str, str]]) -> list[tuple[str, object]]:
+        """Plan the warehouse's vans, show them, drive the first through its route; report rows."""
+        console.print("planning delivery routes to the pickup points ...")
+        plan = self.plan(warehouse_id)
+        table = Table(title=f"delivery plan {plan['service_date']}")
+        for column in ("van", "stops", "shipments", "km", "load %"):
+            table.add_column(column)
+        for r in plan["routes"]:
+            table.add_row(r["vehicle_id"], str(len(r["stops"])), str(sum(len(s["shipments"]) for s in r["stops"])),
+                          f"{r['distance_km']:.1f}", f"{r['load_pct']:.0f}")
+        console.print(table)
+        handed = self.drive(warehouse_id, plan["routes"][0]) if plan["routes"] else 0
+        ready = sum(status(order_id, customer) == "READY_FOR_PICKUP" for order_id, customer in orders)
+        return [("delivery vans / km / unrouted", f"{len(plan['routes'])} / {plan['total_km']:.1f} / "
+                 f"{len(plan['unrouted'])}"),
+                ("shipments handed to pickup points (one van driven)", handed),
+                ("orders READY_FOR_PICKUP", ready)]

@@ -89,25 +89,6 @@ def place_orders(shop: Shop, count: int, skus: int, rng: random.Random) -> list[
     return orders
 
 
-def deliver(dispatch: Dispatch, warehouse: str, shop: Shop, orders: list[tuple[str, str]]) -> list[tuple[str, object]]:
-    """Plan tomorrow's vans to the pickup points, show them, drive the first one through its route."""
-    console.print("planning delivery routes to the pickup points ...")
-    plan = dispatch.plan(warehouse)
-    table = Table(title=f"delivery plan {plan['service_date']}")
-    for column in ("van", "stops", "shipments", "km", "load %"):
-        table.add_column(column)
-    for r in plan["routes"]:
-        table.add_row(r["vehicle_id"], str(len(r["stops"])), str(sum(len(s["shipments"]) for s in r["stops"])),
-                      f"{r['distance_km']:.1f}", f"{r['load_pct']:.0f}")
-    console.print(table)
-    handed = dispatch.drive(warehouse, plan["routes"][0]) if plan["routes"] else 0
-    ready = sum(shop.order(o, c)["status"] == "READY_FOR_PICKUP" for o, c in orders)
-    return [("delivery vans / km / unrouted", f"{len(plan['routes'])} / {plan['total_km']:.1f} / "
-             f"{len(plan['unrouted'])}"),
-            ("shipments handed to pickup points (one van driven)", handed),
-            ("orders READY_FOR_PICKUP", ready)]
-
-
 def report(rows: list[tuple[str, object]]) -> None:
     table = Table(title="Sklad demo shift", show_header=False)
     for name, value in rows:
@@ -153,7 +134,8 @@ def run(args, tmp: Path) -> int:
         lag = wait_for("central to see every shipped order fulfilled",
                        lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
-        delivered = deliver(Dispatch(base, admin), cfg.id, shop, orders)
+        delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
+                                                      orders)
     finally:
         if node is not None:
             stop(node)

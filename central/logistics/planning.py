@@ -116,7 +116,8 @@ def _vans(warehouse_id: str, fleet: FleetView, busy: dict[tuple[str, str], set[i
                                                                                     ()))),
                     Load(round(t.capacity_kg * 1000), round(t.capacity_l * 1000)),
                     max(minutes(t.shift_start) * 60, earliest_s), minutes(t.shift_end) * 60,
-                    unit_distance_cost=t.cost_per_km_minor,
+                    # never free to drive: with no costs set, the shortest routes still win
+                    unit_distance_cost=max(1, t.cost_per_km_minor),
                     unit_duration_cost=round(t.cost_per_hour_minor * 1000 / 3600))
             for t in fleet.vehicle_types]
     return [v for v in vans if v.starts_s < v.ends_s]

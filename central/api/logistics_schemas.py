@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, AwareDatetime, Field, model_validator
 
 from central.api.schemas import Body, Id, Lat, Lon, Text, unique_by
-from central.logistics.fleet import WEEKDAYS, minutes
+from central.logistics.calendar import WEEKDAYS
+from central.logistics.fleet import minutes
 
 HHMM = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="local time HH:MM")]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]

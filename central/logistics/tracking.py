@@ -137,7 +137,6 @@ def _position(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: date
 
 _APPLY = {"departed": _departed, "arrived": _arrived, "handed_over": _handed_over, "stop_failed": _stop_failed,
           "position": _position}
-KINDS = tuple(_APPLY)
 
 
 def _stop_on(conn: Connection, route: sa.RowMapping, seq: int | None) -> sa.RowMapping:

@@ -6,7 +6,8 @@ received and put away on the floor and flows up to central; customers order and 
 sandbox; the fulfilment orders flow down. Then the uplink goes down, and scripted pickers pick,
 pack and ship the whole shift over the terminal API regardless; when it comes back, the queued
 movements flow up and central marks the orders fulfilled. The report reconciles central's stock
-view against the edge's ledger.
+view against the edge's ledger. Then central plans the delivery vans to the pickup points and one
+courier drives its route (simulators/courier.py), so some orders are ready for pickup.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rich.table import Table
 from edge.seeding import seed
 from edge.sync_bridge import sync_status
 from simulators.agv.demo_fleet import DemoFleet
+from simulators.courier import Dispatch
 from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
@@ -144,7 +146,10 @@ def run(args, tmp: Path) -> int:
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
         fleet.wait_done(20)
         verified = verify_ledger(cfg.ledger_path)
-        show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, fleet.report_rows())
+        delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
+                                                      orders)
+        show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
+                    [*fleet.report_rows(), *delivered])
         if args.hold:
             hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))
     finally:
@@ -157,7 +162,7 @@ def run(args, tmp: Path) -> int:
     return 0 if not mismatches and verified.returncode == 0 else 1
 
 
-def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, fleet_rows) -> None:
+def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, extra_rows) -> None:
     report([
         ("orders placed and paid", len(orders)), ("shipments shipped (floor)", stats.shipped),
         ("picks confirmed", stats.picks), ("units picked", stats.units), ("short picks", stats.shorts),
@@ -165,7 +170,7 @@ def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, ver
         ("initial stock sync", f"{initial:.1f} s"), ("movements queued while offline", queued),
         ("catch-up after the uplink returned", f"{lag:.2f} s"),
         ("central vs edge stock", "identical" if not mismatches else f"{len(mismatches)} SKUs differ"),
-        *fleet_rows,
+        *extra_rows,
         ("edge ledger verify", verified.stdout.strip()),
     ])
     for line in mismatches[:10]:

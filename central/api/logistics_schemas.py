@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, AwareDatetime, Field, model_validator
 
 from central.api.schemas import Body, Id, Lat, Lon, Text, unique_by
-from central.logistics.fleet import WEEKDAYS, minutes
+from central.logistics.calendar import WEEKDAYS
+from central.logistics.fleet import minutes
 
 HHMM = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="local time HH:MM")]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
@@ -72,6 +73,9 @@ class PlanIn(Body):
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
     matrix_csv: Annotated[str | None, Field(max_length=20_000_000,
                                             description="from_id,to_id,distance_m,duration_s rows")] = None
+    with_warehouses: Annotated[list[Id], Field(max_length=20, description="plan these warehouses' shipments and "
+                                                                          "vans in the same solve (multi-depot)"),
+                               unique_by(lambda w: w, "warehouse")] = []
 
 
 class CourierEventIn(Body):

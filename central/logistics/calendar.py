@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from central.errors import InvalidRequest
 
+MAX_DAYS_AHEAD = 60
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -42,5 +43,8 @@ def plan_day(requested: date | None, zone_name: str, now: datetime, first_shift_
         return day if day.seconds(now) < first_shift_s else PlanDay(today + timedelta(days=1), zone)
     if requested < today:
         raise InvalidRequest(f"{requested.isoformat()} is in the past in {zone_name}; plan today or later",
+                             service_date=requested.isoformat())
+    if requested > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidRequest(f"{requested.isoformat()} is more than {MAX_DAYS_AHEAD} days ahead; plan nearer days",
                              service_date=requested.isoformat())
     return PlanDay(requested, zone)

@@ -17,6 +17,8 @@ def add_parser(sub: argparse._SubParsersAction, db_help: str, run) -> None:  # t
                                            "routes), print them and write the plan as SVG")
     p.add_argument("--db", help=db_help)
     p.add_argument("--warehouse", required=True, help="warehouse id")
+    p.add_argument("--with", dest="with_warehouses", action="append", default=[], metavar="WAREHOUSE",
+                   help="plan this warehouse too, in the same solve (multi-depot; repeatable)")
     p.add_argument("--date", type=date.fromisoformat, help="plan day YYYY-MM-DD (default: the next day whose "
                                                            "first shift has not begun)")
     p.add_argument("--cutoff", type=datetime.fromisoformat, help="shipped by then (ISO time with offset; "
@@ -38,9 +40,12 @@ def plan_command(central, args: argparse.Namespace) -> int:  # type: ignore[no-u
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidRequest(f"--matrix {args.matrix}: cannot read it ({exc})") from exc
     plan = plan_routes(central, PlanRoutes(args.warehouse, args.date, args.cutoff,
-                                           Budget(args.time_budget, args.iterations, args.seed), matrix))
+                                           Budget(args.time_budget, args.iterations, args.seed), matrix,
+                                           tuple(args.with_warehouses)))
     print("\n".join(plan_lines(plan)))
-    out = args.svg or Path(f"plan-{args.warehouse}-{plan.service_date.isoformat()}.svg")
-    out.write_text(plan_svg(central, args.warehouse, plan.service_date), encoding="utf-8")
-    print(f"plan picture: {out}")
+    for wid in (args.warehouse, *args.with_warehouses):
+        default = Path(f"plan-{wid}-{plan.service_date.isoformat()}.svg")
+        out = args.svg if args.svg and wid == args.warehouse else default
+        out.write_text(plan_svg(central, wid, plan.service_date), encoding="utf-8")
+        print(f"plan picture of {wid}: {out}")
     return 0

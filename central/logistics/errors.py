@@ -37,10 +37,6 @@ class BadMatrix(InvalidRequest):
     code = "bad_matrix"
 
 
-class NoFleet(InvalidRequest):
-    code = "no_fleet"
-
-
 class UnknownVehicle(NotFound):
     code = "unknown_vehicle"
 

@@ -20,6 +20,7 @@ from central.db.tables import (
 from central.db.tables import pickup_point_tokens as pp_tokens
 from central.db.upsert import upsert
 from central.errors import Conflict, NotFound
+from central.logistics.calendar import WEEKDAYS
 from central.logistics.errors import UnknownVehicle
 from central.logistics.views import FleetView, OpeningHoursView, VehicleTypeView
 from central.tokens import hash_token
@@ -28,7 +29,6 @@ DEFAULT_TIMEZONE = "Europe/Moscow"
 DEFAULT_SPEED_KMH = 30.0
 DEFAULT_DETOUR = 1.3
 DEFAULT_SERVICE_MINUTES = 5
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROUND_THE_CLOCK = {day: ["00:00", "24:00"] for day in WEEKDAYS}
 
 

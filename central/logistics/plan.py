@@ -1,7 +1,8 @@
 """A solved problem turned into the dispatcher's plan: vans, their stops in order, loads and times.
 
 Visits of one van to the same pickup point in a row (a big drop split into parts) become one
-stop. Vans are numbered per type (`<type>-<n>`), skipping the ones still out on kept routes.
+stop. Vans are numbered per warehouse and type (`<type>-<n>`), skipping the ones still out on kept
+routes.
 Pure: times are seconds from the plan day's midnight.
 """
 
@@ -33,6 +34,7 @@ class PlannedStop:
 
 @dataclass(frozen=True)
 class PlannedRoute:
+    warehouse_id: str
     vehicle_type_id: str
     vehicle_id: str
     depart_s: int
@@ -45,17 +47,21 @@ class PlannedRoute:
 
 
 def assemble(problem: RoutingProblem, solution: Solution,
-             busy: Mapping[str, set[int]]) -> tuple[list[PlannedRoute], list[Unrouted]]:
-    """Routes in a stable order (by type, then departure) and the parcels left out, with why."""
-    numbered: dict[str, int] = {}
+             busy: Mapping[tuple[str, str], set[int]]) -> tuple[list[PlannedRoute], list[Unrouted]]:
+    """Routes in a stable order (by warehouse, type, departure) and the parcels left out, with why.
+
+    `busy`: (warehouse, vehicle type) -> numbers of the vans still out on a kept route.
+    """
+    numbered: dict[tuple[str, str], int] = {}
     routes = []
-    for solved in sorted(solution.routes, key=lambda r: (problem.fleets[r.fleet].van.type_id, r.depart_s,
+    for solved in sorted(solution.routes, key=lambda r: (problem.fleets[r.fleet].van.depot_id,
+                                                         problem.fleets[r.fleet].van.type_id, r.depart_s,
                                                          [v.stop for v in r.visits])):
         van = problem.fleets[solved.fleet].van
-        n = _next_free(numbered.get(van.type_id, 0), busy.get(van.type_id, set()))
-        numbered[van.type_id] = n
+        key = (van.depot_id, van.type_id)
+        n = numbered[key] = _next_free(numbered.get(key, 0), busy.get(key, set()))
         stops = _stops(problem, solved)
-        routes.append(PlannedRoute(van.type_id, f"{van.type_id}-{n}", solved.depart_s, solved.return_s,
+        routes.append(PlannedRoute(van.depot_id, van.type_id, f"{van.type_id}-{n}", solved.depart_s, solved.return_s,
                                    solved.distance_m, solved.duration_s,
                                    sum((s.load for s in stops), NO_LOAD), van.capacity, stops))
     reason = ("no van had room or time left for it: every van of the fleet is full or out of shift; "

@@ -1,4 +1,5 @@
-"""Plan a warehouse's delivery routes for a day: read, solve (no transaction open), write.
+"""Plan a warehouse's (or several warehouses') delivery routes for a day: read, solve (no transaction
+open), write.
 
 The solver can take seconds, so nothing is locked while it runs. The write checks that what
 was planned is still what is there (the same shipments waiting, the same routes not yet
@@ -12,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.bootstrap import Central
-from central.errors import Conflict
+from central.errors import Conflict, InvalidRequest
 from central.logistics import store
 from central.logistics.calendar import PlanDay, plan_day
 from central.logistics.fleet import load_fleet, load_hours, minutes, require_warehouse
@@ -34,6 +36,13 @@ class PlanRoutes:
     cutoff: datetime | None = None  # shipped by then; default now
     budget: Budget = field(default_factory=Budget)
     matrix_csv: str | None = None  # from_id,to_id,distance_m,duration_s; default: great-circle estimate
+    # Warehouses planned together with this one (multi-depot, one solve): each ships only its
+    # own parcels on its own vans; travel settings and time zone are this warehouse's.
+    with_warehouses: tuple[str, ...] = ()
+
+    @property
+    def warehouses(self) -> tuple[str, ...]:
+        return (self.warehouse_id, *sorted(set(self.with_warehouses) - {self.warehouse_id}))
 
 
 @dataclass(frozen=True)
@@ -41,11 +50,11 @@ class Inputs:
     day: PlanDay
     replanned: tuple[str, ...]
     parcels: tuple[Parcel, ...]
-    depot: Place
+    depots: tuple[Place, ...]
     outlets: tuple[Outlet, ...]
     vans: tuple[VanType, ...]
-    busy: dict[str, set[int]]
-    fleet: FleetView
+    busy: dict[tuple[str, str], set[int]]
+    fleet: FleetView  # the first warehouse's: its travel settings and time zone serve the plan
 
 
 def plan_routes(central: Central, cmd: PlanRoutes) -> PlanView:
@@ -53,27 +62,42 @@ def plan_routes(central: Central, cmd: PlanRoutes) -> PlanView:
     with central.db.read() as conn:
         inputs = _read_inputs(conn, cmd, now)
     matrix = _matrix(inputs, cmd.matrix_csv)
-    problem, unroutable = build(inputs.parcels, inputs.outlets, [inputs.depot], inputs.vans, matrix)
+    problem, unroutable = build(inputs.parcels, inputs.outlets, inputs.depots, inputs.vans, matrix)
     solution = solve_problem(problem, cmd.budget)
     planned, left_out = assemble(problem, solution, inputs.busy)
+    unrouted = [*unroutable, *left_out]
     with central.db.write() as conn:
         _check_unchanged(conn, cmd, inputs, now)
         store.drop_planned_routes(conn, inputs.replanned, now)
         for route in planned:
-            store.save_route(conn, central.ids("rt"), cmd.warehouse_id, inputs.day, route, now)
-        store.mark_unrouted(conn, cmd.warehouse_id, [*unroutable, *left_out], now)
-        routes = store.load_routes(conn, store.routes_of_day(cmd.warehouse_id, inputs.day.day))
-    return _view(cmd, inputs, routes, [*unroutable, *left_out], solution, planned)
+            store.save_route(conn, central.ids("rt"), inputs.day, route, now)
+        store.mark_unrouted(conn, {p.shipment_id: p.depot_id for p in inputs.parcels}, unrouted, now)
+        routes = store.load_routes(conn, store.routes_of_day(cmd.warehouses, inputs.day.day))
+    return _view(cmd, inputs, routes, unrouted, solution, planned)
 
 
 def _read_inputs(conn: Connection, cmd: PlanRoutes, now: datetime) -> Inputs:
-    require_warehouse(conn, cmd.warehouse_id)
-    fleet = load_fleet(conn, cmd.warehouse_id)
-    types = fleet.vehicle_types
-    day = plan_day(cmd.service_date, fleet.timezone, now, min((minutes(t.shift_start) * 60 for t in types),
+    fleets = {}
+    for wid in cmd.warehouses:
+        require_warehouse(conn, wid)
+        fleets[wid] = load_fleet(conn, wid)
+    first = fleets[cmd.warehouse_id]
+    if zones := sorted({f.timezone for f in fleets.values()} - {first.timezone}):
+        raise InvalidRequest(f"warehouses planned together must share a time zone: {cmd.warehouse_id} is in "
+                             f"{first.timezone}, others in {', '.join(zones)}")
+    types = [t for f in fleets.values() for t in f.vehicle_types]
+    day = plan_day(cmd.service_date, first.timezone, now, min((minutes(t.shift_start) * 60 for t in types),
                                                                default=0))
-    replanned = tuple(store.planned_route_ids(conn, cmd.warehouse_id, day.day))
-    parcels = tuple(store.parcels_to_plan(conn, cmd.warehouse_id, cmd.cutoff or now, replanned))
+    replanned = tuple(r for wid in cmd.warehouses for r in store.planned_route_ids(conn, wid, day.day))
+    parcels = tuple(p for wid in cmd.warehouses
+                    for p in store.parcels_to_plan(conn, wid, cmd.cutoff or now, replanned))
+    busy = {(wid, t): n for wid in cmd.warehouses for t, n in store.busy_vehicles(conn, wid).items()}
+    vans = tuple(v for wid, f in fleets.items() for v in _vans(wid, f, busy, max(0, day.seconds(now))))
+    depots = tuple(store.place_of_warehouse(conn, wid) for wid in cmd.warehouses)
+    return Inputs(day, replanned, parcels, depots, _outlets(conn, parcels, day), vans, busy, first)
+
+
+def _outlets(conn: Connection, parcels: Sequence[Parcel], day: PlanDay) -> tuple[Outlet, ...]:
     pp_ids = sorted({p.pickup_point_id for p in parcels})
     hours = load_hours(conn, pp_ids)
     outlets = []
@@ -82,31 +106,39 @@ def _read_inputs(conn: Connection, cmd: PlanRoutes, now: datetime) -> Inputs:
         window = h.hours.get(day.weekday)
         outlets.append(Outlet(place, minutes(window[0]) * 60 if window else None,
                               minutes(window[1]) * 60 if window else 0, h.service_minutes * 60))
-    busy = store.busy_vehicles(conn, cmd.warehouse_id)
-    earliest = max(0, day.seconds(now))
-    vans = tuple(VanType(t.vehicle_type_id, cmd.warehouse_id, max(0, t.count - len(busy.get(t.vehicle_type_id, ()))),
-                         Load(round(t.capacity_kg * 1000), round(t.capacity_l * 1000)),
-                         max(minutes(t.shift_start) * 60, earliest), minutes(t.shift_end) * 60,
-                         unit_distance_cost=t.cost_per_km_minor, unit_duration_cost=round(t.cost_per_hour_minor * 1000
-                                                                                          / 3600))
-                 for t in types)
-    vans = tuple(v for v in vans if v.starts_s < v.ends_s)  # a shift already over that day has no van
-    return Inputs(day, replanned, parcels, store.place_of_warehouse(conn, cmd.warehouse_id), tuple(outlets),
-                  vans, busy, fleet)
+    return tuple(outlets)
+
+
+def _vans(warehouse_id: str, fleet: FleetView, busy: dict[tuple[str, str], set[int]],
+          earliest_s: int) -> list[VanType]:
+    """The warehouse's vans free that day: not out on a route, and with shift time left after now."""
+    vans = [VanType(t.vehicle_type_id, warehouse_id, max(0, t.count - len(busy.get((warehouse_id, t.vehicle_type_id),
+                                                                                    ()))),
+                    Load(round(t.capacity_kg * 1000), round(t.capacity_l * 1000)),
+                    max(minutes(t.shift_start) * 60, earliest_s), minutes(t.shift_end) * 60,
+                    # never free to drive: with no costs set, the shortest routes still win
+                    unit_distance_cost=max(1, t.cost_per_km_minor),
+                    unit_duration_cost=round(t.cost_per_hour_minor * 1000 / 3600))
+            for t in fleet.vehicle_types]
+    return [v for v in vans if v.starts_s < v.ends_s]
 
 
 def _matrix(inputs: Inputs, csv_text: str | None) -> Matrix:
-    places = [inputs.depot, *(o.place for o in inputs.outlets)]
+    places = [*inputs.depots, *(o.place for o in inputs.outlets)]
     if csv_text is not None:
         return from_csv(csv_text, places)
     return estimate(places, Estimate(inputs.fleet.speed_kmh, inputs.fleet.detour_factor))
 
 
 def _check_unchanged(conn: Connection, cmd: PlanRoutes, inputs: Inputs, now: datetime) -> None:
-    replanned = tuple(store.planned_route_ids(conn, cmd.warehouse_id, inputs.day.day))
-    parcels = tuple(store.parcels_to_plan(conn, cmd.warehouse_id, cmd.cutoff or now, replanned))
-    if replanned != inputs.replanned or [p.shipment_id for p in parcels] != [p.shipment_id for p in inputs.parcels]:
-        raise Conflict(f"the deliveries of warehouse {cmd.warehouse_id} changed while the plan was being made "
+    if conn.dialect.name == "postgresql":  # one plan write per warehouse at a time (SQLite has one writer)
+        for wid in sorted(cmd.warehouses):
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"plan:{wid}"})
+    replanned = tuple(r for wid in cmd.warehouses for r in store.planned_route_ids(conn, wid, inputs.day.day))
+    parcels = [p.shipment_id for wid in cmd.warehouses
+               for p in store.parcels_to_plan(conn, wid, cmd.cutoff or now, replanned)]
+    if replanned != inputs.replanned or parcels != [p.shipment_id for p in inputs.parcels]:
+        raise Conflict(f"the deliveries of {', '.join(cmd.warehouses)} changed while the plan was being made "
                        "(a van left, or more shipments came in); plan again", warehouse_id=cmd.warehouse_id)
 
 
@@ -127,7 +159,7 @@ def _view(cmd: PlanRoutes, inputs: Inputs, routes: list, unrouted: Sequence[Unro
 def get_plan(central: Central, warehouse_id: str, day: date) -> PlanView:
     with central.db.read() as conn:
         require_warehouse(conn, warehouse_id)
-        routes = store.load_routes(conn, store.routes_of_day(warehouse_id, day))
+        routes = store.load_routes(conn, store.routes_of_day((warehouse_id,), day))
         unrouted = store.load_unrouted(conn, warehouse_id)
     kept = [r for r in routes if r.status != "planned"]
     return PlanView(warehouse_id=warehouse_id, service_date=day, routes=routes, unrouted=unrouted,

@@ -11,7 +11,8 @@ def plan_lines(plan: PlanView) -> list[str]:
              f"{len(plan.unrouted)} unrouted"]
     for r in plan.routes:
         shipments = sum(len(s.shipments) for s in r.stops)
-        lines.append(f"  {r.vehicle_id:<12} {r.status:<9} {len(r.stops):>3} stops {shipments:>4} shipments "
+        van = f"{r.warehouse_id}/{r.vehicle_id}"
+        lines.append(f"  {van:<20} {r.status:<9} {len(r.stops):>3} stops {shipments:>4} shipments "
                      f"{r.distance_km:>7.1f} km  load {r.load_pct:>5.1f}%  "
                      f"{r.departs_at:%H:%M}-{r.returns_at:%H:%M} UTC")
     for u in plan.unrouted:

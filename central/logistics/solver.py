@@ -50,7 +50,6 @@ class SolvedRoute:
 class Solution:
     routes: tuple[SolvedRoute, ...]
     left_out: tuple[int, ...]  # stops no van had room or time for
-    cost: int | None  # the solver's objective; None when it found no feasible plan
     feasible: bool
     iterations: int
     runtime_s: float
@@ -59,7 +58,7 @@ class Solution:
 
 def solve_problem(problem: RoutingProblem, budget: Budget) -> Solution:
     if not problem.stops or not problem.fleets:
-        return Solution((), tuple(range(len(problem.stops))), 0, True, 0, 0.0, "iterations")
+        return Solution((), tuple(range(len(problem.stops))), True, 0, 0.0, "iterations")
     data = to_pyvrp(problem)
     started = time.perf_counter()
     stop = MultipleCriteria([MaxIterations(budget.iterations), MaxRuntime(budget.time_s)])
@@ -70,9 +69,8 @@ def solve_problem(problem: RoutingProblem, budget: Budget) -> Solution:
     # out (and reported), so no plan ever breaks a capacity, a window or a shift.
     routes = tuple(_route(r) for r in best.routes() if r.is_feasible())
     served = {v.stop for r in routes for v in r.visits}
-    feasible = best.is_feasible()
-    return Solution(routes, tuple(i for i in range(len(problem.stops)) if i not in served),
-                    round(result.cost()) if feasible else None, feasible, result.num_iterations, runtime,
+    return Solution(routes, tuple(i for i in range(len(problem.stops)) if i not in served), best.is_feasible(),
+                    result.num_iterations, runtime,
                     "iterations" if result.num_iterations >= budget.iterations else "time")
 
 

@@ -17,6 +17,7 @@ from central.db.tables import (
     shipment_lines,
     shipments,
     skus,
+    vehicle_positions,
     warehouses,
 )
 from central.domain.orders import ShipmentStatus
@@ -26,7 +27,7 @@ from central.logistics.lifecycle import Delivery, RouteStatus, StopStatus, check
 from central.logistics.plan import PlannedRoute, load_pct
 from central.logistics.problem import Load, Parcel, Unrouted
 from central.logistics.travel import Place
-from central.logistics.views import RouteView, StopView, UnroutedView
+from central.logistics.views import PositionView, RouteView, StopView, UnroutedView
 
 
 def place_of_warehouse(conn: Connection, warehouse_id: str) -> Place:
@@ -69,8 +70,9 @@ def parcels_to_plan(conn: Connection, warehouse_id: str, cutoff: datetime, repla
     """
     free = sa.or_(deliveries.c.shipment_id.is_(None), deliveries.c.state == Delivery.AWAITING_ROUTE.value,
                   deliveries.c.route_id.in_(list(replanned)))
-    weight = sa.func.sum(shipment_lines.c.qty * skus.c.unit_weight_g)
-    volume = sa.func.sum(shipment_lines.c.qty * skus.c.length_mm * skus.c.width_mm * skus.c.height_mm)
+    qty = sa.cast(shipment_lines.c.qty, sa.BigInteger)  # products of 32-bit columns overflow on PostgreSQL
+    weight = sa.func.sum(qty * skus.c.unit_weight_g)
+    volume = sa.func.sum(qty * skus.c.length_mm * skus.c.width_mm * skus.c.height_mm)
     rows = conn.execute(
         sa.select(shipments.c.shipment_id, orders.c.pickup_point_id, weight.label("g"), volume.label("mm3"))
         .join(orders, orders.c.order_id == shipments.c.order_id)
@@ -89,17 +91,17 @@ def drop_planned_routes(conn: Connection, route_ids: Sequence[str], now: datetim
     """Throw away routes that have not left; their shipments wait for a route again."""
     if not route_ids:
         return
-    for sid in conn.execute(sa.select(deliveries.c.shipment_id).where(deliveries.c.route_id.in_(list(route_ids)))
-                            ).scalars():
-        check_delivery(sid, Delivery.PLANNED, Delivery.AWAITING_ROUTE)
+    for sid, state in conn.execute(sa.select(deliveries.c.shipment_id, deliveries.c.state)
+                                   .where(deliveries.c.route_id.in_(list(route_ids)))):
+        check_delivery(sid, Delivery(state), Delivery.AWAITING_ROUTE)
     conn.execute(deliveries.update().where(deliveries.c.route_id.in_(list(route_ids)))
                  .values(state=Delivery.AWAITING_ROUTE.value, route_id=None, stop_seq=None, updated_at=now))
     conn.execute(route_stops.delete().where(route_stops.c.route_id.in_(list(route_ids))))
     conn.execute(routes.delete().where(routes.c.route_id.in_(list(route_ids))))
 
 
-def save_route(conn: Connection, route_id: str, warehouse_id: str, day: PlanDay, route: PlannedRoute,
-               now: datetime) -> None:
+def save_route(conn: Connection, route_id: str, day: PlanDay, route: PlannedRoute, now: datetime) -> None:
+    warehouse_id = route.warehouse_id
     conn.execute(routes.insert().values(
         route_id=route_id, warehouse_id=warehouse_id, service_date=day.day, vehicle_type_id=route.vehicle_type_id,
         vehicle_id=route.vehicle_id, status=RouteStatus.PLANNED.value, distance_m=route.distance_m,
@@ -139,11 +141,13 @@ def set_deliveries(conn: Connection, warehouse_id: str, shipment_ids: Sequence[s
         conn.execute(deliveries.update().where(deliveries.c.shipment_id.in_(old)).values(**values))
 
 
-def mark_unrouted(conn: Connection, warehouse_id: str, unrouted: Sequence[Unrouted], now: datetime) -> None:
-    by_reason: dict[str, list[str]] = {}
+def mark_unrouted(conn: Connection, warehouse_of: dict[str, str], unrouted: Sequence[Unrouted],
+                  now: datetime) -> None:
+    """Record why each shipment is still waiting (`warehouse_of`: shipment id -> its warehouse)."""
+    grouped: dict[tuple[str, str], list[str]] = {}
     for u in unrouted:
-        by_reason.setdefault(u.reason, []).append(u.shipment_id)
-    for reason, ids in sorted(by_reason.items()):
+        grouped.setdefault((warehouse_of[u.shipment_id], u.reason), []).append(u.shipment_id)
+    for (warehouse_id, reason), ids in sorted(grouped.items()):
         set_deliveries(conn, warehouse_id, ids, Delivery.AWAITING_ROUTE, now, reason=reason[:500])
 
 
@@ -168,6 +172,7 @@ def load_routes(conn: Connection, route_filter: sa.ColumnElement[bool]) -> list[
     parcels: dict[tuple[str, int], list[str]] = {}
     for rid, seq, sid in carried:
         parcels.setdefault((rid, seq), []).append(sid)
+    last = _last_positions(conn, ids)
     by_route: dict[str, list[StopView]] = {}
     for s in stops:
         by_route.setdefault(s["route_id"], []).append(StopView(
@@ -176,10 +181,19 @@ def load_routes(conn: Connection, route_filter: sa.ColumnElement[bool]) -> list[
             eta=s["eta"], arrived_at=s["arrived_at"], finished_at=s["finished_at"], reason=s["reason"],
             load_kg=s["load_g"] / 1000, load_l=s["load_ml"] / 1000, leg_km=s["leg_m"] / 1000,
             shipments=parcels.get((s["route_id"], s["seq"]), [])))
-    return [_route_view(r, by_route.get(r["route_id"], [])) for r in rows]
+    return [_route_view(r, by_route.get(r["route_id"], []), last.get(r["route_id"])) for r in rows]
 
 
-def _route_view(r: sa.RowMapping, stops: list[StopView]) -> RouteView:
+def _last_positions(conn: Connection, route_ids: Sequence[str]) -> dict[str, PositionView]:
+    latest = (sa.select(vehicle_positions.c.route_id, sa.func.max(vehicle_positions.c.position_id).label("pid"))
+              .where(vehicle_positions.c.route_id.in_(list(route_ids))).group_by(vehicle_positions.c.route_id)
+              .subquery())
+    rows = conn.execute(sa.select(vehicle_positions).join(latest, latest.c.pid == vehicle_positions.c.position_id)
+                        ).mappings()
+    return {r["route_id"]: PositionView(lat=r["lat"], lon=r["lon"], at=r["at"]) for r in rows}
+
+
+def _route_view(r: sa.RowMapping, stops: list[StopView], position: PositionView | None) -> RouteView:
     return RouteView(
         route_id=r["route_id"], warehouse_id=r["warehouse_id"], service_date=r["service_date"],
         vehicle_type_id=r["vehicle_type_id"], vehicle_id=r["vehicle_id"], status=r["status"],
@@ -187,8 +201,8 @@ def _route_view(r: sa.RowMapping, stops: list[StopView]) -> RouteView:
         load_l=r["load_ml"] / 1000,
         load_pct=round(load_pct(Load(r["load_g"], r["load_ml"]), Load(r["capacity_g"], r["capacity_ml"])), 1),
         departs_at=r["departs_at"], returns_at=r["returns_at"], departed_at=r["departed_at"],
-        completed_at=r["completed_at"], stops=stops)
+        completed_at=r["completed_at"], last_position=position, stops=stops)
 
 
-def routes_of_day(warehouse_id: str, day: date) -> sa.ColumnElement[bool]:
-    return sa.and_(routes.c.warehouse_id == warehouse_id, routes.c.service_date == day)
+def routes_of_day(warehouse_ids: Sequence[str], day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(routes.c.warehouse_id.in_(list(warehouse_ids)), routes.c.service_date == day)

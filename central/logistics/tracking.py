@@ -1,7 +1,7 @@
-"""Courier and pickup-point events: departures, arrivals, handovers, failed stops, collections.
+"""Courier events: departures, arrivals, handovers at pickup points, failed stops, positions.
 
-Each event is applied in one transaction with its record in delivery_events, keyed by the
-sender's event id: the same event again gets the first answer (duplicate=true) and changes
+Each event is applied in one transaction with its record in the event log (`event_log`), under
+a lock on its route: the same event again gets the first answer (duplicate=true) and changes
 nothing; the same id with another body is refused. Every state change goes through the
 transition tables in `lifecycle`; an event they do not allow is refused naming what is wrong,
 and nothing is changed. ETAs of the stops still ahead are recomputed from where the van is.
@@ -9,8 +9,6 @@ and nothing is changed. ETAs of the stops still ahead are recomputed from where 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.bootstrap import Central
-from central.db.tables import deliveries, delivery_events, orders, route_stops, routes, shipments, vehicle_positions
-from central.logistics import eta
-from central.logistics.errors import EventReused, NotOnRoute, NotYourRoute, OutOfOrder, UnknownRoute, UnknownShipment
+from central.db.tables import deliveries, route_stops, routes, shipments, vehicle_positions
+from central.errors import InvalidRequest
+from central.logistics import eta, event_log
+from central.logistics.errors import NotOnRoute, NotYourRoute, OutOfOrder, UnknownRoute, UnknownShipment
 from central.logistics.lifecycle import (
     FINISHED_STOPS,
     Delivery,
@@ -54,18 +53,20 @@ class Vehicle:
 
 def courier_event(central: Central, vehicle: Vehicle, route_id: str, ev: CourierEvent) -> EventResult:
     actor = f"vehicle:{vehicle.warehouse_id}/{vehicle.vehicle_id}"
+    body_hash = event_log.digest(route_id, ev)
     with central.db.write() as conn:
-        if (seen := _replayed(conn, ev.event_id, actor, _digest(route_id, ev))) is not None:
+        route = _route_for(conn, route_id, vehicle)  # locked: one event of a route at a time
+        if (seen := event_log.replayed(conn, ev.event_id, actor, body_hash)) is not None:
             return seen
-        route = _route_for(conn, route_id, vehicle)
         at = ev.at or central.clock()
         result = _APPLY[ev.kind](conn, route, ev, at)
-        _remember(conn, ev.event_id, actor, ev.kind, _digest(route_id, ev), result, central.clock())
+        event_log.remember(conn, ev.event_id, actor, ev.kind, body_hash, result, central.clock())
         return result
 
 
 def _route_for(conn: Connection, route_id: str, vehicle: Vehicle) -> sa.RowMapping:
-    route = conn.execute(sa.select(routes).where(routes.c.route_id == route_id)).mappings().first()
+    route = conn.execute(sa.select(routes).where(routes.c.route_id == route_id).with_for_update()
+                         ).mappings().first()
     if route is None:
         raise UnknownRoute(f"route {route_id} not found", route_id=route_id)
     if (route["warehouse_id"], route["vehicle_id"]) != (vehicle.warehouse_id, vehicle.vehicle_id):
@@ -80,9 +81,9 @@ def _departed(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: date
     conn.execute(routes.update().where(routes.c.route_id == rid).values(status=RouteStatus.DEPARTED.value,
                                                                          departed_at=at))
     carried = _shipments_on(conn, rid)
-    moved = _move(conn, carried, Delivery.ON_ROUTE, at)
+    moved = advance(conn, carried, Delivery.ON_ROUTE, at)
     _reschedule(conn, rid, after_seq=0, free_at=at)
-    return _result(ev, rid, RouteStatus.DEPARTED, None, None, moved)
+    return event_log.outcome(ev.event_id, rid, RouteStatus.DEPARTED, None, None, moved)
 
 
 def _arrived(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: datetime) -> EventResult:
@@ -92,7 +93,7 @@ def _arrived(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: datet
     _set_stop(conn, rid, stop["seq"], StopStatus.ARRIVED, arrived_at=at, eta=at)
     _reschedule(conn, rid, after_seq=stop["seq"],
                 free_at=eta.free_after_arrival(at, stop["opens_at"], stop["service_s"]))
-    return _result(ev, rid, RouteStatus.DEPARTED, stop["seq"], StopStatus.ARRIVED, {})
+    return event_log.outcome(ev.event_id, rid, RouteStatus.DEPARTED, stop["seq"], StopStatus.ARRIVED, {})
 
 
 def _handed_over(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: datetime) -> EventResult:
@@ -102,25 +103,25 @@ def _handed_over(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: d
         raise OutOfOrder(f"stop {stop['seq']} of route {rid} is {stop['status']}: report arrival there before "
                          "handing shipments over", route_id=rid, stop=stop["seq"])
     if not ev.shipment_ids:
-        raise OutOfOrder("a handover names the scanned shipment ids (shipment_ids)")
+        raise InvalidRequest("a handover names the scanned shipment ids (shipment_ids)")
     _check_on_stop(conn, rid, stop["seq"], ev.shipment_ids)
-    moved = _move(conn, list(ev.shipment_ids), Delivery.AT_PICKUP_POINT, at)
+    moved = advance(conn, list(ev.shipment_ids), Delivery.AT_PICKUP_POINT, at)
     status = StopStatus.ARRIVED
     if not _still(conn, rid, stop["seq"], Delivery.ON_ROUTE):
         status = _finish_stop(conn, route, stop, StopStatus.DONE, at, None)
-    return _result(ev, rid, _route_status(conn, rid), stop["seq"], status, moved)
+    return event_log.outcome(ev.event_id, rid, _route_status(conn, rid), stop["seq"], status, moved)
 
 
 def _stop_failed(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: datetime) -> EventResult:
     rid = route["route_id"]
     stop = _stop_on(conn, route, ev.stop)
     if not ev.reason:
-        raise OutOfOrder("a failed stop needs a reason (e.g. 'pickup point closed')")
+        raise InvalidRequest("a failed stop needs a reason (e.g. 'pickup point closed')")
     check_stop(rid, stop["seq"], StopStatus(stop["status"]), StopStatus.FAILED)
     left = _still(conn, rid, stop["seq"], Delivery.ON_ROUTE)
-    moved = _move(conn, left, Delivery.RETURNING, at, reason=ev.reason)
+    moved = advance(conn, left, Delivery.RETURNING, at, reason=ev.reason)
     _finish_stop(conn, route, stop, StopStatus.FAILED, at, ev.reason)
-    return _result(ev, rid, _route_status(conn, rid), stop["seq"], StopStatus.FAILED, moved)
+    return event_log.outcome(ev.event_id, rid, _route_status(conn, rid), stop["seq"], StopStatus.FAILED, moved)
 
 
 def _position(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: datetime) -> EventResult:
@@ -129,14 +130,13 @@ def _position(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: date
         raise OutOfOrder(f"route {rid} is {route['status']}: positions are taken while it is under way",
                          route_id=rid)
     if ev.lat is None or ev.lon is None:
-        raise OutOfOrder("a position needs lat and lon")
+        raise InvalidRequest("a position needs lat and lon")
     conn.execute(vehicle_positions.insert().values(route_id=rid, at=at, lat=ev.lat, lon=ev.lon))
-    return _result(ev, rid, RouteStatus.DEPARTED, None, None, {})
+    return event_log.outcome(ev.event_id, rid, RouteStatus.DEPARTED, None, None, {})
 
 
 _APPLY = {"departed": _departed, "arrived": _arrived, "handed_over": _handed_over, "stop_failed": _stop_failed,
           "position": _position}
-KINDS = tuple(_APPLY)
 
 
 def _stop_on(conn: Connection, route: sa.RowMapping, seq: int | None) -> sa.RowMapping:
@@ -178,8 +178,9 @@ def _still(conn: Connection, rid: str, seq: int, state: Delivery) -> list[str]:
         .order_by(deliveries.c.shipment_id)).scalars())
 
 
-def _move(conn: Connection, shipment_ids: Sequence[str], target: Delivery, at: datetime,
-          reason: str | None = None) -> dict[str, str]:
+def advance(conn: Connection, shipment_ids: Sequence[str], target: Delivery, at: datetime,
+            reason: str | None = None) -> dict[str, str]:
+    """Move shipments on to `target` through the delivery table; their route and stop stay."""
     current = dict(conn.execute(sa.select(deliveries.c.shipment_id, deliveries.c.state)
                                 .where(deliveries.c.shipment_id.in_(list(shipment_ids)))).all())
     for sid in shipment_ids:
@@ -224,72 +225,3 @@ def _reschedule(conn: Connection, rid: str, after_seq: int, free_at: datetime) -
 
 def _route_status(conn: Connection, rid: str) -> RouteStatus:
     return RouteStatus(conn.execute(sa.select(routes.c.status).where(routes.c.route_id == rid)).scalar_one())
-
-
-def _result(ev: CourierEvent | PickupEvent, rid: str | None, route_status: RouteStatus | None, seq: int | None,
-            stop_status: StopStatus | None, moved: dict[str, str]) -> EventResult:
-    return EventResult(event_id=ev.event_id, duplicate=False, route_id=rid,
-                       route_status=route_status.value if route_status else None, stop_seq=seq,
-                       stop_status=stop_status.value if stop_status else None, shipments=moved)
-
-
-def _digest(scope: str, ev: object) -> str:
-    body = json.dumps([scope, ev.__dict__], sort_keys=True, default=str)
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
-def _replayed(conn: Connection, event_id: str, actor: str, digest: str) -> EventResult | None:
-    row = conn.execute(sa.select(delivery_events).where(delivery_events.c.event_id == event_id)).mappings().first()
-    if row is None:
-        return None
-    if row["actor"] != actor or row["body_hash"] != digest:
-        raise EventReused(f"event id {event_id} was already used for a different event; send each event "
-                          "with its own id", event_id=event_id)
-    return EventResult.model_validate_json(row["result"]).model_copy(update={"duplicate": True})
-
-
-def _remember(conn: Connection, event_id: str, actor: str, kind: str, digest: str, result: EventResult,
-              now: datetime) -> None:
-    conn.execute(delivery_events.insert().values(event_id=event_id, actor=actor, kind=kind, body_hash=digest,
-                                                 result=result.model_dump_json(), received_at=now))
-
-
-@dataclass(frozen=True)
-class PickupEvent:
-    event_id: str
-    kind: str  # collected | not_collected
-    shipment_id: str
-    at: datetime | None = None
-    reason: str | None = None
-
-
-def pickup_point_event(central: Central, pickup_point_id: str, ev: PickupEvent) -> EventResult:
-    """The pickup point hands a shipment to its customer (collected), or sends it back (not_collected)."""
-    actor = f"pickup_point:{pickup_point_id}"
-    with central.db.write() as conn:
-        if (seen := _replayed(conn, ev.event_id, actor, _digest(pickup_point_id, ev))) is not None:
-            return seen
-        target = Delivery.HANDED_OVER if ev.kind == "collected" else Delivery.RETURNING
-        if target is Delivery.RETURNING and not ev.reason:
-            raise OutOfOrder("a shipment sent back needs a reason (e.g. 'not collected in 7 days')")
-        row = _delivery_at(conn, ev.shipment_id, pickup_point_id)
-        moved = _move(conn, [ev.shipment_id], target, ev.at or central.clock(), reason=ev.reason)
-        result = _result(ev, row.route_id, None, row.stop_seq, None, moved)
-        _remember(conn, ev.event_id, actor, ev.kind, _digest(pickup_point_id, ev), result, central.clock())
-        return result
-
-
-def _delivery_at(conn: Connection, shipment_id: str, pickup_point_id: str) -> sa.Row:  # type: ignore[type-arg]
-    row = conn.execute(sa.select(orders.c.pickup_point_id, deliveries.c.route_id, deliveries.c.stop_seq,
-                                 deliveries.c.state)
-                       .select_from(shipments.join(orders, orders.c.order_id == shipments.c.order_id)
-                                    .outerjoin(deliveries, deliveries.c.shipment_id == shipments.c.shipment_id))
-                       .where(shipments.c.shipment_id == shipment_id)).first()
-    if row is None:
-        raise UnknownShipment(f"shipment {shipment_id} is unknown: check the scanned label", shipment_id=shipment_id)
-    if row.pickup_point_id != pickup_point_id:
-        raise NotOnRoute(f"shipment {shipment_id} is for pickup point {row.pickup_point_id}, not {pickup_point_id}",
-                         shipment_id=shipment_id)
-    if row.state is None:
-        raise OutOfOrder(f"shipment {shipment_id} has not been delivered here yet", shipment_id=shipment_id)
-    return row

@@ -53,6 +53,12 @@ class StopView(BaseModel):
     shipments: list[str]
 
 
+class PositionView(BaseModel):
+    lat: float
+    lon: float
+    at: datetime
+
+
 class RouteView(BaseModel):
     route_id: str
     warehouse_id: str
@@ -69,6 +75,7 @@ class RouteView(BaseModel):
     returns_at: datetime
     departed_at: datetime | None
     completed_at: datetime | None
+    last_position: PositionView | None = None  # the courier's latest reported position
     stops: list[StopView]
 
 

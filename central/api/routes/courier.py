@@ -10,7 +10,7 @@ from central.api.courier_auth import CourierDep, PickupPointDep
 from central.api.logistics_schemas import CourierEventIn, PickupEventIn
 from central.api.schemas import ERROR_RESPONSES, IdPath
 from central.db.tables import routes
-from central.logistics import tracking
+from central.logistics import collection, tracking
 from central.logistics.lifecycle import RouteStatus
 from central.logistics.store import load_routes
 from central.logistics.views import EventResult, RouteView
@@ -39,5 +39,5 @@ def route_event(route_id: IdPath, body: CourierEventIn, central: CentralDep, van
 @router.post("/pickup-point/v1/events", response_model=EventResult)
 def pickup_event(body: PickupEventIn, central: CentralDep, point: PickupPointDep) -> EventResult:
     """collected: the customer took the shipment; not_collected (reason): it goes back. Idempotent by event_id."""
-    ev = tracking.PickupEvent(body.event_id, body.type, body.shipment_id, body.at, body.reason)
-    return tracking.pickup_point_event(central, point, ev)
+    ev = collection.PickupEvent(body.event_id, body.type, body.shipment_id, body.at, body.reason)
+    return collection.pickup_point_event(central, point, ev)

@@ -63,10 +63,13 @@ def set_pickup_point_token(pickup_point_id: IdPath, body: WarehouseTokenIn, cent
 async def plan(warehouse_id: IdPath, body: PlanIn, central: CentralDep, _: AdminDep) -> PlanView:
     """Plan the day's routes for the warehouse's shipped shipments; routes that left are kept.
 
-    Shipments no van can take are listed in `unrouted` with the reason, never dropped.
+    Shipments no van can take are listed in `unrouted` with the reason, never dropped. With
+    `with_warehouses`, those warehouses are planned in the same solve (each ships its own parcels
+    on its own vans; they must share this warehouse's time zone).
     """
     cmd = planning.PlanRoutes(warehouse_id, body.service_date, body.cutoff,
-                              Budget(body.time_budget_s, body.max_iterations, body.seed), body.matrix_csv)
+                              Budget(body.time_budget_s, body.max_iterations, body.seed), body.matrix_csv,
+                              tuple(body.with_warehouses))
     return await run_in_threadpool(planning.plan_routes, central, cmd)
 
 

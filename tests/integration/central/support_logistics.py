@@ -23,7 +23,7 @@ class Shipper:
 
     def __init__(self, client: TestClient, admin: dict[str, str], customer: Callable[[str], dict[str, str]]):
         self.client, self.admin, self.customer = client, admin, customer
-        self.seq = 0
+        self.seq: dict[str, int] = {}  # per warehouse: each edge node has its own movement seq
         set_tokens(client, admin)
         assert client.put("/admin/pickup-points", json={"items": EXTRA_POINTS}, headers=admin).status_code == 200
 
@@ -36,14 +36,15 @@ class Shipper:
         return self.client.get(f"/orders/{placed.json()['order_id']}", headers=self.admin).json()
 
     def ship(self, order: dict) -> None:
-        movements = []
         for shipment in order["shipments"]:
+            wid = shipment["warehouse_id"]
+            movements = []
             for line in shipment["lines"]:
-                self.seq += 1
-                movements.append(mv(self.seq, "ship", line["sku"], line["qty"], shipment_ref=shipment["shipment_id"],
-                                    order_ref=order["order_id"]))
-        resp = upload(self.client, batch(movements))
-        assert resp.status_code == 200, resp.text
+                self.seq[wid] = self.seq.get(wid, 0) + 1
+                movements.append(mv(self.seq[wid], "ship", line["sku"], line["qty"],
+                                    shipment_ref=shipment["shipment_id"], order_ref=order["order_id"]))
+            resp = upload(self.client, batch(movements, warehouse_id=wid), warehouse_id=wid)
+            assert resp.status_code == 200, resp.text
 
 
 def set_fleet(client: TestClient, admin: dict[str, str], fleet: dict | None = None) -> None:

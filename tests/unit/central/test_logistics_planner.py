@@ -42,6 +42,39 @@ def test_one_van_tour_is_optimal_on_up_to_eight_stops() -> None:
         assert sum(r.distance_m for r in solution.routes) == best, (n, seed)
 
 
+def best_timed_tour(problem: RoutingProblem) -> int | None:
+    """Brute force: the shortest order of all stops that meets every window and the shift, or None."""
+    m, van, depot = problem.matrix, problem.fleets[0].van, problem.depots[0]
+    best = None
+    for perm in itertools.permutations(problem.stops):
+        t, here, ok = van.starts_s, depot, True
+        for s in perm:
+            start = max(t + m.duration_s[here][s.location], s.opens_s)
+            if start > s.latest_start_s:
+                ok = False
+                break
+            t, here = start + s.service_s, s.location
+        if ok and t + m.duration_s[here][depot] <= van.ends_s:
+            cost = tour_cost(m.distance_m, tuple(s.location for s in perm), depot)
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+def test_tour_with_time_windows_is_optimal_on_up_to_seven_stops() -> None:
+    for n, seed in [(4, 11), (6, 12), (7, 13)]:
+        rng = random.Random(seed)
+        places = city(rng, n)
+        matrix = estimate([DEPOT, *places], Estimate(speed_kmh=15))
+        outlets = [Outlet(p, rng.randint(8, 11) * 3600, rng.randint(12, 15) * 3600, 900) for p in places]
+        parcels = [Parcel(f"s{i}", "wh", p.place_id, Load(1, 1)) for i, p in enumerate(places)]
+        problem, unrouted = build(parcels, outlets, [DEPOT], [VanType("van", "wh", 1, BIG, 8 * 3600, 16 * 3600)],
+                                  matrix)
+        best = best_timed_tour(problem)
+        solution = solve_problem(problem, Budget(time_s=10, iterations=1500, seed=1))
+        assert best is not None and unrouted == [] and solution.left_out == ()
+        assert sum(r.distance_m for r in solution.routes) == best, (n, seed)
+
+
 def test_two_vans_split_optimally_when_capacity_forces_it() -> None:
     rng = random.Random(7)
     places = city(rng, 6)
@@ -133,21 +166,27 @@ def check_routes(problem: RoutingProblem, routes) -> None:  # type: ignore[no-un
         assert t + m.duration_s[here][problem.depots[0]] <= van.ends_s
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(seed=st.integers(0, 10_000), n_points=st.integers(1, 12), n_parcels=st.integers(1, 40),
-       vans=st.integers(1, 3), cap_kg=st.integers(5, 60), open_h=st.integers(6, 12), close_h=st.integers(13, 22))
-def test_capacities_and_time_windows_always_hold(seed: int, n_points: int, n_parcels: int, vans: int,
+       small=st.integers(0, 3), big=st.integers(0, 2), cap_kg=st.integers(5, 60), open_h=st.integers(6, 12),
+       close_h=st.integers(13, 22))
+def test_capacities_and_time_windows_always_hold(seed: int, n_points: int, n_parcels: int, small: int, big: int,
                                                  cap_kg: int, open_h: int, close_h: int) -> None:
+    """A mixed fleet (a small early van, a big late one), random windows, loads and speeds."""
     rng = random.Random(seed)
     places = city(rng, n_points)
     matrix = estimate([DEPOT, *places], Estimate(speed_kmh=rng.uniform(10, 40)))
     outlets = [Outlet(p, rng.randint(open_h - 2, open_h) * 3600, rng.randint(close_h - 3, close_h) * 3600,
-                      rng.choice([0, 120, 600])) for p in places]
+                      rng.choice([0, 120, 600])) if rng.random() > 0.1 else Outlet(p, None, 0, 300) for p in places]
     parcels = [Parcel(f"s{i:03d}", "wh", rng.choice(places).place_id,
                       Load(rng.randint(100, 15_000), rng.randint(100, 40_000))) for i in range(n_parcels)]
-    fleet = [VanType("van", "wh", vans, Load(cap_kg * 1000, 100_000), 8 * 3600, 18 * 3600)]
+    fleet = [VanType("small", "wh", small, Load(cap_kg * 1000, 100_000), 7 * 3600, 15 * 3600, 20, 100),
+             VanType("big", "wh", big, Load(cap_kg * 3000, 300_000), 10 * 3600, 20 * 3600, 35, 150)]
     problem, unrouted = build(parcels, outlets, [DEPOT], fleet, matrix)
     routes, left = assemble(problem, solve_problem(problem, Budget(10, 200, seed)), {})
     check_routes(problem, routes)
     carried = [p for r in routes for s in r.stops for p in s.parcels]
     assert sorted(carried + [u.shipment_id for u in [*unrouted, *left]]) == sorted(p.shipment_id for p in parcels)
+    assert all(u.reason for u in [*unrouted, *left])
+    assert sum(1 for r in routes if r.vehicle_type_id == "small") <= small
+    assert sum(1 for r in routes if r.vehicle_type_id == "big") <= big

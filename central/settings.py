@@ -23,6 +23,11 @@ class Settings:
     currency: str = "RUB"
     sweep_seconds: float = 30.0
     pool_size: int = 10
+    # Gateway rate limits (central/gateway): buckets in Redis when a URL is set, else per process.
+    redis_url: str = ""
+    redis_prefix: str = "sklad:ratelimit:"
+    rate_limits: str = ""  # e.g. "search.ip=20/60,checkout.customer=1/5", or "off"; unset: defaults
+    rate_trusted: str = "127.0.0.0/8,::1"  # not limited: local tools; a proxy in front sends X-Forwarded-For
 
     def check(self) -> Settings:
         for name in ("admin_token", "secret", "acquirer_secret"):
@@ -30,6 +35,9 @@ class Settings:
                 raise ConfigError(
                     f"{ENV_PREFIX}{name.upper()} must be set to at least 16 characters"
                 )
+        from central.gateway.policy import parse_limits, parse_networks
+
+        parse_limits(self.rate_limits), parse_networks(self.rate_trusted)
         if not 0 < self.hold_minutes <= 24 * 60:
             raise ConfigError(f"hold minutes must be in (0, 1440], got {self.hold_minutes}")
         return self

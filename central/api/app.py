@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from central.api import errors, metrics
 from central.api.routes import admin, catalog, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
+from central.gateway import middleware as gateway
 from central.services.sweep import sweep_once
 from central.settings import Settings
 
@@ -43,6 +44,7 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
                   description=DESCRIPTION)
     app.state.central = central
     errors.install(app)
+    gateway.install(app, central)  # before metrics: the metrics middleware wraps it and counts 429s
     metrics.install(app, meter)
     app.include_router(orders.build(meter))  # first: routes match in order, checkout is hottest
     app.include_router(system.router)

@@ -14,9 +14,12 @@ from central.catalog.query import SearchQuery
 
 @dataclass(frozen=True)
 class Match:
-    """SKUs matching the text: `keys` yields (sku, rank) rows, higher rank first."""
+    """SKUs matching the text, and how well (higher rank, better match): either a condition and
+    a rank over skus' own columns, or `keys`, a subquery of (sku, rank) to join skus with."""
 
-    keys: sa.Subquery
+    rank: sa.ColumnElement[float]
+    where: sa.ColumnElement[bool] | None = None
+    keys: sa.Subquery | None = None
 
 
 class SearchIndex:

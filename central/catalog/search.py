@@ -52,10 +52,16 @@ def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
 
 def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
     """SKUs matching the text (all, without text) and every filter, with rank and price band."""
-    rank = match.keys.c.rank if match else sa.literal(0.0)
-    stmt = sa.select(*[skus.c[c] for c in HIT_COLUMNS[:-1]], rank.label("rank"),
+    rank = match.rank if match else sa.literal(0.0)
+    # No names or texts: facets count many rows; the page looks its names up (_page).
+    stmt = sa.select(*[skus.c[c] for c in HIT_COLUMNS[:-1] if c != "name"], rank.label("rank"),
                      band_of(skus.c.price_minor).label("band"))
-    stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku) if match else stmt.select_from(skus)
+    if match is not None and match.keys is not None:
+        stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku)
+    else:
+        stmt = stmt.select_from(skus)
+    if match is not None and match.where is not None:
+        stmt = stmt.where(match.where)
     if query.category is not None:
         stmt = stmt.where(skus.c.category_id.in_(_subtree(query.category)))
     if query.brand is not None:
@@ -88,15 +94,21 @@ def _order(hits: sa.CTE, query: SearchQuery) -> list[sa.ColumnElement]:
     return [*by, hits.c.sku]
 
 
+def _page(hits: sa.CTE, query: SearchQuery) -> sa.Subquery:
+    order = _order(hits, query)
+    ranked = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
+                        *[c for c in hits.c if c.name != "band"])
+              .order_by(*order).limit(query.page_size).offset(query.offset).subquery("ranked"))
+    columns = [ranked.c.pos, *[skus.c.name if c == "name" else ranked.c[c] for c in HIT_COLUMNS]]
+    return sa.select(*columns).join_from(ranked, skus, skus.c.sku == ranked.c.sku).subquery("page")
+
+
 def _run(conn: Connection, query: SearchQuery, match: Match | None) -> Found:
     found = Found()
     if query.words and match is None:
         return found
     hits = filtered(query, match).cte("hits")
-    order = _order(hits, query)
-    page = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
-                      *[hits.c[c] for c in HIT_COLUMNS])
-            .order_by(*order).limit(query.page_size).offset(query.offset).subquery("page"))
+    page = _page(hits, query)
     blanks = [sa.cast(sa.null(), c.type) for c in page.c]
     parts = [sa.select(sa.literal("total"), sa.cast(sa.null(), sa.String), sa.func.count(), *blanks)
              .select_from(hits)]

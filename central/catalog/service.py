@@ -41,7 +41,7 @@ def search(central: Central, query: SearchQuery) -> SearchPageView:
     hits = [HitView(sku=h.sku, name=h.name, brand=h.brand, category_id=h.category_id,
                     price_minor=h.price_minor, availability=stock[h.sku]) for h in found.hits]
     return SearchPageView(total=found.total, page=query.page, page_size=query.page_size,
-                          sort=query.order.value, near_match=found.near, hits=hits, facets=_facets(found))
+                          sort=str(query.order), near_match=found.near, hits=hits, facets=_facets(found))
 
 
 def _facets(found: Found) -> FacetsView:

@@ -38,7 +38,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from central.catalog.generator import ADJECTIVES, BRANDS, LEAVES, TOP, VERSION  # noqa: E402
+from central.catalog.generator import ADJECTIVES, LEAVES, VERSION, brands_of  # noqa: E402
 from central.catalog.morphology import forms, words  # noqa: E402
 from simulators.databases import PG_DSN  # noqa: E402
 
@@ -107,20 +107,22 @@ def cached_catalog(skus: int, drop: bool) -> str:
 
 def query_mix(rng: random.Random, count: int) -> list[dict[str, object]]:
     """One to three words (product nouns, adjectives, brands, English nouns) with filters."""
-    nouns = [leaf.noun for leaf in LEAVES] + [leaf.noun_en for leaf in LEAVES]
     mix = []
     for _ in range(count):
         leaf = rng.choice(LEAVES)
-        picked = [rng.choice(nouns)]
-        if rng.random() < 0.6:
-            picked.insert(0, rng.choice(ADJECTIVES)[leaf.gender] if rng.random() < 0.7 else rng.choice(BRANDS))
-        if rng.random() < 0.25:
-            picked.append(rng.choice(ADJECTIVES)[4])
+        english = rng.random() < 0.25
+        picked = [leaf.noun_en if english else leaf.noun]
+        if rng.random() < 0.5:  # a quality or colour that agrees with the noun, or a brand
+            adjective = rng.choice(ADJECTIVES)
+            picked.insert(0, rng.choice([adjective[4] if english else adjective[leaf.gender],
+                                         rng.choice(brands_of(leaf))]))
+        if rng.random() < 0.15:
+            picked.append(rng.choice(ADJECTIVES)[4 if english else leaf.gender])
         params: dict[str, object] = {"q": " ".join(picked), "page_size": 20}
         if rng.random() < 0.3:
-            params["category"] = rng.choice([leaf.category_id, rng.choice(TOP)[0]])
+            params["category"] = rng.choice([leaf.category_id, leaf.parent])
         if rng.random() < 0.15:
-            params["brand"] = rng.choice(BRANDS)
+            params["brand"] = rng.choice(brands_of(leaf))
         if rng.random() < 0.25:
             low = rng.choice([0, 500, 1_000, 5_000])
             params |= {"price_min": low * 100, "price_max": (low + rng.choice([1_000, 5_000, 20_000])) * 100}

@@ -104,6 +104,12 @@ def category_tree() -> list[Category]:
             + [Category(leaf.category_id, leaf.parent, leaf.name) for leaf in LEAVES])
 
 
+def brands_of(leaf: Leaf) -> list[str]:
+    """The brands that make products of this kind (overlapping sets, BRANDS_PER_LEAF each)."""
+    first = LEAVES.index(leaf) * 7
+    return [BRANDS[(first + i) % len(BRANDS)] for i in range(BRANDS_PER_LEAF)]
+
+
 @dataclass(frozen=True)
 class Product:
     sku: str
@@ -124,7 +130,7 @@ def product(seed: int, n: int) -> Product:
     """SKU number n (from 1) of the catalog for `seed`."""
     rng = random.Random(seed * 1_000_003 + n)
     leaf = LEAVES[rng.randrange(len(LEAVES))]
-    brand = BRANDS[(LEAVES.index(leaf) * 7 + rng.randrange(BRANDS_PER_LEAF)) % len(BRANDS)]
+    brand = rng.choice(brands_of(leaf))
     adjective, colour = rng.choice(ADJECTIVES[6:]), rng.choice(ADJECTIVES[:6])
     model = f"{rng.choice(MODEL_LETTERS)}{rng.choice(MODEL_LETTERS)}-{rng.randint(1, 999)}"
     if rng.random() < 0.75:

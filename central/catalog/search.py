@@ -38,11 +38,18 @@ class Found:
 
 
 def find(conn: Connection, index: SearchIndex, query: SearchQuery) -> Found:
-    found = _run(conn, query, index.match(query))
-    if query.words and not found.total and (near := index.near_match(query, conn)) is not None:
+    match = index.match(query)
+    found = _run(conn, query, match)
+    if found.total or match is None or _matches_anything(conn, match):
+        return found  # found, or the filters left nothing of what the words do find
+    if (near := index.near_match(query, conn)) is not None:
         found = _run(conn, query, near)
         found.near = True
     return found
+
+
+def _matches_anything(conn: Connection, match: Match) -> bool:
+    return conn.execute(sa.select(filtered(SearchQuery(), match).limit(1).exists())).scalar_one()
 
 
 def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
@@ -71,7 +78,11 @@ def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
     if query.price_max is not None:
         stmt = stmt.where(skus.c.price_minor <= query.price_max)
     if query.in_stock:
-        stmt = stmt.where(sa.exists().where(stock.c.sku == skus.c.sku, stock.c.on_hand > stock.c.reserved))
+        # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
+        # that reads all of stock; this probes ix_stock_sku once per hit.
+        held = (sa.select(sa.literal(1)).where(stock.c.sku == skus.c.sku, stock.c.on_hand > stock.c.reserved)
+                .limit(1).scalar_subquery())
+        stmt = stmt.where(held.is_not(None))
     return stmt
 
 

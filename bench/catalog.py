@@ -151,7 +151,7 @@ def raw_fts_ms(schema: str, texts: list[str]) -> list[float]:
                           for i in range(n)]
                 q = " && ".join(f"({g})" for g in groups)
                 sql_for[n] = (f"SELECT sku FROM skus, (SELECT {q} AS q) t WHERE search_doc @@ q "
-                              "ORDER BY ts_rank_cd(search_doc, q) DESC LIMIT 20")
+                              "ORDER BY ts_rank(search_doc, q) DESC LIMIT 20")
             args = {f"w{i}_{j}": (f[j] if j < len(f) else f[0]) for i, f in enumerate(terms) for j in range(2)}
             started = time.perf_counter()
             conn.execute(sql_for[n], args).fetchall()

@@ -41,7 +41,7 @@ class PostgresIndex(SearchIndex):
                 one = sa.func.plainto_tsquery(RUSSIAN, form)
                 either = one if either is None else either.op("||")(one)
             tsquery = either if tsquery is None else tsquery.op("&&")(either)
-        rank = sa.func.ts_rank_cd(_search_doc, tsquery, type_=sa.Float) + _exact_bonus(query)
+        rank = sa.func.ts_rank(_search_doc, tsquery, type_=sa.Float) + _exact_bonus(query)
         return Match(rank=rank, where=_search_doc.bool_op("@@")(tsquery))
 
     def near_match(self, query: SearchQuery, conn: Connection) -> Match | None:

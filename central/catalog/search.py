@@ -59,7 +59,8 @@ def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
 
 def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
     """SKUs matching the text (all, without text) and every filter, with rank and price band."""
-    rank = match.rank if match else sa.literal(0.0)
+    # Ranking costs a pass over every hit's document: only when the order needs it.
+    rank = match.rank if match is not None and query.order is Sort.relevance else sa.literal(0.0)
     # No names or texts: facets count many rows; the page looks its names up (_page).
     stmt = sa.select(*[skus.c[c] for c in HIT_COLUMNS[:-1] if c != "name"], rank.label("rank"),
                      band_of(skus.c.price_minor).label("band"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -37,6 +38,7 @@ class SearchIndex:
         """Bring the index up to date with these SKUs' rows, in the caller's transaction."""
 
 
+@lru_cache(maxsize=4)
 def index_for(dialect: str) -> SearchIndex:
     from central.catalog.postgres import PostgresIndex
     from central.catalog.sqlite_fts import SqliteIndex

@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--hold-minutes", type=float, help="stock hold before an unpaid order expires")
     s.add_argument("--public-url", help="base URL customers reach us at (3-D Secure redirects)")
     s.add_argument("--no-access-log", action="store_true")
+    s.add_argument("--redis", metavar="URL", help="share rate-limit buckets between workers and servers in "
+                   "this Redis (redis://host:6379/0); default: each worker keeps its own")
+    s.add_argument("--rate-limits", metavar="SPEC", help='e.g. "search.ip=20/60,checkout.customer=1/5" '
+                   '(RATE per second/BURST), or "off"')
     s.add_argument("--ssl-certfile", help="PEM certificate (chain): serve HTTPS (needs --ssl-keyfile)")
     s.add_argument("--ssl-keyfile", help="PEM private key of --ssl-certfile")
     s.add_argument("--admin-token-file", default="var/central-admin-token",
@@ -201,6 +205,10 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
         or f"{'https' if args.ssl_certfile else 'http'}://{args.host}:{args.port}"}
     if args.hold_minutes is not None:
         changes["hold_minutes"] = args.hold_minutes
+    if args.redis is not None:
+        changes["redis_url"] = args.redis
+    if args.rate_limits is not None:
+        changes["rate_limits"] = args.rate_limits
     return replace(settings, **changes).check()  # type: ignore[arg-type]
 
 

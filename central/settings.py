@@ -25,6 +25,11 @@ class Settings:
     pool_size: int = 10
     metrics_token: str = ""  # a token that may read /metrics and nothing else (the admin token may too)
     customer_token_days: float = 30.0  # how long a customer token is accepted after it is issued
+    # Gateway rate limits (central/gateway): buckets in Redis when a URL is set, else per process.
+    redis_url: str = ""
+    redis_prefix: str = "sklad:ratelimit:"
+    rate_limits: str = ""  # e.g. "search.ip=20/60,checkout.customer=1/5", or "off"; unset: defaults
+    rate_trusted: str = "127.0.0.0/8,::1"  # not limited: local tools; a proxy in front sends X-Forwarded-For
 
     def check(self) -> Settings:
         for name in ("admin_token", "secret", "acquirer_secret"):
@@ -36,6 +41,9 @@ class Settings:
             raise ConfigError(f"{ENV_PREFIX}METRICS_TOKEN must be at least 16 characters when set")
         if not 0 < self.customer_token_days <= 366:
             raise ConfigError(f"customer token days must be in (0, 366], got {self.customer_token_days}")
+        from central.gateway.policy import parse_limits, parse_networks
+
+        parse_limits(self.rate_limits), parse_networks(self.rate_trusted)
         if not 0 < self.hold_minutes <= 24 * 60:
             raise ConfigError(f"hold minutes must be in (0, 1440], got {self.hold_minutes}")
         return self

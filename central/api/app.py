@@ -16,6 +16,7 @@ from central.api.access import Access
 from central.api.limits import BodyLimit
 from central.api.routes import admin, catalog, courier, logistics, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
+from central.gateway import middleware as gateway
 from central.services.sweep import sweep_once
 from central.settings import Settings
 
@@ -50,9 +51,10 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
                   description=DESCRIPTION)
     app.state.central = central
     errors.install(app)
-    app.add_middleware(BodyLimit)  # innermost of the three: after access, before any body is read
+    app.add_middleware(BodyLimit)  # innermost: after access, before any body is read
     app.add_middleware(Access, central=central)
-    metrics.install(app, meter)  # outermost: counts every answer, 401 and 413 included
+    gateway.install(app, central)  # rate limits before the token is checked: guessing tokens costs budget
+    metrics.install(app, meter)  # outermost: counts every answer, 401, 413 and 429 included
     app.include_router(orders.build(meter))  # first: routes match in order, checkout is hottest
     app.include_router(system.router)
     app.include_router(admin.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -14,9 +15,12 @@ from central.catalog.query import SearchQuery
 
 @dataclass(frozen=True)
 class Match:
-    """SKUs matching the text: `keys` yields (sku, rank) rows, higher rank first."""
+    """SKUs matching the text, and how well (higher rank, better match): either a condition and
+    a rank over skus' own columns, or `keys`, a subquery of (sku, rank) to join skus with."""
 
-    keys: sa.Subquery
+    rank: sa.ColumnElement[float]
+    where: sa.ColumnElement[bool] | None = None
+    keys: sa.Subquery | None = None
 
 
 class SearchIndex:
@@ -34,6 +38,7 @@ class SearchIndex:
         """Bring the index up to date with these SKUs' rows, in the caller's transaction."""
 
 
+@lru_cache(maxsize=4)
 def index_for(dialect: str) -> SearchIndex:
     from central.catalog.postgres import PostgresIndex
     from central.catalog.sqlite_fts import SqliteIndex

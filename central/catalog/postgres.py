@@ -41,10 +41,8 @@ class PostgresIndex(SearchIndex):
                 one = sa.func.plainto_tsquery(RUSSIAN, form)
                 either = one if either is None else either.op("||")(one)
             tsquery = either if tsquery is None else tsquery.op("&&")(either)
-        rank = sa.func.ts_rank_cd(_search_doc, tsquery, type_=sa.Float) + _exact_bonus(query)
-        keys = (sa.select(skus.c.sku, rank.label("rank")).select_from(skus)
-                .where(_search_doc.bool_op("@@")(tsquery)).subquery("text_match"))
-        return Match(keys)
+        rank = sa.func.ts_rank(_search_doc, tsquery, type_=sa.Float) + _exact_bonus(query)
+        return Match(rank=rank, where=_search_doc.bool_op("@@")(tsquery))
 
     def near_match(self, query: SearchQuery, conn: Connection) -> Match | None:
         text = query.exact_name
@@ -53,9 +51,7 @@ class PostgresIndex(SearchIndex):
         trgm = self._trgm_schema(conn)
         similar = _name_key().op(f"OPERATOR({trgm}.%>)", is_comparison=True)(text)
         rank = getattr(sa.func, trgm).word_similarity(text, _name_key(), type_=sa.Float)
-        keys = (sa.select(skus.c.sku, rank.label("rank")).select_from(skus).where(similar)
-                .subquery("near_match"))
-        return Match(keys)
+        return Match(rank=rank, where=similar)
 
     def _trgm_schema(self, conn: Connection) -> str:
         with self._lock:

@@ -53,17 +53,26 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 
 def create_pg(conn: Connection) -> None:
-    trgm = ensure_pg_trgm(conn)
     conn.exec_driver_sql(PG_SEARCH_DOC)
-    conn.exec_driver_sql("CREATE INDEX ix_skus_search_doc ON skus USING gin (search_doc)")
-    conn.exec_driver_sql(f"CREATE INDEX ix_skus_name_trgm ON skus USING gin "
+    create_pg_indexes(conn)
+
+
+def create_pg_indexes(conn: Connection) -> None:
+    """The GIN indexes; a bulk load drops them first and builds them once at the end."""
+    trgm = ensure_pg_trgm(conn)
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_skus_search_doc ON skus USING gin (search_doc)")
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_skus_name_trgm ON skus USING gin "
                       f"((replace(lower(name), 'ё', 'е')) {trgm}.gin_trgm_ops)")
 
 
 def drop_pg(conn: Connection) -> None:
+    drop_pg_indexes(conn)
+    conn.exec_driver_sql("ALTER TABLE skus DROP COLUMN IF EXISTS search_doc")
+
+
+def drop_pg_indexes(conn: Connection) -> None:
     for index in PG_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
-    conn.exec_driver_sql("ALTER TABLE skus DROP COLUMN IF EXISTS search_doc")
 
 
 def ensure_pg_trgm(conn: Connection) -> str:

@@ -38,11 +38,18 @@ class Found:
 
 
 def find(conn: Connection, index: SearchIndex, query: SearchQuery) -> Found:
-    found = _run(conn, query, index.match(query))
-    if query.words and not found.total and (near := index.near_match(query, conn)) is not None:
+    match = index.match(query)
+    found = _run(conn, query, match)
+    if found.total or match is None or _matches_anything(conn, match):
+        return found  # found, or the filters left nothing of what the words do find
+    if (near := index.near_match(query, conn)) is not None:
         found = _run(conn, query, near)
         found.near = True
     return found
+
+
+def _matches_anything(conn: Connection, match: Match) -> bool:
+    return conn.execute(sa.select(filtered(SearchQuery(), match).limit(1).exists())).scalar_one()
 
 
 def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
@@ -52,10 +59,17 @@ def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
 
 def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
     """SKUs matching the text (all, without text) and every filter, with rank and price band."""
-    rank = match.keys.c.rank if match else sa.literal(0.0)
-    stmt = sa.select(*[skus.c[c] for c in HIT_COLUMNS[:-1]], rank.label("rank"),
+    # Ranking costs a pass over every hit's document: only when the order needs it.
+    rank = match.rank if match is not None and query.order is Sort.relevance else sa.literal(0.0)
+    # No names or texts: facets count many rows; the page looks its names up (_page).
+    stmt = sa.select(*[skus.c[c] for c in HIT_COLUMNS[:-1] if c != "name"], rank.label("rank"),
                      band_of(skus.c.price_minor).label("band"))
-    stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku) if match else stmt.select_from(skus)
+    if match is not None and match.keys is not None:
+        stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku)
+    else:
+        stmt = stmt.select_from(skus)
+    if match is not None and match.where is not None:
+        stmt = stmt.where(match.where)
     if query.category is not None:
         stmt = stmt.where(skus.c.category_id.in_(_subtree(query.category)))
     if query.brand is not None:
@@ -65,7 +79,11 @@ def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
     if query.price_max is not None:
         stmt = stmt.where(skus.c.price_minor <= query.price_max)
     if query.in_stock:
-        stmt = stmt.where(sa.exists().where(stock.c.sku == skus.c.sku, stock.c.on_hand > stock.c.reserved))
+        # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
+        # that reads all of stock; this probes ix_stock_sku once per hit.
+        held = (sa.select(sa.literal(1)).where(stock.c.sku == skus.c.sku, stock.c.on_hand > stock.c.reserved)
+                .limit(1).scalar_subquery())
+        stmt = stmt.where(held.is_not(None))
     return stmt
 
 
@@ -88,15 +106,21 @@ def _order(hits: sa.CTE, query: SearchQuery) -> list[sa.ColumnElement]:
     return [*by, hits.c.sku]
 
 
+def _page(hits: sa.CTE, query: SearchQuery) -> sa.Subquery:
+    order = _order(hits, query)
+    ranked = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
+                        *[c for c in hits.c if c.name != "band"])
+              .order_by(*order).limit(query.page_size).offset(query.offset).subquery("ranked"))
+    columns = [ranked.c.pos, *[skus.c.name if c == "name" else ranked.c[c] for c in HIT_COLUMNS]]
+    return sa.select(*columns).join_from(ranked, skus, skus.c.sku == ranked.c.sku).subquery("page")
+
+
 def _run(conn: Connection, query: SearchQuery, match: Match | None) -> Found:
     found = Found()
     if query.words and match is None:
         return found
     hits = filtered(query, match).cte("hits")
-    order = _order(hits, query)
-    page = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
-                      *[hits.c[c] for c in HIT_COLUMNS])
-            .order_by(*order).limit(query.page_size).offset(query.offset).subquery("page"))
+    page = _page(hits, query)
     blanks = [sa.cast(sa.null(), c.type) for c in page.c]
     parts = [sa.select(sa.literal("total"), sa.cast(sa.null(), sa.String), sa.func.count(), *blanks)
              .select_from(hits)]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import sqlalchemy as sa
 
 from central.bootstrap import Central
 from central.catalog import availability, categories
 from central.catalog.categories import Category
-from central.catalog.index import SearchIndex, index_for
+from central.catalog.index import index_for
 from central.catalog.query import PRICE_BANDS, SearchQuery
 from central.catalog.search import Found, find
 from central.catalog.views import (
@@ -28,20 +27,15 @@ from central.errors import NotFound
 from central.services.network import Network
 
 
-@lru_cache(maxsize=2)
-def search_index(dialect: str) -> SearchIndex:
-    return index_for(dialect)
-
-
 def search(central: Central, query: SearchQuery) -> SearchPageView:
     network = _network(central, query.pickup_point)
     with central.db.read() as conn:
-        found = find(conn, search_index(conn.dialect.name), query)
+        found = find(conn, index_for(conn.dialect.name), query)
         stock = availability.read(conn, [h.sku for h in found.hits], network, query.pickup_point)
     hits = [HitView(sku=h.sku, name=h.name, brand=h.brand, category_id=h.category_id,
                     price_minor=h.price_minor, availability=stock[h.sku]) for h in found.hits]
     return SearchPageView(total=found.total, page=query.page, page_size=query.page_size,
-                          sort=query.order.value, near_match=found.near, hits=hits, facets=_facets(found))
+                          sort=str(query.order), near_match=found.near, hits=hits, facets=_facets(found))
 
 
 def _facets(found: Found) -> FacetsView:

@@ -40,7 +40,7 @@ class SqliteIndex(SearchIndex):
         bonus = sa.case((docs.c.name_key == query.exact_name, EXACT_NAME_BONUS), else_=0.0)
         keys = (sa.select(docs.c.sku, (found.c.score + bonus).label("rank"))
                 .join_from(found, docs, docs.c.doc_id == found.c.doc_id).subquery("text_match"))
-        return Match(keys)
+        return Match(rank=keys.c.rank, keys=keys)
 
     def refresh(self, conn: Connection, sku_ids: Sequence[str]) -> None:
         for i in range(0, len(sku_ids), CHUNK):

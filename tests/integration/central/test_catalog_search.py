@@ -50,6 +50,8 @@ def test_every_word_must_match(shop: TestClient) -> None:
     assert skus(search(shop, q="кроссовки nike")) == ["RUN-1"]
     mixed = search(shop, q="кроссовки bosch")
     assert mixed["total"] == 0 or mixed["near_match"]  # PostgreSQL offers the closest names
+    filtered_out = search(shop, q="кроссовки", brand="Bosch")
+    assert (filtered_out["total"], filtered_out["near_match"]) == (0, False)  # the words do match
 
 
 def test_a_one_letter_typo_still_finds_the_item(shop: TestClient, db_url: str) -> None:

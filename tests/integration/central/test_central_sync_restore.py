@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from support_central import levels
-from test_central_serve_process import _wait_healthy, free_port
+from support_serve import _wait_healthy, free_port
 
 from central.bootstrap import Central, bootstrap
 from central.services.catalog import Site, SkuRecord, set_warehouse_token, upsert_skus, upsert_warehouse
@@ -81,7 +81,7 @@ class Serve:
             self.proc = subprocess.Popen([str(Path(sys.executable).parent / "sklad-central"), "serve", "--db",
                                           f"sqlite:///{self.path}", "--port", str(self.port), "--no-access-log"],
                                          env=env, stdout=log, stderr=subprocess.STDOUT)
-        _wait_healthy(self.url, self.proc)
+        _wait_healthy(self.url, self.proc, self.log)
 
     def stop(self) -> None:
         self.proc.terminate()

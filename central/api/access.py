@@ -4,7 +4,8 @@ whatever the body holds (malformed, oversized or valid).
 
 Rules by path: `/admin/...` the admin token; `/orders...` the admin or a customer; the sandbox's
 3-D Secure page a customer; `/sync/v1/warehouses/{id}/...` that warehouse's sync token;
-`/metrics` the admin or the metrics token. Everything else (health, the OpenAPI document, the
+`/metrics` the admin or the metrics token; `/courier/...` a van's courier token and
+`/pickup-point/...` a pickup point's token. Everything else (health, the OpenAPI document, the
 acquirer's signed callback) is open. Who was recognised is left in the request state, so the
 route dependencies that document and re-check each rule do not look the token up again.
 """
@@ -21,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central.api.auth import Caller, identify
+from central.api.courier_auth import find_pickup_point, find_vehicle
 from central.api.errors import central_error_response
 from central.api.warehouse_auth import require_owner, warehouse_owners
 from central.bootstrap import Central
@@ -33,6 +35,8 @@ class Need(Enum):
     CUSTOMER = "a customer token"
     WAREHOUSE = "this warehouse's sync token"
     METRICS = "the admin token or the metrics token"
+    COURIER = "a van's courier token"
+    PICKUP_POINT = "a pickup point's token"
 
 
 RULES: list[tuple[re.Pattern[str], Need]] = [
@@ -41,6 +45,8 @@ RULES: list[tuple[re.Pattern[str], Need]] = [
     (re.compile(r"/sandbox/3ds/.*"), Need.CUSTOMER),
     (re.compile(r"/sync(/.*)?"), Need.WAREHOUSE),
     (re.compile(r"/metrics/?"), Need.METRICS),
+    (re.compile(r"/courier(/.*)?"), Need.COURIER),
+    (re.compile(r"/pickup-point(/.*)?"), Need.PICKUP_POINT),
 ]
 WAREHOUSE_PATH = re.compile(r"/sync/v1/warehouses/([^/]+)/.*")
 
@@ -72,6 +78,10 @@ class Access:
             raise Unauthorized(f"send 'Authorization: Bearer <token>' with {need.value}")
         if need is Need.WAREHOUSE:
             return {"warehouse_owners": await self._warehouse(token, scope["path"])}
+        if need is Need.COURIER:
+            return {"vehicle": await run_in_threadpool(find_vehicle, self.central, token)}
+        if need is Need.PICKUP_POINT:
+            return {"pickup_point": await run_in_threadpool(find_pickup_point, self.central, token)}
         if need is Need.METRICS and self.central.settings.metrics_token and hmac.compare_digest(
                 token.encode(), self.central.settings.metrics_token.encode()):
             return {}

@@ -5,33 +5,48 @@ from __future__ import annotations
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from central.api.auth import CentralDep, Credentials
+from central.bootstrap import Central
 from central.db.tables import pickup_point_tokens, vehicle_tokens
 from central.errors import Unauthorized
 from central.logistics.tracking import Vehicle
 from central.tokens import hash_token
 
 
-def courier(central: CentralDep, creds: Credentials) -> Vehicle:
+def courier(request: Request, central: CentralDep, creds: Credentials) -> Vehicle:
+    found = getattr(request.state, "vehicle", None)  # central.api.access looked it up already
+    if found is not None:
+        return found
     if creds is None:
         raise Unauthorized("send 'Authorization: Bearer <courier token>'")
+    return find_vehicle(central, creds.credentials)
+
+
+def find_vehicle(central: Central, token: str) -> Vehicle:
     with central.db.read() as conn:
         row = conn.execute(sa.select(vehicle_tokens.c.warehouse_id, vehicle_tokens.c.vehicle_id)
-                           .where(vehicle_tokens.c.token_hash == hash_token(creds.credentials))).first()
+                           .where(vehicle_tokens.c.token_hash == hash_token(token))).first()
     if row is None:
         raise Unauthorized("the bearer token is not any van's courier token; set one with "
                            "PUT /admin/warehouses/{id}/vehicles/{vehicle_id}/token")
     return Vehicle(row.warehouse_id, row.vehicle_id)
 
 
-def pickup_point(central: CentralDep, creds: Credentials) -> str:
+def pickup_point(request: Request, central: CentralDep, creds: Credentials) -> str:
+    found = getattr(request.state, "pickup_point", None)  # central.api.access looked it up already
+    if found is not None:
+        return found
     if creds is None:
         raise Unauthorized("send 'Authorization: Bearer <pickup point token>'")
+    return find_pickup_point(central, creds.credentials)
+
+
+def find_pickup_point(central: Central, token: str) -> str:
     with central.db.read() as conn:
         pp = conn.execute(sa.select(pickup_point_tokens.c.pickup_point_id)
-                          .where(pickup_point_tokens.c.token_hash == hash_token(creds.credentials))).scalar()
+                          .where(pickup_point_tokens.c.token_hash == hash_token(token))).scalar()
     if pp is None:
         raise Unauthorized("the bearer token is not any pickup point's token; set one with "
                            "PUT /admin/pickup-points/{id}/token")

@@ -108,9 +108,10 @@ def clock() -> FakeClock:
 
 
 def make_settings(db_url: str) -> Settings:
+    # Rate limits off: one test client places dozens of orders; test_gateway.py sets its own budgets.
     return Settings(db_url=db_url, admin_token=ADMIN_TOKEN, secret=SECRET,
                     acquirer_secret=ACQUIRER_SECRET, public_url="http://testserver",
-                    pool_size=12, metrics_token=METRICS_TOKEN).check()
+                    pool_size=12, metrics_token=METRICS_TOKEN, rate_limits="off").check()
 
 
 @pytest.fixture

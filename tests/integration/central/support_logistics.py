@@ -31,7 +31,7 @@ class Shipper:
         placed = self.client.post("/orders", json=order_body(key, pickup, **lines), headers=self.customer(customer))
         assert placed.status_code == 201, placed.text
         pay = self.client.post(placed.json()["payment"]["redirect_url"].removeprefix("http://testserver"),
-                               json={"outcome": "approve"})
+                               json={"outcome": "approve"}, headers=self.customer(customer))
         assert pay.json()["result"] == "paid", pay.text
         return self.client.get(f"/orders/{placed.json()['order_id']}", headers=self.admin).json()
 

@@ -92,6 +92,7 @@ def test_outcomes_for_entries_not_in_the_feed_or_of_another_type_are_refused(
     seq = cancel_entries(client, admin_headers, order)[order["shipments"][0]["shipment_id"]]
     url = "/sync/v1/warehouses/wh-msk/feed/outcomes"
     bad = [{"feed_seq": 10_000, "type": "cancel_shipment", "status": "applied", "at": AT},
+           {"feed_seq": 10**20, "type": "cancel_shipment", "status": "applied", "at": AT},
            {"feed_seq": seq, "type": "fulfilment_order", "status": "applied", "at": AT},
            {"feed_seq": seq, "type": "cancel_shipment", "status": "applied", "at": "2026-03-02T09:05:00"}]
     for outcome in bad:

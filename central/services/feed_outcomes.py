@@ -31,6 +31,7 @@ from central.sync.cursor import lock_cursor
 from sync.outcomes import FeedOutcome, FeedOutcomeAck, FeedOutcomeReport, OutcomeCode
 
 CANCEL = "cancel_shipment"
+MAX_FEED_SEQ = 2**62  # as the feed cursor query parameter allows; beyond a 64-bit column anyway
 
 
 class FeedRejectionView(BaseModel):
@@ -46,6 +47,8 @@ class FeedRejectionView(BaseModel):
 
 
 def record_outcomes(central: Central, warehouse_id: str, report: FeedOutcomeReport) -> FeedOutcomeAck:
+    for o in report.outcomes:
+        _check(o)
     now = central.clock()
     firsts = list({o.feed_seq: o for o in reversed(report.outcomes)}.values())  # a seq twice: the first
     with central.db.write() as conn:
@@ -72,6 +75,16 @@ def list_rejections(central: Central, warehouse_id: str | None, after: int, limi
     return [FeedRejectionView(**row) for row in rows]
 
 
+def _check(o: FeedOutcome) -> None:
+    """What the wire contract leaves open and central's columns cannot hold."""
+    if o.feed_seq > MAX_FEED_SEQ:
+        raise InvalidRequest(f"outcome for feed_seq {o.feed_seq}: no feed goes that far (at most "
+                             f"{MAX_FEED_SEQ})", feed_seq=o.feed_seq)
+    if o.at.tzinfo is None:
+        raise InvalidRequest(f"outcome for feed_seq {o.feed_seq}: 'at' needs a time zone, e.g. "
+                             "2026-03-02T09:00:00+00:00", feed_seq=o.feed_seq)
+
+
 def _entries(conn: Connection, warehouse_id: str, outcomes: list[FeedOutcome]) -> dict[int, str | None]:
     """feed_seq -> the shipment its feed entry names (None for entries about no shipment);
     InvalidRequest if an outcome names an entry this warehouse's feed does not hold, or its type."""
@@ -82,9 +95,6 @@ def _entries(conn: Connection, warehouse_id: str, outcomes: list[FeedOutcome]) -
             feed.c.warehouse_id == warehouse_id, one_of(conn, feed.c.feed_seq, [o.feed_seq for o in outcomes])))}
     shipments: dict[int, str | None] = {}
     for o in outcomes:
-        if o.at.tzinfo is None:
-            raise InvalidRequest(f"outcome for feed_seq {o.feed_seq}: 'at' needs a time zone, e.g. "
-                                 "2026-03-02T09:00:00+00:00", feed_seq=o.feed_seq)
         if o.feed_seq not in rows:
             raise InvalidRequest(f"outcome for feed_seq {o.feed_seq}: warehouse {warehouse_id}'s feed has no "
                                  "such entry; report only entries read from this feed", feed_seq=o.feed_seq)

@@ -3,7 +3,6 @@ folder on sys.path)."""
 
 from __future__ import annotations
 
-from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
 
 from central.bootstrap import Central
@@ -23,7 +22,7 @@ def levels(central: Central, sku: str) -> dict[str, tuple[int, int]]:
 
 def three_ds(client: TestClient, placed: dict, outcome: str = "approve"):  # type: ignore[no-untyped-def]
     """The order's own customer answers the sandbox's 3-D Secure page, with their own token."""
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    admin = {"Authorization": f"Bearer {client.app.state.central.settings.admin_token}"}
     token = client.post(f"/admin/customers/{placed['customer_id']}/token", headers=admin).json()["token"]
     return client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}", json={"outcome": outcome},
                        headers={"Authorization": f"Bearer {token}"})

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_strategies import operations, request
+from support_sync import bearer, set_tokens
 
 from central.bootstrap import Central
 
@@ -16,8 +17,9 @@ from central.bootstrap import Central
 def auth(client: TestClient, network: Central, admin_headers: dict[str, str]
          ) -> dict[str, dict[str, str]]:
     token = client.post("/admin/customers/alice/token", headers=admin_headers).json()["token"]
+    set_tokens(client, admin_headers)
     return {"none": {}, "admin": admin_headers, "alice": {"Authorization": f"Bearer {token}"},
-            "junk": {"Authorization": "Bearer c1.alice.forged"}}
+            "junk": {"Authorization": "Bearer c1.alice.forged"}, "wh-msk": bearer("wh-msk")}
 
 
 def test_every_operation_answers_json_and_never_500(client: TestClient,

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
 from support_central import order_body, three_ds
 from support_serve import central_cli
@@ -41,7 +40,7 @@ def sandbox(central: Central) -> SandboxAcquirer:
 
 def cancelled_order(client: TestClient, alice: dict[str, str], paid: bool = True) -> dict:
     """An order of 2 x A cancelled by alice; when paid, its warehouse applied the cancel."""
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    admin = {"Authorization": f"Bearer {client.app.state.central.settings.admin_token}"}
     set_tokens(client, admin)
     placed = client.post("/orders", json=order_body("k1", "pp-msk", A=2), headers=alice).json()
     if paid:

@@ -21,6 +21,7 @@ from edge.fleet.trips import CHARGE, PARK, TASK, Waypoint, new_trip, reroute
 from edge.fleet.vehicles import FleetVehicle
 
 STUCK_AFTER_S = 2.0  # waiting this long on a vehicle that is not going anywhere: go around it
+MAX_ATTEMPTS = 3  # vehicles that may try a task before it goes to a person
 
 
 class FleetController:
@@ -175,7 +176,11 @@ class FleetController:
     def _task_lost(self, task: TransportTask, v: FleetVehicle, why: str) -> None:
         """The vehicle will not finish this task: dispatch it again while the load is still where
         it was; once the load is on the vehicle, a person takes over."""
-        if task.state == ASSIGNED:
+        if task.state == ASSIGNED and task.attempts >= MAX_ATTEMPTS:
+            self._task(task, "fail", v, place=task.source,
+                       note=f"{v.key} {why} before the pick; {task.attempts} vehicles tried: move it by hand")
+            self.counts["tasks_failed"] += 1
+        elif task.state == ASSIGNED:
             self._task(task, "unassign", v, place=task.source, note=f"{v.key} {why} before the pick")
             self.counts["redispatched"] += 1
         elif task.state == UNDERWAY:

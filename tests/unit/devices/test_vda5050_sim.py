@@ -29,10 +29,12 @@ def test_drives_the_base_and_stops_at_its_end() -> None:
     plan = order_plan()
     v.receive_order(plan.release(1).body(V2_1))
     run(v, 10)
+    v.sync_view()
     assert (v.view.last_node_id, v.x, v.speed) == ("b", 2.0, 0.0)
     assert [n for n, _, _ in v.view.node_states] == ["c", "d"]  # the horizon, waiting
     v.receive_order(plan.release(3).body(V2_1))
     run(v, 20)
+    v.sync_view()
     assert v.view.last_node_id == "d" and v.view.node_states == [] and v.actions["o-drop"][1] == "FINISHED"
 
 

@@ -90,12 +90,15 @@ class FleetController:
                 self._trip_failed(v, event)
             case ev.FactsheetReceived():
                 self._factsheet(v, event)
+            case ev.InstantUnanswered(action_types=types) if "factsheetRequest" in types:
+                v.factsheet = True  # a vehicle that will not tell gets orders within the defaults
+                self.note("VehicleNoFactsheet", v)
             case ev.FatalError(errors=errors):
                 v.fault = ", ".join(e.error_type for e in errors)
                 self.note("VehicleFault", v, fault=v.fault)
 
     def _factsheet(self, v: FleetVehicle, event: ev.FactsheetReceived) -> None:
-        v.speed_max, v.max_nodes = event.speed_max, event.max_nodes
+        v.speed_max, v.max_nodes, v.factsheet = event.speed_max, event.max_nodes, True
         if event.load_types:
             v.load_types = tuple(sorted(set(v.load_types) & set(event.load_types))) or v.load_types
 

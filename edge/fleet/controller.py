@@ -21,6 +21,7 @@ from edge.fleet.trips import CHARGE, PARK, TASK, Waypoint, new_trip, reroute
 from edge.fleet.vehicles import FleetVehicle
 
 STUCK_AFTER_S = 2.0  # waiting this long on a vehicle that is not going anywhere: go around it
+MAX_ATTEMPTS = 3  # vehicles that may try a task before it goes to a person
 
 
 class FleetController:
@@ -89,12 +90,15 @@ class FleetController:
                 self._trip_failed(v, event)
             case ev.FactsheetReceived():
                 self._factsheet(v, event)
+            case ev.InstantUnanswered(action_types=types) if "factsheetRequest" in types:
+                v.factsheet = True  # a vehicle that will not tell gets orders within the defaults
+                self.note("VehicleNoFactsheet", v)
             case ev.FatalError(errors=errors):
                 v.fault = ", ".join(e.error_type for e in errors)
                 self.note("VehicleFault", v, fault=v.fault)
 
     def _factsheet(self, v: FleetVehicle, event: ev.FactsheetReceived) -> None:
-        v.speed_max, v.max_nodes = event.speed_max, event.max_nodes
+        v.speed_max, v.max_nodes, v.factsheet = event.speed_max, event.max_nodes, True
         if event.load_types:
             v.load_types = tuple(sorted(set(v.load_types) & set(event.load_types))) or v.load_types
 
@@ -175,7 +179,11 @@ class FleetController:
     def _task_lost(self, task: TransportTask, v: FleetVehicle, why: str) -> None:
         """The vehicle will not finish this task: dispatch it again while the load is still where
         it was; once the load is on the vehicle, a person takes over."""
-        if task.state == ASSIGNED:
+        if task.state == ASSIGNED and task.attempts >= MAX_ATTEMPTS:
+            self._task(task, "fail", v, place=task.source,
+                       note=f"{v.key} {why} before the pick; {task.attempts} vehicles tried: move it by hand")
+            self.counts["tasks_failed"] += 1
+        elif task.state == ASSIGNED:
             self._task(task, "unassign", v, place=task.source, note=f"{v.key} {why} before the pick")
             self.counts["redispatched"] += 1
         elif task.state == UNDERWAY:

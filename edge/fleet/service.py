@@ -59,6 +59,9 @@ class FleetService:
                 task = TransportTask(row["id"], row["kind"], row["load"], row["source"], row["destination"],
                                      row["load_type"], created_at=self.clock(), attempts=row["attempts"])
                 self.controller.add_task(task)
+                if row["state"] == "assigned":
+                    self.ledger.record(TaskChanged(task.id, "open", "unassign", None, task.source,
+                                                   "the node restarted before the pick"), task)
         await self.master.start()
         self._stepper = asyncio.create_task(self._step_forever())
 
@@ -88,6 +91,7 @@ class FleetService:
     # -- out --------------------------------------------------------------------------------------
 
     def _apply(self) -> None:
+        refused: list[SendOrder] = []
         for effect in self.controller.take_effects():
             try:
                 match effect:
@@ -101,6 +105,14 @@ class FleetService:
                         self.publish(f"Fleet{kind}", data)
             except (LocalError, KeyError) as exc:
                 log.warning("fleet: could not carry out %s: %s", type(effect).__name__, exc)
+                if isinstance(effect, SendOrder):
+                    refused.append(effect)
+        for effect in refused:  # an order we could not send is one the vehicle never got: as if refused
+            order = effect.order
+            self.controller.on_event(ev.OrderRejected(effect.vehicle, order.order_id, order.order_update_id, ()),
+                                     self.clock())
+        if refused:
+            self._apply()
 
     def _task_changed(self, change: TaskChanged) -> None:
         task = self.controller.tasks[change.task_id]

@@ -14,6 +14,7 @@ class FleetVehicle:
     load_types: tuple[str, ...]
     speed_max: float | None = None
     max_nodes: int | None = None  # nodes per order message, from the factsheet
+    factsheet: bool = False  # read, or asked for in vain (then the defaults stand)
     node: str | None = None  # the last node it passed
     x: float = 0.0
     y: float = 0.0
@@ -43,7 +44,8 @@ class FleetVehicle:
 
     @property
     def idle(self) -> bool:
-        return self.available and self.trip is None
+        """Free for work: no trip, and its factsheet read (its limits shape every order)."""
+        return self.available and self.trip is None and self.factsheet
 
     @property
     def state(self) -> str:

@@ -137,7 +137,7 @@ class AgvSim:
         return self.codec.encode(agv.vehicle, self.cfg.version, subtopic, body, datetime.now(UTC))
 
     def _publish_state(self, agv: SimAgv, now: float) -> None:
-        agv.model._sync_view()
+        agv.model.sync_view()
         agv.link.publish(self._encode(agv, "state", state_body(agv.model.view, self.cfg.version)))
         agv.model.changed = False
         agv.last_state = now

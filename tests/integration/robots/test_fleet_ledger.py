@@ -11,7 +11,7 @@ import pytest
 from edge.config import load_config
 from edge.domain import commands as c
 from edge.errors import NotFound
-from edge.fleet.commands import CreateTransport
+from edge.fleet.commands import CreateTransport, TransportStep
 from edge.fleet.ledger import FleetLedger
 from edge.ledger.database import open_ledger
 from edge.ledger.verify import verify
@@ -72,3 +72,15 @@ async def test_a_transport_the_ledger_or_the_map_refuses_changes_nothing(mosquit
         assert f.service.controller.tasks == {}
     with sqlite3.connect(writer.path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM transport_tasks").fetchone() == (0,)
+
+
+async def test_a_restarted_node_dispatches_unfinished_tasks_again(mosquitto, floor, wait, writer) -> None:
+    assert writer.execute_sync(CreateTransport("t-9", "tote", "T00009", "B-04-01", "PACK-03")).ok
+    # the state a node left behind when it died with the task on a vehicle
+    assert writer.execute_sync(TransportStep("t-9-a", 1, "assign", "SkladSim/agv-002", "B-04-01")).ok
+    ledger = FleetLedger(writer.execute, writer.path)
+    async with floor(mosquitto, count=2, speedup=30, ledger=ledger) as f:
+        await wait(lambda: 1 in f.service.controller.tasks and f.task(1).state == "done", 60, "the task done")
+    with sqlite3.connect(writer.path) as conn:
+        row = conn.execute("SELECT state, attempts FROM transport_tasks WHERE id = 1").fetchone()
+    assert row == ("done", 2) and ledger_ok(writer.path)

@@ -238,3 +238,14 @@ def test_task_lifecycle(state: str, trigger: str, after: str) -> None:
 def test_task_lifecycle_refuses_the_rest(state: str, trigger: str) -> None:
     with pytest.raises(Conflict, match=trigger):
         next_state(state, trigger)
+
+
+def test_a_task_no_vehicle_can_pick_goes_to_a_person_after_three_tries() -> None:
+    ctl = controller(v1="PA", v2="PB")
+    ctl.add_task(TransportTask(1, "tote", "T1", "A-02-01", "PACK-01"))
+    for attempt in range(3):
+        ctl.step(float(attempt))
+        (vid,) = [VehicleId("acme", v.id.serial) for v in ctl.vehicles.values() if v.task_id == 1]
+        order = next(o for e in ctl.take_effects() if isinstance(e, SendOrder) for o in [e.order])
+        ctl.on_event(ev.OrderRejected(vid, order.order_id, 0, ()), float(attempt))
+    assert ctl.tasks[1].state == "failed" and "3 vehicles tried" in ctl.tasks[1].note

@@ -95,6 +95,8 @@ IdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PA
 DiscrepancyPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Cursor = Annotated[int, Query(ge=0, le=2**62, description="feed_seq already applied")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+# Row ids that page a listing are 32-bit integers on PostgreSQL: a larger `after` is refused, not a 500.
+RowCursor = Annotated[int, Query(ge=0, le=2**31 - 1, description="the last id seen")]
 
 
 class Body(BaseModel):

@@ -22,6 +22,7 @@ from central.api.schemas import (
     PickupPointBatch,
     PickupPointIn,
     ResolveIn,
+    RowCursor,
     SkuBatch,
     SkuIn,
     StockImport,
@@ -141,7 +142,7 @@ def discrepancies(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None
 
 
 @router.get("/feed-rejections", response_model=list[FeedRejectionView])
-def feed_rejections(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None, after: Cursor = 0,
+def feed_rejections(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None, after: RowCursor = 0,
                     limit: Limit = 100) -> list[FeedRejectionView]:
     """Feed entries a warehouse's floor refused, with its code and reason, oldest first; page with
     `after` = the last `outcome_id` seen."""

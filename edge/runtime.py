@@ -23,6 +23,7 @@ from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
 from edge.sync_bridge import build_agent, sync_status
 from edge.terminal.operations import Operations
+from edge.terminal.pack_scale import PackScale
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
 from edge.terminal.sessions import Sessions
@@ -126,6 +127,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     if not hardware.empty:
         node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
                                  metrics, status_path(cfg.ledger_path))
+        ops.pack_scale = PackScale.of(node.devices)  # a handheld's pack is weighed like the station's
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

@@ -76,7 +76,7 @@ PACK = FlowSpec(
     (Step("tote", "Scan the tote", lookup=lambda v: ("tote", {"tote": v["tote"]}), accept=_packable),
      Step("station", "Scan the pack station")),
     "pack", (("tote", "tote"), ("shipment_id", "shipment_id"), ("station", "station")),
-    "Packed {units} units of {shipment_id}",
+    "Packed {units} units of {shipment_id}; {weight}",
     info=("Order {shipment_id}", "Weight should be {expected_weight_g} g"),
     keep=("station",),
 )

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from edge.domain import commands as c
-from edge.errors import InvalidCommand, NotFound
+from edge.errors import Conflict, InvalidCommand, NotFound
 from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.sync_bridge import sync_status
+from edge.terminal.pack_scale import PackScale, weight_text
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
@@ -55,6 +56,7 @@ class Operations:
     queries: Queries
     execute: Callable[[c.Command], Awaitable[Outcome]]
     views: Views = field(init=False)
+    pack_scale: PackScale | None = None  # the node's pack-station scales, when it runs devices
 
     def __post_init__(self) -> None:
         self.views = Views(self.queries)
@@ -69,6 +71,8 @@ class Operations:
             return {"session": s.token, "operator": s.operator.badge, "name": s.operator.name,
                     "roles": list(s.operator.roles)}
         session = self.sessions.get(req.session, req.spec.roles)
+        if req.op == "pack":
+            return await self._pack(req, session)
         if req.op in BUILDERS:
             return await self._command(req, session)
         return await self._query(req, session)
@@ -79,6 +83,21 @@ class Operations:
         if not outcome.ok:
             raise _Refused(outcome.error, outcome.message)
         return {**outcome.result, "replayed": outcome.replayed}
+
+    async def _pack(self, req: Request, session: Session) -> dict:
+        """Pack, weighed first where the station has a scale (a resend of a done pack is not weighed
+        again: the tote is empty by then)."""
+        a = req.args
+        if await self.queries.answered(req.key):
+            return {**await self._command(req, session), "weight": "weighed when it was packed"}
+        verdict = await self.pack_scale.weigh(a["tote"], a["station"]) if self.pack_scale else None
+        if verdict is not None and not verdict.passed:
+            # The station scanner's own key: the same tote weighed wrong again makes no second task.
+            key = f"weight:{a['station']}:{a['tote']}:{a['shipment_id']}"
+            await self.execute(c.ReportException(key, a["station"], verdict.reason[:128], a["tote"],
+                                                 a["shipment_id"], operator=session.operator.badge))
+            raise Conflict(f"not packed: {verdict.reason} (now an exception for a supervisor)")
+        return {**await self._command(req, session), "weight": weight_text(verdict)}
 
     async def _query(self, req: Request, session: Session) -> dict:
         answer = QUERIES.get(req.op)

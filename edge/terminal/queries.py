@@ -47,6 +47,10 @@ class Queries:
         )
         return row[0] if row else None
 
+    async def answered(self, key: str) -> bool:
+        """Has the ledger already answered a command with this idempotency key?"""
+        return await self._one("SELECT 1 FROM idempotency WHERE key = ?", key) is not None
+
     async def classify(self, code: str) -> dict:
         """What did the picker just scan? A location, a tote or an item."""
         loc = await self.location(code)

@@ -31,7 +31,7 @@ def test_valid_effect_request():
     req = p.parse_request(frame())
     assert (req.id, req.op, req.key, req.session) == ("r1", "confirm_pick", "k1", "s1")
     assert req.args == PICK_ARGS
-    assert req.spec is p.OPS["confirm_pick"] and req.spec.role == "picker"
+    assert req.spec is p.OPS["confirm_pick"] and req.spec.roles == ("picker",)
 
 
 def test_valid_request_without_session_key_or_args():

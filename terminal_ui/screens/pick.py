@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Digits, Static
 
 from terminal_ui.client import TerminalError
@@ -26,11 +27,13 @@ class PickScreen(HandheldScreen):
         self._shown: dict[str, str] = {}
 
     def body(self) -> ComposeResult:
-        yield Static("BIN", classes="label")
-        yield Digits("", id="location")
+        with Horizontal(classes="big"):
+            yield Static("BIN", classes="label")
+            yield Digits("", id="location")
         yield Static("", id="product")
-        yield Static("QTY", classes="label")
-        yield Digits("", id="qty")
+        with Horizontal(classes="big"):
+            yield Static("QTY", classes="label")
+            yield Digits("", id="qty")
         yield Static("", id="tote")
         yield Static("", id="route")
 

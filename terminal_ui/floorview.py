@@ -78,7 +78,8 @@ class FloorView:
 
     def summary(self) -> str:
         shipments = self.status.get("shipments", {})
-        return "  ".join(f"{k} {v}" for k, v in sorted(shipments.items())) or "no shipments"
+        orders = "  ".join(f"{k} {v}" for k, v in sorted(shipments.items())) or "no shipments"
+        return f"{orders}  shorts/h {self.floor.get('shorts_since', 0)}"
 
     def event(self, topic: str, data: dict, known: frozenset[str], clock: str) -> None:
         if topic not in known:

@@ -125,7 +125,8 @@ async def test_queries(node, connect_client):
                                                                "type": "pick_face"}
     assert (await client.call("scan", {"code": "T00001"}))["kind"] == "tote"
     assert await client.call("scan", {"code": "4600000000011"}) == {"kind": "item", "code": "4600000000011",
-                                                                     "sku": "MUG"}
+                                                                     "sku": "MUG", "lot_tracked": False}
+    assert (await client.call("scan", {"code": "MILK"}))["lot_tracked"] is True
     assert "not a location, tote or product" in await refused(client, "not_found", "scan", {"code": "??"})
     stock = (await client.call("stock", {"item": "MUG"}))["balances"]
     assert {(b["location"], b["on_hand"], b["allocated"]) for b in stock} == {

@@ -417,6 +417,8 @@ async def test_views_for_the_screens(node, connect_client):
     assert shipment["status"] == "picking" and shipment["lines"][0]["picked"] == 20
     assert "not known" in await refused(boss, "not_found", "shipment", {"shipment_id": "S404"})
     assert "pick task 999" in await refused(boss, "not_found", "task_view", {"task_id": 999})
+    assert "whole number" in await refused(boss, "protocol", "task_view", {"task_id": "7"})
+    assert "does not take ['x']" in await refused(boss, "protocol", "floor", {"x": 1})
     expected = await boss.call("expected", {"item": "4600000000011"})
     assert expected["sku"] == "MUG" and expected["expected"] == 0 and expected["asns"] == []
     floor = await boss.call("floor")

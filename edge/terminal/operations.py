@@ -82,7 +82,11 @@ class Operations:
         outcome = await self.execute(cmd)
         if not outcome.ok:
             raise _Refused(outcome.error, outcome.message)
-        return {**outcome.result, "replayed": outcome.replayed}
+        result = {**outcome.result, "replayed": outcome.replayed}
+        if req.op == "next_task" and result.get("task"):
+            # What the handheld shows next, in the same round trip (the view is `task_view`'s).
+            result["view"] = await self.views.task(result["task"]["id"])
+        return result
 
     async def _pack(self, req: Request, session: Session) -> dict:
         """Pack, weighed first where the station has a scale (a resend of a done pack is not weighed

@@ -61,7 +61,10 @@ class PickScreen(HandheldScreen):
             self.render_task()
             self.set_timer(IDLE_POLL_S, self.fetch_next)
             return
-        self.app.send("task_view", {"task_id": task["id"]}, self._got_view)
+        if "view" in result:
+            self._got_view(result["view"])
+        else:  # a node from before next_task carried the view
+            self.app.send("task_view", {"task_id": task["id"]}, self._got_view)
 
     def _order_changed(self, shipment_id: str | None) -> None:
         """The order's last line is done: say where its tote goes (it stays up during the next task)."""

@@ -393,8 +393,10 @@ async def test_failed_logins_are_rate_limited_per_terminal(node, connect_client)
 
 async def test_views_for_the_screens(node, connect_client):
     picker = await connect_client(PICKER)
-    task = (await picker.call("next_task"))["task"]
+    given = await picker.call("next_task")
+    task = given["task"]
     view = await picker.call("task_view", {"task_id": task["id"]})
+    assert given["view"] == view  # next_task brings the view along
     assert {k: view[k] for k in ("sku", "sku_name", "barcodes", "lot_tracked", "location", "qty", "tote",
                                  "other_tasks_open")} == {
         "sku": "MUG", "sku_name": "Mug", "barcodes": ["4600000000011"], "lot_tracked": False,

@@ -147,6 +147,7 @@ QUERIES: dict[str, Callable[[Operations, dict, Session], Awaitable[dict]]] = {
     "stock": lambda o, a, s: _wrap("balances", o.queries.stock(a.get("location"), a.get("item"))),
     "exceptions": lambda o, a, s: _wrap("exceptions", o.queries.open_exceptions()),
     "task_view": lambda o, a, s: o.views.task(a["task_id"]),
+    "work": lambda o, a, s: o.views.work(s.operator.badge),
     "tote": lambda o, a, s: o.views.tote(a["tote"]),
     "shipment": lambda o, a, s: o.views.shipment(a["shipment_id"]),
     "expected": Operations._expected,

@@ -85,12 +85,20 @@ async def raw(node, zctx):
     sock.close(0)
 
 
-def movements(node) -> int:
+def rows(node, table: str) -> int:
     conn = sqlite3.connect(node.cfg.ledger_path)
     try:
-        return conn.execute("SELECT COUNT(*) FROM movements").fetchone()[0]
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     finally:
         conn.close()
+
+
+def movements(node) -> int:
+    return rows(node, "movements")
+
+
+def idempotency_rows(node) -> int:
+    return rows(node, "idempotency")
 
 
 async def refused(client: TerminalClient, code: str, op: str, args: dict | None = None, **kw) -> str:
@@ -393,7 +401,12 @@ async def test_failed_logins_are_rate_limited_per_terminal(node, connect_client)
 
 async def test_views_for_the_screens(node, connect_client):
     picker = await connect_client(PICKER)
+    answers = idempotency_rows(node)
+    assert await picker.call("work") == {"open": 2, "mine": 0}
+    assert idempotency_rows(node) == answers  # an idle handheld asking about work writes nothing
     given = await picker.call("next_task")
+    assert idempotency_rows(node) == answers + 1
+    assert await picker.call("work") == {"open": 0, "mine": 2}
     task = given["task"]
     view = await picker.call("task_view", {"task_id": task["id"]})
     assert given["view"] == view  # next_task brings the view along

@@ -2,11 +2,11 @@
 fast scanner does (each code the moment the screen shows the last one's result).
 
 Every pick is three scans: bin (checked on the handheld), item (checked on the handheld), tote
-(confirm_pick, then next_task and task_view for the next pick). A scan's time runs from the write of
+(confirm_pick, then next_task, which brings the next task's view along). A scan's time runs from the write of
 its terminator into the pty until the emulated screen (pyte) shows its result.
 
-The bound, measured in the same run: the same requests (confirm_pick, next_task, task_view) by the
-bare API client against the same node. Figures (last line, JSON): scans_sent, scans_lost (must be
+The bound, measured in the same run: the same requests (confirm_pick, next_task) by the bare API
+client against the same node. Figures (last line, JSON): scans_sent, scans_lost (must be
 0), scan_to_screen_p50_ms, scan_to_screen_p99_ms (target <= 50), node_rtt_p50_ms, node_rtt_p99_ms,
 and ratio_p99 = scan_to_screen_p99_ms / node_rtt_p99_ms.
 """
@@ -92,7 +92,7 @@ def pty_run(router: str, tasks: dict[str, PickTask], picks: int) -> tuple[list[f
 
 
 async def api_run(router: str, tasks: dict[str, PickTask], picks: int) -> list[float]:
-    """The same requests by the bare client: next_task, task_view, confirm_pick, per pick."""
+    """The same requests by the bare client: next_task and confirm_pick, per pick."""
     client = await TerminalClient(router, timeout=5.0, retries=0).connect()
     rtts: list[float] = []
 
@@ -108,7 +108,6 @@ async def api_run(router: str, tasks: dict[str, PickTask], picks: int) -> list[f
             task = (await timed("next_task"))["task"]
             if task is None:
                 break
-            await timed("task_view", {"task_id": task["id"]})
             pick = tasks[task["shipment_id"]]
             await timed("confirm_pick", {"task_id": task["id"], "location": task["location"],
                                          "item": barcode(task["sku"]), "tote": pick.tote, "qty": task["qty"]})

@@ -25,6 +25,7 @@ from edge.metrics import NodeMetrics
 from edge.sync_bridge import build_agent, sync_status
 from edge.sync_monitor import SyncAlerts
 from edge.terminal.operations import Operations
+from edge.terminal.pack_scale import PackScale
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
 from edge.terminal.sessions import Sessions
@@ -143,6 +144,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     if cfg.fleet is not None:
         node.fleet = build_fleet(cfg, writer.execute, server.publish, metrics.registry)
         ops.fleet = node.fleet
+        ops.pack_scale = PackScale.of(node.devices)  # a handheld's pack is weighed like the station's
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

@@ -15,6 +15,7 @@ import os
 import shlex
 import sys
 
+HANDHELD_FPS = "200"
 CURVE_ENV = ("SKLAD_NODE_PUBLIC_KEY", "SKLAD_TERMINAL_PUBLIC_KEY", "SKLAD_TERMINAL_SECRET_KEY")
 
 
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         return serve(args)
     if args.cmd == "handheld":
+        # Textual batches screen updates at 60 a second by default: a scan's answer would wait up to
+        # 17 ms for the next frame. Read when Textual is imported, so set before it is.
+        os.environ.setdefault("TEXTUAL_FPS", HANDHELD_FPS)
         from terminal_ui.handheld import HandheldApp
 
         # A handheld resends a request until it is answered (same id, same key).

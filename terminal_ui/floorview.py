@@ -39,13 +39,13 @@ class FloorView:
         return [(t["kind"], t["zone"], t["state"], str(t["count"])) for t in self.floor.get("tasks", [])]
 
     def picker_rows(self) -> list[tuple[str, str, str, str]]:
-        """Everyone with a task or a pick in the last hour: name, current bin and SKU, picks/h, units/h."""
+        """Everyone with a task or a pick in the last hour: name, bin of the current task, picks/h, units/h."""
         names = self.floor.get("names", {})
         current, picks = self.floor.get("current", {}), self.floor.get("picks", {})
         rows = []
         for badge in sorted(set(current) | set(picks)):
             task = current.get(badge)
-            doing = f"{task['location']} {task['sku']}" if task else "-"
+            doing = task["location"] if task else "-"
             rate = picks.get(badge, {"picks": 0, "units": 0})
             rows.append((names.get(badge, badge), doing, str(rate["picks"]), str(rate["units"])))
         return rows
@@ -78,7 +78,8 @@ class FloorView:
 
     def summary(self) -> str:
         shipments = self.status.get("shipments", {})
-        return "  ".join(f"{k} {v}" for k, v in sorted(shipments.items())) or "no shipments"
+        orders = "  ".join(f"{k} {v}" for k, v in sorted(shipments.items())) or "no shipments"
+        return f"{orders}  shorts/h {self.floor.get('shorts_since', 0)}"
 
     def event(self, topic: str, data: dict, known: frozenset[str], clock: str) -> None:
         if topic not in known:

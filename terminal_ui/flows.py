@@ -35,11 +35,16 @@ def _shippable(answer: dict) -> str | None:
     return None if status == "packed" else f"Shipment {answer['shipment_id']} is {status}: only packed ones ship"
 
 
+def _lot_known(v: Values) -> bool:
+    """No lot to ask: the item is not lot-tracked, or its GS1 scan carried the lot."""
+    return not v.get("lot_tracked") or bool(v.get("lot"))
+
+
 RECEIVE = FlowSpec(
     "RECEIVE",
     (Step("door", "Scan the receiving door"),
      Step("item", "Scan the item", lookup=lambda v: ("expected", {"item": v["item"]})),
-     Step("lot", "Scan or key the lot of {name}", skip=lambda v: not v.get("lot_tracked") or bool(v.get("lot"))),
+     Step("lot", "Scan or key the lot of {name}", skip=_lot_known),
      Step("qty", "Key qty received of {name}, Enter", number=True)),
     "receive", (("item", "sku"), ("qty", "qty"), ("location", "door"), ("lot", "lot"), ("expiry", "expiry")),
     "Received {qty} x {name} at {door}",
@@ -51,6 +56,7 @@ PUTAWAY = FlowSpec(
     "PUT AWAY",
     (Step("from", "Scan the bin or door to take from"),
      Step("item", "Scan the item", lookup=lambda v: ("scan", {"code": v["item"]}), accept=_is_item),
+     Step("lot", "Scan or key the lot of {sku}", skip=_lot_known),
      Step("qty", "Key qty to put away, Enter", number=True,
           lookup=lambda v: ("putaway_suggest", {"item": v["sku"], "qty": v["qty"], "from_location": v["from"]})),
      Step("to", "Scan bin {to_location} (or another)")),
@@ -76,7 +82,7 @@ PACK = FlowSpec(
     (Step("tote", "Scan the tote", lookup=lambda v: ("tote", {"tote": v["tote"]}), accept=_packable),
      Step("station", "Scan the pack station")),
     "pack", (("tote", "tote"), ("shipment_id", "shipment_id"), ("station", "station")),
-    "Packed {units} units of {shipment_id}",
+    "Packed {units} units of {shipment_id}; {weight}",
     info=("Order {shipment_id}", "Weight should be {expected_weight_g} g"),
     keep=("station",),
 )

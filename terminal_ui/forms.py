@@ -57,7 +57,7 @@ class Form:
                 return f"Key a quantity ({low} or more) and Enter, not {e.text!r}"
             value: object = e.number
         else:
-            value = e.text
+            value = e.lot if step.name == "lot" and e.lot else e.text
         if step.check and (why := step.check(e, self.values)):
             return why
         self.values[step.name] = value
@@ -88,13 +88,15 @@ class Form:
             self.index += 1
 
     def back(self) -> None:
-        """Esc: clear the last answer and ask it again (the first step clears everything)."""
+        """Esc: ask the last answered step again (over steps skipped by rule); the first step clears all."""
         if self.index > 0:
             self.index -= 1
-            while self.index > 0 and self.step.skip and self.step.skip(self.values):
-                self.index -= 1
-        for step in self.steps[self.index:]:
-            self.values.pop(step.name, None)
+        while True:
+            for step in self.steps[self.index:]:
+                self.values.pop(step.name, None)
+            if self.index == 0 or not (self.step.skip and self.step.skip(self.values)):
+                break
+            self.index -= 1
         if self.index == 0:
             self.values.clear()
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from edge.domain import commands as c
-from edge.errors import InvalidCommand, NotFound
+from edge.errors import Conflict, InvalidCommand, NotFound
 from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.sync_bridge import sync_status
 from edge.terminal import fleet_ops
 from edge.terminal.fleet_protocol import FLEET_OPS
+from edge.terminal.pack_scale import PackScale, weight_text
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
@@ -59,6 +60,7 @@ class Operations:
     views: Views = field(init=False)
     reprint_label: Callable[[str, str], Awaitable[dict]] | None = None  # the device hub's, when it has printers
     fleet: object = None  # edge.fleet.node.NodeFleet when the node runs robots
+    pack_scale: PackScale | None = None  # the node's pack-station scales, when it runs devices
 
     def __post_init__(self) -> None:
         self.views = Views(self.queries)
@@ -75,6 +77,8 @@ class Operations:
         session = self.sessions.get(req.session, req.spec.roles)
         if req.op in FLEET_OPS:
             return await fleet_ops.handle(self.fleet, req, session.operator.badge)
+        if req.op == "pack":
+            return await self._pack(req, session)
         if req.op in BUILDERS:
             return await self._command(req, session)
         return await self._query(req, session)
@@ -84,7 +88,26 @@ class Operations:
         outcome = await self.execute(cmd)
         if not outcome.ok:
             raise _Refused(outcome.error, outcome.message)
-        return {**outcome.result, "replayed": outcome.replayed}
+        result = {**outcome.result, "replayed": outcome.replayed}
+        if req.op == "next_task" and result.get("task"):
+            # What the handheld shows next, in the same round trip (the view is `task_view`'s).
+            result["view"] = await self.views.task(result["task"]["id"])
+        return result
+
+    async def _pack(self, req: Request, session: Session) -> dict:
+        """Pack, weighed first where the station has a scale (a resend of a done pack is not weighed
+        again: the tote is empty by then)."""
+        a = req.args
+        if await self.queries.answered(req.key):
+            return {**await self._command(req, session), "weight": "weighed when it was packed"}
+        verdict = await self.pack_scale.weigh(a["tote"], a["station"]) if self.pack_scale else None
+        if verdict is not None and not verdict.passed:
+            # The station scanner's own key: the same tote weighed wrong again makes no second task.
+            key = f"weight:{a['station']}:{a['tote']}:{a['shipment_id']}"
+            await self.execute(c.ReportException(key, a["station"], verdict.reason[:128], a["tote"],
+                                                 a["shipment_id"], operator=session.operator.badge))
+            raise Conflict(f"not packed: {verdict.reason} (now an exception for a supervisor)")
+        return {**await self._command(req, session), "weight": weight_text(verdict)}
 
     async def _query(self, req: Request, session: Session) -> dict:
         if req.op == "reprint_label" and self.reprint_label is not None:
@@ -132,6 +155,7 @@ QUERIES: dict[str, Callable[[Operations, dict, Session], Awaitable[dict]]] = {
     "stock": lambda o, a, s: _wrap("balances", o.queries.stock(a.get("location"), a.get("item"))),
     "exceptions": lambda o, a, s: _wrap("exceptions", o.queries.open_exceptions()),
     "task_view": lambda o, a, s: o.views.task(a["task_id"]),
+    "work": lambda o, a, s: o.views.work(s.operator.badge),
     "tote": lambda o, a, s: o.views.tote(a["tote"]),
     "shipment": lambda o, a, s: o.views.shipment(a["shipment_id"]),
     "expected": Operations._expected,

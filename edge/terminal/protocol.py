@@ -71,6 +71,7 @@ OPS: dict[str, OpSpec] = {
     "status": OpSpec(),
     # Read-only views for the screens (protocol 1 still: an old handheld never sends them).
     "task_view": OpSpec({"task_id": Arg(INT)}, roles=("picker",)),
+    "work": OpSpec(roles=("picker",)),
     "tote": OpSpec({"tote": Arg(TEXT)}, roles=("picker", "packer", "shipper")),
     "shipment": OpSpec({"shipment_id": Arg(TEXT)}, roles=("packer", "shipper")),
     "expected": OpSpec({"item": Arg(TEXT)}, roles=("receiver",)),

@@ -47,6 +47,10 @@ class Queries:
         )
         return row[0] if row else None
 
+    async def answered(self, key: str) -> bool:
+        """Has the ledger already answered a command with this idempotency key?"""
+        return await self._one("SELECT 1 FROM idempotency WHERE key = ?", key) is not None
+
     async def classify(self, code: str) -> dict:
         """What did the picker just scan? A location, a tote or an item."""
         loc = await self.location(code)
@@ -54,7 +58,8 @@ class Queries:
             return {"kind": "tote" if loc.type == "tote" else "location", "code": code, "type": loc.type}
         sku = await self.sku_of(code)
         if sku is not None:
-            return {"kind": "item", "code": code, "sku": sku}
+            (tracked,) = await self._one("SELECT lot_tracked FROM skus WHERE sku = ?", sku)
+            return {"kind": "item", "code": code, "sku": sku, "lot_tracked": bool(tracked)}
         raise NotFound(f"{code!r} is not a location, tote or product of this warehouse")
 
     async def stock(self, location: str | None, item: str | None) -> list[dict]:

@@ -57,6 +57,14 @@ class Views:
         return {**view, "sku_name": sku["name"], "barcodes": sku["barcodes"], "lot_tracked": sku["lot_tracked"],
                 "other_tasks_open": left[0], "pack_station": await self.pack_station_for(view["location"])}
 
+    async def work(self, operator: str) -> dict:
+        """Is there pick work for this operator (theirs, or anybody's still open)? Read-only, so an
+        idle handheld can ask every few seconds without writing an answer into the ledger each time."""
+        row = await self.q._one(
+            "SELECT COALESCE(SUM(state = 'open'), 0), COALESCE(SUM(state = 'assigned' AND assignee = ?), 0) "
+            "FROM tasks WHERE kind = 'pick' AND state IN ('open', 'assigned')", operator)
+        return {"open": row[0], "mine": row[1]}
+
     async def tote(self, tote: str) -> dict:
         loc = await self.q.location(tote)
         if loc is None or loc.type != "tote":

@@ -23,7 +23,7 @@ class ConsoleScreen(Screen):
                     yield LiveTable("task", "zone", "state", "n", id="tasks")
                     yield Static("", id="sync", classes="box")
                 with Vertical(id="right"):
-                    yield LiveTable("picker", "doing", "picks/h", "units/h", id="pickers")
+                    yield LiveTable("picker", "at", "pk/h", "u/h", id="pickers")
                     yield Static("", id="devices", classes="box")
             with TabPane("F2 Exceptions", id="exceptions"):
                 yield LiveTable("#", "where", "tote", "reason", id="exception-table")

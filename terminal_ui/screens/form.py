@@ -76,7 +76,7 @@ class FormScreen(HandheldScreen):
         self.query_one("#last", Static).update(f"✔ {text}")
         self.form.restart(self.spec.keep)
         self.show_info()
-        self.good(text)
+        self.good("Done")
 
     def _failed(self, exc: TerminalError) -> None:
         self.form.back()  # the last answer is asked again; the earlier ones stand

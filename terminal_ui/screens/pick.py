@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Digits, Static
 
 from terminal_ui.client import TerminalError
@@ -26,11 +27,13 @@ class PickScreen(HandheldScreen):
         self._shown: dict[str, str] = {}
 
     def body(self) -> ComposeResult:
-        yield Static("BIN", classes="label")
-        yield Digits("", id="location")
+        with Horizontal(classes="big"):
+            yield Static("BIN", classes="label")
+            yield Digits("", id="location")
         yield Static("", id="product")
-        yield Static("QTY", classes="label")
-        yield Digits("", id="qty")
+        with Horizontal(classes="big"):
+            yield Static("QTY", classes="label")
+            yield Digits("", id="qty")
         yield Static("", id="tote")
         yield Static("", id="route")
 
@@ -46,7 +49,7 @@ class PickScreen(HandheldScreen):
     def fetch_next(self) -> None:
         if self.app.screen is not self or self.app.busy:
             if self.flow is None and self.is_attached:
-                self.set_timer(IDLE_POLL_S, self.fetch_next)
+                self.set_timer(IDLE_POLL_S, self.look_for_work)
             return
         self.app.send("next_task", {}, self._got_task)
 
@@ -56,9 +59,26 @@ class PickScreen(HandheldScreen):
         if task is None:
             self.flow = None
             self.render_task()
-            self.set_timer(IDLE_POLL_S, self.fetch_next)
+            self.set_timer(IDLE_POLL_S, self.look_for_work)
             return
-        self.app.send("task_view", {"task_id": task["id"]}, self._got_view)
+        if "view" in result:
+            self._got_view(result["view"])
+        else:  # a node from before next_task carried the view
+            self.app.send("task_view", {"task_id": task["id"]}, self._got_view)
+
+    def look_for_work(self) -> None:
+        """Idle: ask (read-only) whether work came, and take a task only when it has."""
+        if self.app.screen is not self or self.app.busy:
+            if self.is_attached:
+                self.set_timer(IDLE_POLL_S, self.look_for_work)
+            return
+        self.app.send("work", {}, self._work_answer)
+
+    def _work_answer(self, result: dict) -> None:
+        if result["open"] or result["mine"]:
+            self.fetch_next()
+        else:
+            self.set_timer(IDLE_POLL_S, self.look_for_work)
 
     def _order_changed(self, shipment_id: str | None) -> None:
         """The order's last line is done: say where its tote goes (it stays up during the next task)."""

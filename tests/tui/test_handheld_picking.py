@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import zmq.asyncio
 from tui_support import MUG, PICKER, TEA, scan, screen_text, until
 
+from terminal_ui.client import TerminalClient
 from terminal_ui.screens.menu import MenuScreen
 from terminal_ui.screens.pick import PickScreen
 from terminal_ui.screens.refused import RefusedScreen
@@ -105,3 +107,37 @@ async def test_short_pick_in_two_actions(node, handheld):
         assert node.scalar("SELECT state FROM tasks WHERE shipment_id = 'S1' AND location = 'A-01-01'") == "short"
         assert node.movements("pick") == 0
         assert "Short 1 recorded" in screen_text(app)
+
+
+async def test_an_idle_picker_asks_about_work_without_writing_to_the_ledger(node, handheld):
+    ctx = zmq.asyncio.Context()
+    others = []
+    try:
+        for badge in ("B1001", "B1003", "B1004", "B9001"):  # every order taken by somebody else
+            other = await TerminalClient(node.router, ctx=ctx, timeout=3, retries=0).connect()
+            others.append(other)
+            await other.login(badge)
+            assert (await other.call("next_task"))["task"] is not None
+        app = handheld()
+        ops: list[str] = []
+        call = app.client.call
+
+        async def recording(op, args=None, **kw):
+            ops.append(op)
+            return await call(op, args, **kw)
+
+        app.client.call = recording
+        async with app.run_test(size=(40, 16)) as pilot:
+            await until(pilot, lambda: app.link_state == "online")
+            await scan(pilot, PICKER)
+            await until(pilot, lambda: isinstance(app.screen, MenuScreen))
+            await scan(pilot, "1")
+            await until(pilot, lambda: "No task" in screen_text(app), what="the idle screen")
+            answers = node.scalar("SELECT COUNT(*) FROM idempotency")
+            await until(pilot, lambda: ops.count("work") >= 2, timeout=8, what="two looks for work")
+            assert ops.count("next_task") == 1
+            assert node.scalar("SELECT COUNT(*) FROM idempotency") == answers
+    finally:
+        for other in others:
+            await other.close()
+        ctx.destroy(linger=0)

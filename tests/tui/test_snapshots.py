@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 import zmq.asyncio
 from test_handheld_picking import login_and_pick
-from tui_support import MUG, PICKER, RECEIVER, scan, until
+from tui_support import MUG, PICKER, RECEIVER, scan, start_node, until
 
 from terminal_ui.client import TerminalClient
+from terminal_ui.handheld import HandheldApp
 from terminal_ui.screens.form import FormScreen
 from terminal_ui.screens.menu import MenuScreen
 from terminal_ui.supervisor import SupervisorApp
@@ -45,11 +46,25 @@ async def receiving(pilot) -> None:
     await until(pilot, lambda: not pilot.app.busy and "name" in pilot.app.screen.form.values)
 
 
+@pytest.fixture(scope="module")
+def shared_node(template, tmp_path_factory):
+    """One node for the handheld snapshots: each screen looks the same however often it is opened
+    (the picker's current task stays S1 until it is picked, which no snapshot does)."""
+    node = start_node(template, tmp_path_factory.mktemp("snapshots"))
+    yield node
+    node.stop()
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("run_before", [online, at_menu, picking, picking_refused, receiving],
                          ids=["login", "menu", "pick", "refused", "receive"])
-def test_handheld_screens(node, handheld, snap_compare, size, run_before):
-    assert snap_compare(handheld(), terminal_size=size, run_before=run_before)
+def test_handheld_screens(shared_node, snap_compare, size, run_before):
+    ctx = zmq.asyncio.Context()
+    try:
+        app = HandheldApp(TerminalClient(shared_node.router, ctx=ctx, timeout=1.5, retries=None))
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        ctx.destroy(linger=0)
 
 
 @pytest.mark.parametrize("tab", ["f2", "f4"], ids=["exceptions", "fleet"])

@@ -85,12 +85,20 @@ async def raw(node, zctx):
     sock.close(0)
 
 
-def movements(node) -> int:
+def rows(node, table: str) -> int:
     conn = sqlite3.connect(node.cfg.ledger_path)
     try:
-        return conn.execute("SELECT COUNT(*) FROM movements").fetchone()[0]
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     finally:
         conn.close()
+
+
+def movements(node) -> int:
+    return rows(node, "movements")
+
+
+def idempotency_rows(node) -> int:
+    return rows(node, "idempotency")
 
 
 async def refused(client: TerminalClient, code: str, op: str, args: dict | None = None, **kw) -> str:
@@ -125,7 +133,8 @@ async def test_queries(node, connect_client):
                                                                "type": "pick_face"}
     assert (await client.call("scan", {"code": "T00001"}))["kind"] == "tote"
     assert await client.call("scan", {"code": "4600000000011"}) == {"kind": "item", "code": "4600000000011",
-                                                                     "sku": "MUG"}
+                                                                     "sku": "MUG", "lot_tracked": False}
+    assert (await client.call("scan", {"code": "MILK"}))["lot_tracked"] is True
     assert "not a location, tote or product" in await refused(client, "not_found", "scan", {"code": "??"})
     stock = (await client.call("stock", {"item": "MUG"}))["balances"]
     assert {(b["location"], b["on_hand"], b["allocated"]) for b in stock} == {
@@ -392,8 +401,15 @@ async def test_failed_logins_are_rate_limited_per_terminal(node, connect_client)
 
 async def test_views_for_the_screens(node, connect_client):
     picker = await connect_client(PICKER)
-    task = (await picker.call("next_task"))["task"]
+    answers = idempotency_rows(node)
+    assert await picker.call("work") == {"open": 2, "mine": 0}
+    assert idempotency_rows(node) == answers  # an idle handheld asking about work writes nothing
+    given = await picker.call("next_task")
+    assert idempotency_rows(node) == answers + 1
+    assert await picker.call("work") == {"open": 0, "mine": 2}
+    task = given["task"]
     view = await picker.call("task_view", {"task_id": task["id"]})
+    assert given["view"] == view  # next_task brings the view along
     assert {k: view[k] for k in ("sku", "sku_name", "barcodes", "lot_tracked", "location", "qty", "tote",
                                  "other_tasks_open")} == {
         "sku": "MUG", "sku_name": "Mug", "barcodes": ["4600000000011"], "lot_tracked": False,
@@ -416,6 +432,8 @@ async def test_views_for_the_screens(node, connect_client):
     assert shipment["status"] == "picking" and shipment["lines"][0]["picked"] == 20
     assert "not known" in await refused(boss, "not_found", "shipment", {"shipment_id": "S404"})
     assert "pick task 999" in await refused(boss, "not_found", "task_view", {"task_id": 999})
+    assert "whole number" in await refused(boss, "protocol", "task_view", {"task_id": "7"})
+    assert "does not take ['x']" in await refused(boss, "protocol", "floor", {"x": 1})
     expected = await boss.call("expected", {"item": "4600000000011"})
     assert expected["sku"] == "MUG" and expected["expected"] == 0 and expected["asns"] == []
     floor = await boss.call("floor")

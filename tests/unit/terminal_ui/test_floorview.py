@@ -23,7 +23,7 @@ def test_rows_and_lines():
         "current": {"B2": {"task_id": 3, "location": "A-01-01", "sku": "MUG", "shipment_id": "S1"}},
         "names": {"B1": "Ann", "B2": "Bob"}})
     assert view.task_rows() == [("pick", "AMB", "open", "7")]
-    assert view.picker_rows() == [("Ann", "-", "40", "52"), ("Bob", "A-01-01 MUG", "0", "0")]
+    assert view.picker_rows() == [("Ann", "-", "40", "52"), ("Bob", "A-01-01", "0", "0")]
     now = datetime(2026, 5, 1, 12, 0, tzinfo=UTC).timestamp()
     view.status = {"sync_view": {"queued_movements": 5, "lag_s": 3.0, "last_contact": "2026-05-01T11:59:30+00:00",
                                  "feed_cursor": 9, "feed_rejections": 1},

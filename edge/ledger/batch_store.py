@@ -12,6 +12,15 @@ from edge.errors import Conflict, NotFound
 from edge.ledger.uow import UnitOfWork
 
 BATCH_FIELDS = ("id", "mode", "state", "picker", "tote")
+# Per cubby of a put-wall batch, in the order they were given: units of a SKU its shipment has in
+# the batch tote (picked into it) and has not yet got (put). Args: sku, batch tote, sku, batch id.
+CUBBY_NEEDS = (
+    "SELECT bs.cubby, bs.shipment_id, "
+    "COALESCE((SELECT SUM(t.done_qty) FROM tasks t WHERE t.shipment_id = bs.shipment_id AND t.sku = ? "
+    "          AND t.kind = 'pick' AND t.tote = ?), 0) "
+    "- COALESCE((SELECT p.qty FROM batch_puts p WHERE p.batch_id = bs.batch_id "
+    "            AND p.shipment_id = bs.shipment_id AND p.sku = ?), 0) "
+    "FROM batch_shipments bs WHERE bs.batch_id = ? AND bs.cubby IS NOT NULL ORDER BY bs.rowid")
 
 
 @dataclass
@@ -98,14 +107,7 @@ class BatchStore:
     def needs(self, batch: dict, sku: str) -> list[CubbyNeed]:
         """Per cubby of the batch (in the order they were given): units of `sku` its shipment has in
         the batch tote (picked into it) and has not yet got (put)."""
-        rows = self._rows(
-            "SELECT bs.cubby, bs.shipment_id, "
-            "COALESCE((SELECT SUM(t.done_qty) FROM tasks t WHERE t.shipment_id = bs.shipment_id AND t.sku = ? "
-            "          AND t.kind = 'pick' AND t.tote = ?), 0) "
-            "- COALESCE((SELECT p.qty FROM batch_puts p WHERE p.batch_id = bs.batch_id "
-            "            AND p.shipment_id = bs.shipment_id AND p.sku = ?), 0) "
-            "FROM batch_shipments bs WHERE bs.batch_id = ? AND bs.cubby IS NOT NULL ORDER BY bs.rowid",
-            sku, batch["tote"], sku, batch["id"])
+        rows = self._rows(CUBBY_NEEDS, sku, batch["tote"], sku, batch["id"])
         return [CubbyNeed(*row) for row in rows]
 
     def add_put(self, batch_id: int, shipment_id: str, sku: str, qty: int) -> None:

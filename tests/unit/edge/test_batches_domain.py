@@ -25,7 +25,8 @@ def test_batch_lifecycle_is_one_table():
 
 
 def test_wrong_tote_names_the_right_one():
-    assert str(batches.wrong_tote("T-0042", "S-7", "T-0017")) == "this unit goes to tote T-0042 (shipment S-7), not T-0017"
+    refusal = batches.wrong_tote("T-0042", "S-7", "T-0017")
+    assert str(refusal) == "this unit goes to tote T-0042 (shipment S-7), not T-0017"
 
 
 def test_totes_pair_with_shipments_in_scan_order():
@@ -84,7 +85,7 @@ def test_wave_release_schedule_and_lifecycle():
 
 @pytest.mark.parametrize("bad", [[], ["25:00"], ["noon"], [12]])
 def test_bad_cutoffs(bad):
-    with pytest.raises(InvalidCommand, match="cut-off|at least one"):
+    with pytest.raises(InvalidCommand, match=r"cut-off|at least one"):
         waves.parse_cutoffs(bad)
 
 

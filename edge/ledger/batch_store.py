@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from edge.domain.batches import CubbyNeed
 from edge.errors import Conflict, NotFound
+from edge.ledger.repositories import Tasks, _first
 from edge.ledger.uow import UnitOfWork
 
 BATCH_FIELDS = ("id", "mode", "state", "picker", "tote")
@@ -41,6 +42,14 @@ class BatchStore:
         return self.uow.conn.last_insert_rowid()
 
     # --- batches -----------------------------------------------------------------------------
+    def next_released_task(self) -> dict | None:
+        """The oldest open pick task whose shipment is not held back in a wave still planned."""
+        self.uow.flush()
+        return _first(self.uow.tasks.cur.execute(
+            f"SELECT {Tasks.FIELDS} FROM tasks t WHERE t.state = 'open' AND t.kind = 'pick' AND NOT EXISTS ("
+            "SELECT 1 FROM wave_shipments ws JOIN waves w ON w.id = ws.wave_id "
+            "WHERE ws.shipment_id = t.shipment_id AND w.state = 'planned') ORDER BY t.id LIMIT 1"))
+
     def candidates(self, count: int, max_units: int) -> list[str]:
         """Shipments nobody has started, not held in an unreleased wave, of at most `max_units` units;
         those of the earliest cut-off first."""

@@ -109,6 +109,7 @@ def test_waves_hold_shipments_until_released(ledger):
     assert sum(planned["planned"].values()) == 4
     ledger.refused(b.StartBatch("batch-held", "cluster", operator="B1001", totes=("T00011",)), "conflict",
                    "no released shipment")
+    assert ledger.ok(c.NextTask("single-held", operator="B1002")) == {"task": None}  # nor for a single picker
     (wave_id,) = map(int, planned["planned"])
     ledger.ok(b.ReleaseWave("release-1", wave_id, operator="B9001"))
     ledger.refused(b.ReleaseWave("release-2", wave_id), "conflict", f"wave {wave_id} is released")

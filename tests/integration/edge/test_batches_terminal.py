@@ -5,6 +5,7 @@ answered once, events on PUB."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import orjson
 import pytest
@@ -14,6 +15,7 @@ import zmq.asyncio
 from edge.domain import commands as c
 from edge.ledger.batch import apply_batch
 from edge.ledger.connection import connect_writer
+from edge.ledger.database import connect
 from edge.ledger.uow import UnitOfWork
 from edge.runtime import build_node
 from terminal_ui.client import TerminalClient, TerminalError
@@ -107,3 +109,31 @@ async def test_waves_released_by_a_supervisor_then_a_cluster_batch(batch_node):
     assert view["state"] == "done" and all(line["picked"] == line["qty"] for line in view["lines"])
     assert (await packer.call("pack", {"tote": "T00012", "shipment_id": "S2", "station": "PACK-01"}))["units"] == 2
     await refused(packer, "start_batch", {"mode": "cluster", "totes": ["T00020"]}, "forbidden")
+
+
+@pytest.fixture
+def scheduled_cfg(cfg):
+    waves = {"cutoffs": ["23:59"], "release": "schedule", "release_before_minutes": 1440, "plan_every_s": 1}
+    return replace(cfg, raw={**cfg.raw, "waves": waves})
+
+
+async def test_a_scheduled_node_plans_and_releases_waves_by_itself(scheduled_cfg):
+    writer = connect_writer(scheduled_cfg.ledger_path)
+    apply_batch(UnitOfWork(writer), [c.AllocateShipment("a-S9", "S9", "O-S9", (c.OrderLine("MUG", 1),))])
+    writer.close()
+    node = await build_node(scheduled_cfg)
+    conn = connect(scheduled_cfg.ledger_path)
+    stop = asyncio.Event()
+    running = asyncio.create_task(node.run(stop))
+    try:
+        for _ in range(300):
+            rows = conn.execute("SELECT w.state FROM waves w JOIN wave_shipments ws ON ws.wave_id = w.id "
+                                "WHERE ws.shipment_id = 'S9'").fetchall()
+            if rows == [("released",)]:
+                break
+            await asyncio.sleep(0.05)
+        assert rows == [("released",)]
+    finally:
+        conn.close()
+        stop.set()
+        await asyncio.wait_for(running, 15)

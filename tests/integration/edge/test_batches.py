@@ -114,3 +114,15 @@ def test_waves_hold_shipments_until_released(ledger):
     ledger.ok(b.ReleaseWave("release-1", wave_id, operator="B9001"))
     ledger.refused(b.ReleaseWave("release-2", wave_id), "conflict", f"wave {wave_id} is released")
     assert ledger.ok(b.StartBatch("batch-now", "cluster", operator="B1001", totes=("T00011",)))["totes"]
+
+
+def test_verify_covers_the_put_wall(ledger):
+    put_wall_batch(ledger)
+    ledger.ok(b.AssignWall("wall-1", "T00020", "wall-1", ("PW1-01", "PW1-02")))
+    ledger.ok(b.ConfirmPut("put-1", "T00020", "PW1-01", "MUG", 2))
+    assert ledger.verify().ok
+    ledger.conn.execute("UPDATE batch_puts SET qty = 5")
+    ledger.conn.execute("UPDATE totes SET shipment_id = NULL WHERE code = 'PW1-01'")
+    problems = ledger.verify().problems
+    assert "cubby PW1-01 holds 2 MUG but no shipment is bound to it" in problems
+    assert "batch 1: 5 MUG counted as put into PW1-01 for S1, but the ledger moved 2 there" in problems

@@ -137,3 +137,39 @@ async def test_a_scheduled_node_plans_and_releases_waves_by_itself(scheduled_cfg
         conn.close()
         stop.set()
         await asyncio.wait_for(running, 15)
+
+
+async def test_pickers_taking_batches_at_once_get_different_orders(batch_node):
+    clients, _ = batch_node
+    second = clients[SUPERVISOR]  # a supervisor may pick too
+    first_batch, second_batch = await asyncio.gather(
+        clients[PICKER].call("start_batch", {"mode": "cluster", "totes": ["T00011", "T00012"]}),
+        second.call("start_batch", {"mode": "cluster", "totes": ["T00021", "T00022"]}))
+    mine, theirs = set(first_batch["totes"]), set(second_batch["totes"])
+    assert mine | theirs == set(SMALL) and not mine & theirs
+
+
+async def test_a_put_wall_batch_from_a_handheld(batch_node):
+    clients, _ = batch_node
+    picker, packer = clients[PICKER], clients[PACKER]
+    started = await picker.call("start_batch", {"mode": "put_wall", "tote": "T00030", "size": 2})
+    assert started["totes"] == {"S1": "T00030", "S2": "T00030"}
+    state, task = "picking", started["task"]
+    while state == "picking":
+        state = (await picker.call("batch_pick", {
+            "task_id": task["id"], "location": task["location"], "item": task["sku"], "tote": "T00030",
+            "qty": task["qty"] - task["done_qty"]}))["batch_state"]
+        task = (await picker.call("next_task"))["task"]
+    assert state == "putting"
+    cubbies = await packer.call("wall_start", {"tote": "T00030", "wall": "handheld", "cubbies": ["PW1-01", "PW1-02"]})
+    assert cubbies["cubbies"] == {"S1": "PW1-01", "S2": "PW1-02"}
+    message = await refused(packer, "put", {"tote": "T00030", "cubby": "PW1-02", "item": "MUG", "qty": 2}, "conflict")
+    assert message == "cubby PW1-02 (shipment S2) needs 1 more MUG, not 2"
+    assert "this unit goes to cubby PW1-02 (shipment S2), not PW1-01" == await refused(
+        packer, "put", {"tote": "T00030", "cubby": "PW1-01", "item": "TEA", "qty": 1}, "conflict")
+    await packer.call("put", {"tote": "T00030", "cubby": "PW1-01", "item": "MUG", "qty": 2})
+    view = await packer.call("batch", {"batch_id": started["batch_id"]})
+    assert [(line["shipment_id"], line["cubby"], line["sku"], line["put"]) for line in view["lines"]] == [
+        ("S1", "PW1-01", "MUG", 2), ("S2", "PW1-02", "MUG", 0), ("S2", "PW1-02", "TEA", 0)]
+    assert (await packer.call("tote", {"tote": "PW1-01"}))["shipment_id"] == "S1"
+    assert (await packer.call("pack", {"tote": "PW1-01", "shipment_id": "S1", "station": "PACK-01"}))["units"] == 2

@@ -165,8 +165,8 @@ async def test_a_put_wall_batch_from_a_handheld(batch_node):
     assert cubbies["cubbies"] == {"S1": "PW1-01", "S2": "PW1-02"}
     message = await refused(packer, "put", {"tote": "T00030", "cubby": "PW1-02", "item": "MUG", "qty": 2}, "conflict")
     assert message == "cubby PW1-02 (shipment S2) needs 1 more MUG, not 2"
-    assert "this unit goes to cubby PW1-02 (shipment S2), not PW1-01" == await refused(
-        packer, "put", {"tote": "T00030", "cubby": "PW1-01", "item": "TEA", "qty": 1}, "conflict")
+    message = await refused(packer, "put", {"tote": "T00030", "cubby": "PW1-01", "item": "TEA", "qty": 1}, "conflict")
+    assert message == "this unit goes to cubby PW1-02 (shipment S2), not PW1-01"
     await packer.call("put", {"tote": "T00030", "cubby": "PW1-01", "item": "MUG", "qty": 2})
     view = await packer.call("batch", {"batch_id": started["batch_id"]})
     assert [(line["shipment_id"], line["cubby"], line["sku"], line["put"]) for line in view["lines"]] == [

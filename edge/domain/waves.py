@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from edge.errors import Conflict, InvalidCommand
@@ -53,7 +53,7 @@ def group(shipments: Iterable[tuple[str, datetime, str | None]], cutoffs: tuple[
     """(shipment, arrived, pickup point) -> {(cut-off in UTC ISO, pickup point): shipments}."""
     waves: dict[tuple[str, str], list[str]] = defaultdict(list)
     for shipment_id, arrived, pickup_point in shipments:
-        cut = cutoff_for(arrived, cutoffs, tz).astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
+        cut = cutoff_for(arrived, cutoffs, tz).astimezone(UTC).isoformat(timespec="seconds")
         waves[(cut, pickup_point or "")].append(shipment_id)
     return dict(waves)
 

@@ -29,6 +29,7 @@ from edge.terminal.pack_scale import PackScale
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
 from edge.terminal.sessions import Sessions
+from edge.wave_schedule import WaveSchedule, parse_waves, run_schedule
 from sync.agent import SyncAgent
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Node:
     agent: SyncAgent | None = None
     devices: DeviceHub | None = None
     fleet: NodeFleet | None = None
+    waves: WaveSchedule | None = None
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
@@ -72,6 +74,7 @@ class Node:
         if self.agent:
             self.agent.start()
             watching = asyncio.create_task(self.watch_sync())
+        planning = asyncio.create_task(run_schedule(self.waves, self.writer.execute)) if self.waves else None
         if self.devices:
             await self.devices.start()
         if self.fleet:
@@ -81,8 +84,9 @@ class Node:
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
         await stop.wait()
         serving.cancel()
-        if watching:
-            watching.cancel()
+        for task in (watching, planning):
+            if task:
+                task.cancel()
         await self.server.drain()
         await self.close()
 
@@ -102,6 +106,7 @@ class Node:
 async def build_node(cfg: WarehouseConfig) -> Node:
     """Wire every part of the node from its configuration (the one bootstrap of the process)."""
     hardware = parse_hardware(cfg)  # a bad [[devices]] table stops the start, before any socket
+    waves = parse_waves(cfg)
     open_ledger(cfg).close()
     metrics = NodeMetrics()
     loop = asyncio.get_running_loop()
@@ -135,16 +140,16 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     server = TerminalServer(ctx, cfg.router_endpoint, cfg.pub_endpoint, ops, on_request, curve)
     agent = build_agent(cfg, writer) if cfg.sync_embedded else None
     agent_ref.extend([agent] if agent else [])
-    node = Node(cfg, writer.start(), server, queries, metrics, ctx, agent)
+    node = Node(cfg, writer.start(), server, queries, metrics, ctx, agent, waves=waves)
     node_ref.append(node)
     if not hardware.empty:
         node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
                                  metrics, status_path(cfg.ledger_path))
         ops.reprint_label = node.devices.reprint_label
+        ops.pack_scale = PackScale.of(node.devices)  # a handheld's pack is weighed like the station's
     if cfg.fleet is not None:
         node.fleet = build_fleet(cfg, writer.execute, server.publish, metrics.registry)
         ops.fleet = node.fleet
-        ops.pack_scale = PackScale.of(node.devices)  # a handheld's pack is weighed like the station's
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

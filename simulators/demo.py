@@ -28,10 +28,12 @@ from rich.table import Table
 from edge.seeding import seed
 from edge.sync_bridge import sync_status
 from simulators.agv.demo_fleet import DemoFleet
+from simulators.cluster_picker import ClusterPicker
 from simulators.courier import Dispatch
 from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
+from simulators.printer.in_process import BackgroundPrinter
 from simulators.processes import start_central, start_node, stop, verify_ledger
 from simulators.shop import Shop
 from simulators.workload import free_port, scratch_config
@@ -49,9 +51,8 @@ def wait_for(what: str, done: Callable[[], bool], timeout: float) -> float:
 
 
 async def shift(endpoint: str, badges: list[str], short_rate: float, totes: list[str], shipments: int,
-                timeout: float) -> FloorStats:
+                timeout: float, stats: FloorStats) -> FloorStats:
     """Pickers work until every shipment is shipped (or refused for a supervisor)."""
-    stats = FloorStats()
     rack: asyncio.Queue = asyncio.Queue()
     for tote in totes:
         rack.put_nowait(tote)
@@ -109,11 +110,14 @@ def run(args, tmp: Path) -> int:
     uplink = FaultyProxy("127.0.0.1", port).start()  # the warehouse's link to head office
     node = None
     fleet: DemoFleet | None = None
+    printer = BackgroundPrinter()
     try:
         token = secrets.token_urlsafe(32)
         shop = Shop(base, admin)
         config, cfg = scratch_config(tmp, central=f"http://127.0.0.1:{uplink.port}", token=token,
                                      sync_timeouts=(3.0, 1.0))
+        printer.start()  # every shipment packed gets its SSCC label
+        printer.declare(config, [loc.code for loc in cfg.locations if loc.type == "pack_station"])
         console.print(f"central on {base}; opening warehouse {cfg.id} with {args.skus} SKUs")
         shop.open_warehouse(cfg.id, token, args.skus)
         console.print("receiving and putting away stock on the floor ...")
@@ -135,7 +139,10 @@ def run(args, tmp: Path) -> int:
         crew = [op for op in cfg.operators if "supervisor" in op.roles or {"picker", "packer"} <= set(op.roles)]
         badges = [op.badge for op in crew][: args.pickers]
         started = time.perf_counter()
-        stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 300))
+        stats = FloorStats()
+        cart = asyncio.run(ClusterPicker(endpoint, badges[0], stats).run(cfg.tote_codes()[-6:]))
+        console.print(f"{badges[0]} cluster-picks batch {cart['batch_id']}: {cart['shipments']} shipments on one cart")
+        stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 300, stats))
         floor_time = time.perf_counter() - started
         queued = sync_status(cfg.ledger_path)["queued_movements"]
         console.print(f"shift done offline with {queued} movements waiting; the uplink comes back")
@@ -149,10 +156,11 @@ def run(args, tmp: Path) -> int:
         delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
                                                       orders)
         show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
-                    [*fleet.report_rows(), *delivered])
+                    [*fleet.report_rows(), *delivered, *floor_rows(cart, printer)])
         if args.hold:
             hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))
     finally:
+        printer.stop()
         if fleet is not None:
             fleet.stop()
         if node is not None:
@@ -160,6 +168,13 @@ def run(args, tmp: Path) -> int:
         stop(central)
         uplink.stop()
     return 0 if not mismatches and verified.returncode == 0 else 1
+
+
+def floor_rows(cart: dict, printer: BackgroundPrinter) -> list[tuple[str, object]]:
+    return [("cluster-picked batch", f"batch {cart['batch_id']}: {cart['shipments']} shipments, {cart['units']} "
+                                     f"units from {cart['bins']} bins in one walk"),
+            ("wrong tote refused", cart.get("wrong_tote", "-")),
+            ("shipping labels printed", f"{printer.printed} on {printer.sim.name}")]
 
 
 def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, extra_rows) -> None:

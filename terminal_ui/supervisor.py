@@ -30,6 +30,7 @@ KNOWN_EVENTS = frozenset({
     "StockReceived", "StockMoved", "StockAdjusted", "CountRecorded", "ExceptionReported", "ExceptionResolved",
     "BarcodeScanned", "ScanUnreadable", "DevicePointChanged", "DeviceHealthChanged", "ToteDiverted", "DivertFailed",
     "DivertConfirmed", "WeightChecked", "PackBlocked", "PutShown", "PutConfirmed", "PutRefused",
+    "WavePlanned", "WaveStateChanged", "BatchStarted", "BatchStateChanged", "CubbiesAssigned", "UnitsPut",
 })
 
 

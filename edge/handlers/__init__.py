@@ -8,6 +8,7 @@ from edge.domain import commands as c
 from edge.domain import labels as lc
 from edge.fleet import ledger_handlers as fleet_handlers
 from edge.handlers import exceptions, feed, inbound, inventory, labels, outbound, picking, shipping
+from edge.handlers.batch_table import BATCH_HANDLERS
 from edge.ledger.uow import UnitOfWork
 
 Handler = Callable[[c.Command, UnitOfWork], dict]
@@ -32,3 +33,4 @@ HANDLERS: dict[type[c.Command], Handler] = {
     lc.RecordLabelPrint: labels.record_label_print,
 }
 HANDLERS.update(fleet_handlers.HANDLERS)  # transport tasks of the robot fleet
+HANDLERS.update(BATCH_HANDLERS)  # waves, batch and cluster picking, the put wall

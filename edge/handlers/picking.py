@@ -6,6 +6,7 @@ from edge.domain.commands import ConfirmPick, NextTask, ShortPick
 from edge.domain.events import PickConfirmed, ShipmentStatusChanged, ShortageRecorded, TaskAssigned
 from edge.errors import Conflict, InvalidCommand
 from edge.handlers.outbound import allocate_line
+from edge.ledger.batch_store import BatchStore
 from edge.ledger.uow import Movement, UnitOfWork
 
 TASK_VIEW = ("id", "shipment_id", "sku", "lot", "qty", "done_qty", "location", "tote")
@@ -19,7 +20,7 @@ def next_task(cmd: NextTask, uow: UnitOfWork) -> dict:
     current = uow.tasks.current_for(cmd.operator)
     if current:
         return {"task": _view(current)}
-    first = uow.tasks.next_open("pick")
+    first = BatchStore(uow).next_released_task()  # a shipment in a wave not yet released waits
     if first is None:
         return {"task": None}
     # Discrete order picking: the picker takes the whole shipment, one tote, along the path.

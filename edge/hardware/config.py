@@ -8,7 +8,7 @@ serial settings, an optional `decoder` table and a `role`:
     role = "conveyor"      sorter, reject_chute, default_chute, chutes = {destination = chute}
     role = "pack_station"  scale, station (a pack_station location), packaging_g, tolerance_g,
                            tolerance_pct, settle_timeout, min_load_g
-    role = "put_wall"      cells = [{light = "<put_to_light device>", tote = "<tote code>"}], color
+    role = "put_wall"      cells = [{light = "<put_to_light device>", cubby = "<put_wall location>"}], color
 
 Label printers (`kind` = "label_printer") take host, port (9100), timeout (3 s), `stations` (the
 pack_station locations whose shipments they label) and `status_every_s` (15; 0: only at prints);
@@ -65,7 +65,7 @@ class PackStation:
 @dataclass(frozen=True)
 class PutWallCell:
     light: str  # a put_to_light device
-    tote: str  # the tote standing in the cubby
+    cubby: str  # the put_wall location it lights: stock put there is held by the cubby's shipment
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def parse_hardware(cfg: WarehouseConfig) -> HardwareConfig:
             raise r._err("kind", f"one of {sorted(KINDS)}", kinds[name])
     hw = _Builder(cfg.source, kinds)
     context = _Context(kinds, {loc.code for loc in cfg.locations if loc.type == "pack_station"},
-                       set(cfg.tote_codes()))
+                       {loc.code for loc in cfg.locations if loc.type == "put_wall"})
     for r in readers:
         if kinds[r.table["name"]] in MODBUS_KINDS:
             hw.modbus.append(_modbus(r))
@@ -151,7 +151,7 @@ class _Builder:
 class _Context:
     kinds: dict[str, str]
     pack_locations: set[str]
-    totes: set[str]
+    cubbies: set[str] = field(default_factory=set)
     lights: set[str] = field(default_factory=set)
 
     def device(self, r: _Reader, key: str, kind: str) -> str:
@@ -272,15 +272,15 @@ def _pack_station(r: _Reader, ctx: _Context) -> PackStation:
 def _put_wall(r: _Reader, ctx: _Context) -> PutWall:
     cells: list[PutWallCell] = []
     for cell in r.tables("cells"):
-        _refuse_unknown(cell, {"light", "tote"})
-        tote = cell.text("tote")
-        if tote not in ctx.totes:
-            raise cell._err("tote", "a tote code of this warehouse ([totes] prefix and count)", tote)
+        _refuse_unknown(cell, {"light", "cubby"})
+        cubby = cell.text("cubby")
+        if cubby not in ctx.cubbies:
+            raise cell._err("cubby", f"a location of type put_wall {sorted(ctx.cubbies)}", cubby)
         light = ctx.device(cell, "light", "put_to_light")
         if light in ctx.lights:
             raise cell._err("light", "a put-to-light module no other cell uses", light)
         ctx.lights.add(light)
-        cells.append(PutWallCell(light, tote))
+        cells.append(PutWallCell(light, cubby))
     if not cells:
-        raise r._err("cells", "at least one cell: [{light = \"ptl-1\", tote = \"T00701\"}]")
+        raise r._err("cells", "at least one cell: [{light = \"ptl-1\", cubby = \"PW1-01\"}]")
     return PutWall(r.table["name"], tuple(cells), r.integer("color", 0, minimum=0))

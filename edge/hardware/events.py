@@ -108,7 +108,8 @@ class PackBlocked(Event):
 class PutShown(Event):
     wall: str
     light: str
-    tote: str
+    tote: str  # the batch tote the unit comes from
+    cubby: str
     shipment_id: str
     sku: str
     qty: int
@@ -118,7 +119,8 @@ class PutShown(Event):
 class PutConfirmed(Event):
     wall: str
     light: str
-    tote: str
+    tote: str  # the batch tote the unit comes from
+    cubby: str
     shipment_id: str
     sku: str
     qty: int

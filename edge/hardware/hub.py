@@ -37,7 +37,7 @@ from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import DeviceQueries
 from edge.hardware.packing import check_and_pack
 from edge.hardware.printer_health import watch
-from edge.hardware.putwall import WallState, confirm_put, show_put
+from edge.hardware.putwall import WallState, confirm_put, on_wall_scan
 from edge.ledger.batch import Outcome
 from edge.metrics import NodeMetrics
 
@@ -135,7 +135,7 @@ class DeviceHub:
         elif point in hw.pack_stations:
             job = partial(check_and_pack, code, scan.at, hw.pack_stations[point], self.floor)
         else:
-            job = partial(show_put, code, self.walls[point], self.floor)
+            job = partial(on_wall_scan, code, self.walls[point], self.floor)
         self.lanes.submit(point, job)
 
     def _on_modbus_event(self, event: ModbusEvent) -> None:
@@ -153,7 +153,8 @@ class DeviceHub:
         if kind == "sorter" and event.point == "confirm_seq":
             self._acknowledge(event.device)
         elif event.point == "confirm_count" and event.old is not None and event.device in self.wall_of_light:
-            confirm_put(event.device, self.wall_of_light[event.device], self.floor)
+            wall = self.wall_of_light[event.device]  # in the wall's lane: after the scan that lit it
+            self.lanes.submit(wall.wall.scan_point, partial(confirm_put, event.device, wall, self.floor))
 
     def _acknowledge(self, sorter: str) -> None:
         self.lanes.submit(sorter, partial(self.confirmations.acknowledge, sorter, self.floor))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edge.domain.batches import CubbyNeed
 from edge.hardware.chutes import ToteRoute
 from edge.hardware.weighing import ToteLine
+from edge.ledger.batch_store import CUBBY_NEEDS
 from edge.terminal.queries import Queries
 
 
@@ -40,6 +42,10 @@ class DeviceQueries(Queries):
             "SELECT qty - short - packed FROM shipment_lines WHERE shipment_id = ? AND sku = ?",
             shipment_id, sku)
         return max(0, row[0]) if row else 0
+
+    async def cubby_needs(self, batch_id: int, tote: str, sku: str) -> list[CubbyNeed]:
+        """Per cubby of a put-wall batch: units of `sku` its shipment has in the tote and has not got."""
+        return [CubbyNeed(*row) for row in await self._all(CUBBY_NEEDS, sku, tote, sku, batch_id)]
 
     async def label_facts(self, shipment_or_sscc: str) -> LabelFacts | None:
         row = await self._one(

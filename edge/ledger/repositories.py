@@ -354,13 +354,6 @@ class Tasks:
             "ORDER BY path_seq, id LIMIT 1", (operator,),
         ))
 
-    def next_open(self, kind: str = "pick") -> dict | None:
-        """The oldest open task: shipments are worked first come, first served."""
-        self.behind.flush()
-        return _first(self.cur.execute(
-            f"SELECT {self.FIELDS} FROM tasks WHERE state = 'open' AND kind = ? ORDER BY id LIMIT 1", (kind,),
-        ))
-
     def close_counts(self, location: str, sku: str, at: str) -> None:
         self.behind.flush()
         self.rows.clear()  # changed behind the cache's back

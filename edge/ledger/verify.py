@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from edge.ledger.verify_batches import check_batches
 from edge.ledger.verify_labels import check_labels
 
 
@@ -82,6 +83,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         _seq_gaps(conn, report)
         _balances(conn, report)
         check_labels(conn, report.problems)
+        check_batches(conn, report.problems)
         bad = conn.execute("PRAGMA foreign_key_check").fetchall()
         if bad:
             report.problems.append(f"{len(bad)} rows reference missing parents (first: {bad[0]})")

@@ -13,7 +13,7 @@ from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.sync_bridge import sync_status
-from edge.terminal import fleet_ops
+from edge.terminal import batch_ops, fleet_ops
 from edge.terminal.fleet_protocol import FLEET_OPS
 from edge.terminal.pack_scale import PackScale, weight_text
 from edge.terminal.protocol import VERSION, Request
@@ -49,6 +49,7 @@ BUILDERS: dict[str, Callable[[dict, str, str], c.Command]] = {
     "ship": lambda a, k, op: c.Ship(k, a["shipment_id"], a["dock"], operator=op),
     "resolve_exception": lambda a, k, op: c.ResolveException(k, a["task_id"], a["resolution"], operator=op),
 }
+BUILDERS.update(batch_ops.BUILDERS)  # waves, batch and cluster picking, the put wall
 
 
 @dataclass
@@ -165,3 +166,6 @@ QUERIES: dict[str, Callable[[Operations, dict, Session], Awaitable[dict]]] = {
 
 async def _wrap(name: str, rows: Awaitable[list]) -> dict:
     return {name: await rows}
+
+
+QUERIES.update(batch_ops.QUERIES)

@@ -40,7 +40,7 @@ class OpSpec:
     roles: tuple[str, ...] = ()   # any one of these operator roles is needed (a supervisor has them all)
 
 
-TEXT, INT = str, int
+TEXT, INT, LIST = str, int, list
 OPS: dict[str, OpSpec] = {
     "hello": OpSpec(session=False),
     "login": OpSpec({"badge": Arg(TEXT)}, session=False),
@@ -117,7 +117,7 @@ def _check_args(op: str, spec: OpSpec, args: object) -> dict[str, Any]:
                 raise ProtocolError(f"{op} needs '{name}'")
             continue
         if isinstance(value, bool) or not isinstance(value, arg.kind):
-            expected = "a whole number" if arg.kind is int else "a string"
+            expected = {int: "a whole number", list: "a list of strings"}.get(arg.kind, "a string")
             raise ProtocolError(f"'{name}' of {op} must be {expected}, got {value!r}")
     return args
 
@@ -187,6 +187,8 @@ def decode_event(frames: list[bytes]) -> tuple[str, dict]:
 
 
 # The robot fleet's supervisor operations live in their own module; they join the table here.
+from edge.terminal.batch_protocol import BATCH_OPS  # noqa: E402
 from edge.terminal.fleet_protocol import FLEET_OPS  # noqa: E402
 
 OPS.update(FLEET_OPS)
+OPS.update(BATCH_OPS)

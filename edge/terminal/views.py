@@ -67,7 +67,7 @@ class Views:
 
     async def tote(self, tote: str) -> dict:
         loc = await self.q.location(tote)
-        if loc is None or loc.type != "tote":
+        if loc is None or loc.type not in ("tote", "put_wall"):  # a cubby is packed like a tote
             raise NotFound(f"{tote!r} is not a tote of this warehouse: scan the tote label")
         row = await self.q._one("SELECT shipment_id FROM totes WHERE code = ?", tote)
         shipment = row[0] if row else None

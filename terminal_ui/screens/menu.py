@@ -11,6 +11,7 @@ from textual.widgets import Static
 from terminal_ui import flows
 from terminal_ui.scanning import Entry
 from terminal_ui.screens.base import HandheldScreen
+from terminal_ui.screens.cluster import ClusterScreen
 from terminal_ui.screens.exceptions import ExceptionsScreen
 from terminal_ui.screens.form import FormScreen
 from terminal_ui.screens.pick import PickScreen
@@ -24,6 +25,7 @@ JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
     ("Pack", ("packer",), lambda: FormScreen(flows.PACK)),
     ("Ship", ("shipper", "packer"), lambda: FormScreen(flows.SHIP)),
     ("Exceptions", ("supervisor",), ExceptionsScreen),
+    ("Cluster pick", ("picker",), ClusterScreen),
 )
 
 

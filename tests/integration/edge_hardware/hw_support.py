@@ -1,7 +1,8 @@
 """Helpers for the device-hub tests (a module of its own: conftest names clash across folders).
 
 The floor: shipment S1 (MUG x2 + TEA x1, pickup point PVZ-12) picked complete into tote T00001;
-shipment S2 (MUG x3) with one unit picked into tote T00701, the tote in the put wall's cubby.
+shipment S2 (MUG x3) with one unit picked into tote T00701. The put wall has two cubbies, PW1-01
+and PW1-02, under lights ptl-1 and ptl-2.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ port = {ptl}
 timeout = 0.2
 
 [[devices]]
+name = "ptl-2"
+kind = "put_to_light"
+host = "127.0.0.1"
+port = {ptl2}
+timeout = 0.2
+
+[[devices]]
 name = "induct-1"
 kind = "scanner"
 path = "{induct}"
@@ -78,13 +86,14 @@ kind = "scanner"
 path = "{wall}"
 backoff_max = 0.2
 role = "put_wall"
-cells = [{{ light = "ptl-1", tote = "T00701" }}]
+cells = [{{ light = "ptl-1", cubby = "PW1-01" }}, {{ light = "ptl-2", cubby = "PW1-02" }}]
 """
 
 
 def warehouse_file(tmp: Path, ports: dict[str, int], links: dict[str, Path]) -> Path:
     """The sample warehouse on a ledger in `tmp`, ephemeral sockets, no metrics port or central."""
     return sample_with(tmp, DEVICES.format(sorter=ports["sorter-1"], scale=ports["scale-1"], ptl=ports["ptl-1"],
+                                           ptl2=ports["ptl-2"],
                                            **{k: str(v) for k, v in links.items()}))
 
 
@@ -134,7 +143,7 @@ class ModbusSim:
 
     def __init__(self, *args: str) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "simulators.cli", "modbus", "--transit", "0.2",
-                                      *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                      "--lights", "2", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                      stderr=subprocess.DEVNULL)  # pymodbus dumps frames when a client hangs up
         line = ""
         while not line.startswith("{"):

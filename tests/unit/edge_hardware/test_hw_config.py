@@ -66,7 +66,7 @@ def test_sample_devices_parse_into_hubs_and_flows():
     station = hw.pack_stations["pack-1"]
     assert (station.scale, station.station, station.packaging_g) == ("scale-1", "PACK-01", 150)
     assert station.tolerance.allowed_g(2000) == 60
-    assert hw.put_walls["wall-1"].cells[0].tote == "T00701"
+    assert hw.put_walls["wall-1"].cells[0].cubby == "PW1-01"
 
 
 def test_no_devices_is_an_empty_hub():
@@ -114,9 +114,10 @@ def test_modbus_declaration_errors(text, words):
 
 @pytest.mark.parametrize(("cells", "words"), [
     ("[]", ["devices[3].cells", "at least one cell"]),
-    ('[{light = "ptl-1", tote = "X1"}]', ["devices[3].cells[0].tote", "a tote code", "'X1'"]),
-    ('[{light = "scale-1", tote = "T00001"}]', ["devices[3].cells[0].light", "put_to_light"]),
-    ('[{light = "ptl-1", tote = "T00001"}, {light = "ptl-1", tote = "T00002"}]',
+    ('[{light = "ptl-1", cubby = "T00001"}]', ["devices[3].cells[0].cubby", "type put_wall", "'T00001'"]),
+    ('[{light = "ptl-1", tote = "T00001"}]', ["devices[3].cells[0].tote", "known keys"]),
+    ('[{light = "scale-1", cubby = "PW1-01"}]', ["devices[3].cells[0].light", "put_to_light"]),
+    ('[{light = "ptl-1", cubby = "PW1-01"}, {light = "ptl-1", cubby = "PW1-02"}]',
      ["devices[3].cells[1].light", "no other cell uses"]),
 ])
 def test_put_wall_errors(cells, words):

@@ -1,0 +1,55 @@
+"""Events of waves, batches and the put wall, published on PUB after the transaction commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edge.domain.events import Event
+
+
+@dataclass(frozen=True)
+class WavePlanned(Event):
+    wave_id: int
+    cutoff: str
+    pickup_point: str
+    added: int  # shipments added by this planning run
+
+
+@dataclass(frozen=True)
+class WaveStateChanged(Event):
+    wave_id: int
+    state: str
+    operator: str | None
+
+
+@dataclass(frozen=True)
+class BatchStarted(Event):
+    batch_id: int
+    mode: str
+    picker: str
+    totes: dict  # shipment -> its tote (cluster) or the batch tote (put wall)
+
+
+@dataclass(frozen=True)
+class BatchStateChanged(Event):
+    batch_id: int
+    mode: str
+    state: str
+
+
+@dataclass(frozen=True)
+class CubbiesAssigned(Event):
+    batch_id: int
+    wall: str
+    cubbies: dict  # shipment -> cubby
+
+
+@dataclass(frozen=True)
+class UnitsPut(Event):
+    batch_id: int
+    tote: str
+    cubby: str
+    shipment_id: str
+    sku: str
+    qty: int
+    operator: str | None

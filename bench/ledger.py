@@ -121,9 +121,9 @@ def as_args(task: PickTask) -> dict:
 
 async def clients(endpoint: str, n: int) -> list[TerminalClient]:
     out = []
-    for _ in range(n):
+    for k in range(n):
         client = await TerminalClient(endpoint, timeout=30, retries=0).connect()
-        await client.login("B1001")
+        await client.login(f"P{k + 1:04d}")  # one handheld, one picker: a badge has one session
         out.append(client)
     return out
 
@@ -166,7 +166,7 @@ async def zmq_open_loop(endpoint: str, units: list[PickTask], rate: float) -> li
 
 
 async def over_zmq(folder: Path, shipments: int, rate_seconds: float) -> tuple[float, list[float]]:
-    config, _, tasks = prepare(folder, shipments, skus=skus_for(shipments))
+    config, _, tasks = prepare(folder, shipments, skus=skus_for(shipments), pickers=16)
     gc.freeze()  # the harness's own setup objects must not stall its clients' event loop
     paced = int(rate_seconds * 1000 / 10)  # tasks of 10 units
     proc, endpoint = start_node(config)

@@ -14,12 +14,13 @@ N, E, S, W = 1, 2, 4, 8
 BOX = {0: " ", N: "╵", S: "╷", E: "╶", W: "╴", N | S: "│", E | W: "─", S | E: "┌", S | W: "┐", N | E: "└",
        N | W: "┘", N | S | E: "├", N | S | W: "┤", E | W | S: "┬", E | W | N: "┴", N | E | S | W: "┼"}
 DIAGONAL = "·"
-NODE_LETTERS = {"charger": "C", "parking": "P", "station": "S", "dock": "D", "drop": "•"}
+# parking places come in grids of dozens: a dot each keeps the area readable; the legend names it
+NODE_LETTERS = {"charger": "C", "parking": "∙", "station": "S", "dock": "D", "drop": "•"}
 
 # state class -> (glyph empty, glyph carrying a load)
 GLYPHS = {"driving": ("▷", "▶"), "waiting": ("◇", "◆"), "idle": ("○", "●"), "charging": ("+", "✚"),
           "paused": ("□", "■"), "error": ("✕", "✖"), "offline": ("?", "?")}
-LEGEND = "▷ driving  ◇ waiting  ○ idle  + charging  □ paused  ✕ error  ? offline  (filled: loaded)"
+LEGEND = "▷ driving ◇ waiting ○ idle + charging □ paused ✕ error ? offline ▶ loaded  C charger S station D dock"
 
 
 @dataclass(frozen=True)

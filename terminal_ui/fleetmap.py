@@ -115,8 +115,8 @@ def draw(road: RoadMap, vehicles: list[dict], width: int, height: int) -> Drawin
             grid[row][col] = NODE_LETTERS[kind]
             marks.append(Mark(col, row, kind))
     for i, v in enumerate(vehicles):
-        if v.get("x") is None or v.get("y") is None:
-            continue
+        if v.get("node") is None or v.get("x") is None or v.get("y") is None:
+            continue  # never reported where it is: listed, but not drawn at the map's corner
         col, row = frame.cell(float(v["x"]), float(v["y"]))
         grid[row][col] = glyph(v)
         marks.append(Mark(col, row, state_class(v), i, bool(v.get("loaded"))))
@@ -153,11 +153,12 @@ def vehicle_rows(vehicles: list[dict]) -> list[tuple[str, str, str, str, str]]:
 
 
 def summary(answer: dict) -> str:
-    """The line above the map: paused or not, open transport tasks, vehicles by state."""
+    """The line above the map: paused or not, open transport tasks, vehicles by state (the part a
+    narrow screen may cut, and the list shows anyway)."""
     s = answer.get("summary", {})
-    states = "  ".join(f"{k.lower()} {n}" for k, n in sorted(s.get("states", {}).items()))
+    states = " ".join(f"{k.lower()} {n}" for k, n in sorted(s.get("states", {}).items()))
     paused = "FLEET PAUSED · " if s.get("paused") else ""
-    return f"{paused}{s.get('vehicles', 0)} vehicles: {states or 'none'} · open transports {s.get('open_tasks', 0)}"
+    return f"{paused}open transports {s.get('open_tasks', 0)} · {s.get('vehicles', 0)} vehicles: {states or 'none'}"
 
 
 def answer_text(op: str, vehicle: str | None, result: dict) -> str:

@@ -29,7 +29,7 @@ ROAD = RoadMap.from_answer(ANSWER)
 
 
 def vehicle(state="IDLE", x=5.0, y=0.0, **more) -> dict:
-    return {"vehicle": "SkladSim/agv-001", "state": state, "battery": 81.6, "x": x, "y": y, "task": None,
+    return {"vehicle": "SkladSim/agv-001", "state": state, "battery": 81.6, "node": "a", "x": x, "y": y, "task": None,
             "charging": False, "fault": None, "driving": False, "waiting_on": None, "load": None,
             "loaded": False} | more
 
@@ -68,9 +68,9 @@ def test_a_vehicle_is_placed_where_it_is_with_its_state_glyph_and_marked() -> No
     assert marks[(10, 0)].kind == "charger" and marks[(10, 0)].vehicle is None
 
 
-def test_a_vehicle_without_a_position_is_listed_but_not_drawn() -> None:
-    drawing = draw(ROAD, [vehicle(x=None)], 11, 5)
-    assert not [m for m in drawing.marks if m.vehicle is not None]
+def test_a_vehicle_that_never_said_where_it_is_is_listed_but_not_drawn() -> None:
+    for unplaced in (vehicle(x=None), vehicle("OFFLINE", node=None, x=0.0, y=0.0)):
+        assert not [m for m in draw(ROAD, [unplaced], 11, 5).marks if m.vehicle is not None]
     assert vehicle_rows([vehicle(x=None)])[0][0] == "○ agv-001"
 
 
@@ -104,8 +104,8 @@ def test_side_list_rows() -> None:
 
 def test_summary_and_answers_in_words() -> None:
     answer = {"summary": {"vehicles": 3, "states": {"IDLE": 2, "BUSY": 1}, "paused": True, "open_tasks": 4}}
-    assert summary(answer) == "FLEET PAUSED · 3 vehicles: busy 1  idle 2 · open transports 4"
-    assert summary({}) == "0 vehicles: none · open transports 0"
+    assert summary(answer) == "FLEET PAUSED · open transports 4 · 3 vehicles: busy 1 idle 2"
+    assert summary({}) == "open transports 0 · 0 vehicles: none"
     assert answer_text("fleet_pause", None, {"paused": 3}) == "Paused: startPause sent to 3 vehicles"
     assert answer_text("fleet_resume", None, {"resumed": 2}) == "Resumed: stopPause sent to 2 vehicles"
     assert answer_text("fleet_charge", "V/1", {"vehicle": "V/1", "charger": "CH-1"}) == "V/1 is going to charger CH-1"

@@ -60,7 +60,7 @@ class FloorMap(Widget):
         return Text("\n").join(lines)
 
 
-class FleetPanel(Vertical):
+class FleetPanel(Vertical, can_focus=True):
     DEFAULT_CSS = """
     FleetPanel #fleet-summary, FleetPanel #fleet-note { height: 1; }
     FleetPanel #fleet-note.-error { background: $error; color: white; }
@@ -88,7 +88,9 @@ class FleetPanel(Vertical):
         yield Static("", id="fleet-note")
 
     def focus_list(self) -> None:
-        self.query_one("#fleet-vehicles", LiveTable).focus()
+        """The keys go to the vehicle list; with no fleet shown, to the panel, so P still gets the
+        node's answer rather than nothing."""
+        (self if self.has_class("-absent") else self.query_one("#fleet-vehicles", LiveTable)).focus()
 
     @property
     def selected(self) -> str | None:
@@ -109,6 +111,8 @@ class FleetPanel(Vertical):
             self.query_one(FloorMap).show(self.road, self.vehicles, table.cursor_row if self.vehicles else None)
 
     def absent(self, why: str) -> None:
+        if self.query_one("#fleet-vehicles", LiveTable).has_focus:
+            self.focus()
         self.add_class("-absent")
         self.query_one("#fleet-summary", Static).update(why)
 

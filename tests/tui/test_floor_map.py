@@ -13,7 +13,7 @@ from tui_support import PICKER, ROOT, SUPERVISOR, free_ports, start_node, until
 
 from terminal_ui.client import TerminalClient, TerminalError
 from terminal_ui.supervisor import SupervisorApp
-from terminal_ui.widgets.floor_map import FleetPanel, FloorMap
+from terminal_ui.widgets.floor_map import NO_FLEET, FleetPanel, FloorMap
 
 VEHICLES = 3
 
@@ -104,3 +104,19 @@ def _note(panel: FleetPanel) -> str:
 
 def _summary(panel: FleetPanel) -> str:
     return str(panel.query_one("#fleet-summary").render())
+
+
+async def test_a_node_without_a_fleet_says_so_in_the_fleet_tab(template, tmp_path) -> None:
+    node = start_node(template, tmp_path, edit=lambda text: text[:text.index("\n[fleet]")])  # fleet tables last
+    app, ctx = supervisor_app(node)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            panel = app.board.query_one(FleetPanel)
+            await pilot.press("f4")
+            await until(pilot, lambda: _summary(panel) == NO_FLEET, 10, "the no-fleet message")
+            assert panel.has_class("-absent") and not app.board.query_one("#fleet-body").display
+            await pilot.press("p")
+            await until(pilot, lambda: "Refused: this node runs no robot fleet" in _note(panel), 10, "refusal")
+    finally:
+        ctx.destroy(linger=0)
+        node.stop()

@@ -24,6 +24,7 @@ from terminal_ui.floorview import FloorView
 from terminal_ui.scanning import Entry, KeyBuffer
 from terminal_ui.screens.console import TABS, ConsoleScreen
 from terminal_ui.screens.exceptions import RESOLUTIONS
+from terminal_ui.widgets.floor_map import FLEET_EVENTS, FleetPanel
 
 KNOWN_EVENTS = frozenset({
     "TaskCreated", "TaskAssigned", "PickConfirmed", "ShortageRecorded", "ShipmentAllocated", "ShipmentStatusChanged",
@@ -31,7 +32,7 @@ KNOWN_EVENTS = frozenset({
     "BarcodeScanned", "ScanUnreadable", "DevicePointChanged", "DeviceHealthChanged", "ToteDiverted", "DivertFailed",
     "DivertConfirmed", "WeightChecked", "PackBlocked", "PutShown", "PutConfirmed", "PutRefused",
     "WavePlanned", "WaveStateChanged", "BatchStarted", "BatchStateChanged", "CubbiesAssigned", "UnitsPut",
-})
+}) | FLEET_EVENTS
 
 
 class SupervisorApp(App):
@@ -52,6 +53,7 @@ class SupervisorApp(App):
         await self.push_screen(self.board)
         self.set_interval(1.0, self.redraw)
         self.run_worker(self.listen(), group="events")
+        self.run_worker(self.board.query_one(FleetPanel).follow(self.client), group="fleet")
         if self.badge:
             self.run_worker(self.poll(), group="poll")
         else:

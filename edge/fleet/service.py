@@ -22,7 +22,7 @@ from edge.fleet.config import FleetConfig
 from edge.fleet.controller import FleetController
 from edge.fleet.effects import FleetNote, SendInstant, SendOrder, TaskChanged
 from edge.fleet.ledger import FleetLedger
-from edge.fleet.tasks import TransportTask
+from edge.fleet.tasks import UNDERWAY, TransportTask
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,21 @@ class FleetService:
         return result
 
     def fleet_list(self) -> list[dict]:
-        return [v.as_dict() for v in self.controller.vehicles.values()]
+        return [v.as_dict() | self._carrying(v.task_id) for v in self.controller.vehicles.values()]
+
+    def _carrying(self, task_id: int | None) -> dict:
+        task = self.controller.tasks.get(task_id) if task_id is not None else None
+        return {"load": task.load if task else None, "loaded": bool(task and task.state == UNDERWAY)}
+
+    def road_map(self) -> dict:
+        """The road graph as the supervisor's floor map draws it: nodes with x/y in metres, and each
+        road once (`two_way` when both directions are driveable)."""
+        graph = self.cfg.graph
+        nodes = [{"id": n.id, "x": n.x, "y": n.y, "kind": n.kind, "location": n.location}
+                 for n in graph.nodes.values()]
+        roads = [{"from": a, "to": b, "two_way": (b, a) in graph.edges} for a, b in graph.edges
+                 if (b, a) not in graph.edges or a < b]
+        return {"map_id": self.cfg.map_id, "nodes": nodes, "edges": roads}
 
     def status(self) -> dict:
         return self.controller.summary() | {"broker": self.master.broker.url, "interface": self.cfg.interface,

@@ -62,4 +62,5 @@ class FleetVehicle:
     def as_dict(self) -> dict:
         return {"vehicle": self.key, "state": self.state, "battery": round(self.battery, 1), "node": self.node,
                 "x": round(self.x, 2), "y": round(self.y, 2), "task": self.task_id, "charging": self.charging,
-                "fault": self.fault, "distance_m": round(self.distance, 1), "orders": self.orders}
+                "fault": self.fault, "distance_m": round(self.distance, 1), "orders": self.orders,
+                "driving": self.driving, "waiting_on": self.trip.waiting_on if self.trip else None}

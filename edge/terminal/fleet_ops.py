@@ -1,7 +1,8 @@
 """Supervisor operations on the robot fleet over the terminal API (their shapes are in
 `fleet_protocol`).
 
-fleet (list: state, battery, position, task), fleet_pause / fleet_resume (every vehicle),
+fleet (list: state, battery, position, load, task), fleet_map (the road graph to draw),
+fleet_pause / fleet_resume (every vehicle),
 fleet_cancel (a vehicle's order), fleet_charge (an idle vehicle to a free charger),
 transport (a supervisor's transport task: a load from one location to another).
 """
@@ -21,6 +22,8 @@ async def handle(fleet, req: Request, operator: str) -> dict:
     match req.op:
         case "fleet":
             return {"vehicles": service.fleet_list(), "summary": service.status()}
+        case "fleet_map":
+            return service.road_map()
         case "fleet_pause":
             return service.operate("pause_all")
         case "fleet_resume":

@@ -7,6 +7,7 @@ from edge.terminal.protocol import INT, TEXT, Arg, OpSpec
 
 FLEET_OPS: dict[str, OpSpec] = {
     "fleet": OpSpec(roles=("supervisor",)),
+    "fleet_map": OpSpec(roles=("supervisor",)),
     "fleet_pause": OpSpec(effect=True, roles=("supervisor",)),
     "fleet_resume": OpSpec(effect=True, roles=("supervisor",)),
     "fleet_cancel": OpSpec({"vehicle": Arg(TEXT)}, effect=True, roles=("supervisor",)),

@@ -1,4 +1,4 @@
-"""The supervisor console: the floor, exceptions, events and (for another day) the robot fleet."""
+"""The supervisor console: the floor, exceptions, events and the robot fleet on its floor map."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from terminal_ui.floorview import FloorView
 from terminal_ui.screens.exceptions import RESOLUTIONS
+from terminal_ui.widgets.floor_map import FleetPanel
 from terminal_ui.widgets.table import LiveTable
 
 TABS = {"f1": "floor", "f2": "exceptions", "f3": "events", "f4": "fleet"}
@@ -32,7 +33,7 @@ class ConsoleScreen(Screen):
             with TabPane("F3 Events", id="events"):
                 yield Static("", id="event-log")
             with TabPane("F4 Fleet", id="fleet"):
-                yield Static("No robot fleet is configured on this node.", id="fleet-panel")
+                yield FleetPanel(id="fleet-panel")
         yield Static("", id="message")
 
     def show(self, view: FloorView, now: float, wall_now: float) -> None:
@@ -57,6 +58,8 @@ class ConsoleScreen(Screen):
         self.query_one(TabbedContent).active = TABS[key]
         if TABS[key] == "exceptions":
             self.query_one("#exception-table", LiveTable).focus()
+        elif TABS[key] == "fleet":
+            self.query_one(FleetPanel).focus_list()
 
     def selected_exception(self) -> int | None:
         if self.query_one(TabbedContent).active != "exceptions":

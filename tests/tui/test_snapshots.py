@@ -13,6 +13,7 @@ from terminal_ui.handheld import HandheldApp
 from terminal_ui.screens.form import FormScreen
 from terminal_ui.screens.menu import MenuScreen
 from terminal_ui.supervisor import SupervisorApp
+from terminal_ui.widgets.floor_map import FleetPanel
 
 SIZES = [pytest.param((40, 16), id="40x16"), pytest.param((80, 24), id="80x24")]
 
@@ -75,6 +76,8 @@ def test_supervisor_tabs(node, snap_compare, tab):
     async def on_tab(pilot) -> None:
         await until(pilot, lambda: app.view.last_answer is not None)
         await pilot.press(tab)
+        if tab == "f4":  # the node's fleet, its vehicles never seen: listed offline, the map bare
+            await until(pilot, lambda: app.board.query_one(FleetPanel).vehicles)
         await pilot.pause(0.2)
 
     try:

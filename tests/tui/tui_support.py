@@ -120,13 +120,15 @@ def free_ports(n: int) -> tuple[int, ...]:
             s.close()
 
 
-def start_node(template: Path | None, folder: Path, ports: tuple[int, int] = (0, 0)) -> NodeProcess:
-    """A node on a copy of `template` (None: the ledger already in `folder`, as a restart)."""
+def start_node(template: Path | None, folder: Path, ports: tuple[int, int] = (0, 0),
+               edit: Callable[[str], str] = lambda text: text) -> NodeProcess:
+    """A node on a copy of `template` (None: the ledger already in `folder`, as a restart);
+    `edit` changes the warehouse file's text first."""
     ledger = folder / "ledger.db"
     if template is not None:
         shutil.copyfile(template, ledger)
     cfg_path = folder / "warehouse.toml"
-    cfg_path.write_text(config_text(ledger, ports), encoding="utf-8")
+    cfg_path.write_text(edit(config_text(ledger, ports)), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "run", "--config", str(cfg_path)],
                             stdout=subprocess.PIPE, stderr=(folder / "node.log").open("ab"), text=True)
     line = proc.stdout.readline()

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from central.catalog.availability import held_by_warehouse
 from central.catalog.index import Match, SearchIndex
 from central.catalog.query import PRICE_BAND_EDGES, SearchQuery, Sort
 from central.db.tables import categories, skus, stock
@@ -25,6 +26,7 @@ class Hit:
     price_minor: int
     created_at: datetime | None
     rank: float
+    held: str | None  # available units by warehouse, as availability.held_by_warehouse reads them
 
 
 @dataclass
@@ -111,7 +113,8 @@ def _page(hits: sa.CTE, query: SearchQuery) -> sa.Subquery:
     ranked = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
                         *[c for c in hits.c if c.name != "band"])
               .order_by(*order).limit(query.page_size).offset(query.offset).subquery("ranked"))
-    columns = [ranked.c.pos, *[skus.c.name if c == "name" else ranked.c[c] for c in HIT_COLUMNS]]
+    columns = [ranked.c.pos, *[skus.c.name if c == "name" else ranked.c[c] for c in HIT_COLUMNS],
+               held_by_warehouse(ranked.c.sku).label("held")]
     return sa.select(*columns).join_from(ranked, skus, skus.c.sku == ranked.c.sku).subquery("page")
 
 

@@ -31,9 +31,9 @@ def search(central: Central, query: SearchQuery) -> SearchPageView:
     network = _network(central, query.pickup_point)
     with central.db.read() as conn:
         found = find(conn, index_for(conn.dialect.name), query)
-        stock = availability.read(conn, [h.sku for h in found.hits], network, query.pickup_point)
-    hits = [HitView(sku=h.sku, name=h.name, brand=h.brand, category_id=h.category_id,
-                    price_minor=h.price_minor, availability=stock[h.sku]) for h in found.hits]
+    hits = [HitView(sku=h.sku, name=h.name, brand=h.brand, category_id=h.category_id, price_minor=h.price_minor,
+                    availability=availability.view(availability.parse_held(h.held), network, query.pickup_point))
+            for h in found.hits]
     return SearchPageView(total=found.total, page=query.page, page_size=query.page_size,
                           sort=str(query.order), near_match=found.near, hits=hits, facets=_facets(found))
 

@@ -3,6 +3,9 @@ no token; the gateway rate-limits them). Category upkeep is admin-only."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -17,6 +20,7 @@ from central.catalog.views import CategoryView, ItemView, SearchPageView
 from central.errors import InvalidRequest
 
 router = APIRouter(tags=["catalog"], responses=ERROR_RESPONSES)
+_SEARCH_THREADS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="catalog-search")
 MAX_PRICE = 10**12
 
 
@@ -35,7 +39,7 @@ PickupQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r
 
 
 @router.get("/catalog/search", response_model=SearchPageView)
-def search(central: CentralDep, q: SearchText = "", category: IdQuery = None, brand: BrandQuery = None,
+async def search(central: CentralDep, q: SearchText = "", category: IdQuery = None, brand: BrandQuery = None,
            price_min: Price = None, price_max: Price = None, in_stock: bool = False,
            pickup_point: PickupQuery = None, sort: Sort | None = None,
            page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
@@ -51,7 +55,10 @@ def search(central: CentralDep, q: SearchText = "", category: IdQuery = None, br
                              price_min=price_min, price_max=price_max)
     query = SearchQuery(text=q, category=category, brand=brand, price_min=price_min, price_max=price_max,
                         in_stock=in_stock, pickup_point=pickup_point, sort=sort, page=page, page_size=page_size)
-    return service.search(central, query)
+    # Searches take their own few threads, fewer than the connection pool holds: a burst queues
+    # here instead of opening overflow connections, each a new PostgreSQL backend to warm up.
+    return await asyncio.get_running_loop().run_in_executor(
+        _SEARCH_THREADS, contextvars.copy_context().run, service.search, central, query)
 
 
 @router.get("/catalog/items/{sku}", response_model=ItemView)

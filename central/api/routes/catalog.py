@@ -8,7 +8,7 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, Field
 
 from central.api.auth import AdminDep, CentralDep
@@ -43,7 +43,7 @@ async def search(central: CentralDep, q: SearchText = "", category: IdQuery = No
            price_min: Price = None, price_max: Price = None, in_stock: bool = False,
            pickup_point: PickupQuery = None, sort: Sort | None = None,
            page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-           page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20) -> SearchPageView:
+           page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20) -> Response:
     """Full text over name, brand, attributes and description (Russian and English word forms),
     filters, facet counts over every matching SKU (category, brand, price band), and for each hit
     its availability now (on hand - reserved) with a delivery estimate to `pickup_point`.
@@ -57,8 +57,10 @@ async def search(central: CentralDep, q: SearchText = "", category: IdQuery = No
                         in_stock=in_stock, pickup_point=pickup_point, sort=sort, page=page, page_size=page_size)
     # Searches take their own few threads, fewer than the connection pool holds: a burst queues
     # here instead of opening overflow connections, each a new PostgreSQL backend to warm up.
-    return await asyncio.get_running_loop().run_in_executor(
+    page = await asyncio.get_running_loop().run_in_executor(
         _SEARCH_THREADS, contextvars.copy_context().run, service.search, central, query)
+    # The service built (and so validated) the view: out as JSON without a second validation.
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get("/catalog/items/{sku}", response_model=ItemView)

@@ -28,6 +28,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from simulators.databases import PG_DSN, scratch_database  # noqa: E402
 ADMIN = os.environ.setdefault("SKLAD_BENCH_ADMIN_TOKEN", "bench-admin-" + uuid.uuid4().hex)
 SECRET = os.environ.setdefault("SKLAD_BENCH_SECRET", "bench-secret-" + uuid.uuid4().hex)
 FLASH_SKU = "FLASH-SALE-1"
+TOKEN_EXPIRY = datetime.now(UTC) + timedelta(days=1)  # customer tokens expire; a day outlasts any run
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def wait_healthy(base: str, proc: subprocess.Popen) -> None:
 
 def _order(session: requests.Session, base: str, customer: str, key: str,
            lines: list[dict[str, object]], pickup: str) -> tuple[int, float, str | None]:
-    token = issue_customer_token(SECRET, customer)
+    token = issue_customer_token(SECRET, customer, TOKEN_EXPIRY)
     started = time.perf_counter()
     resp = session.post(f"{base}/orders", json={"idempotency_key": key,
                                                 "pickup_point_id": pickup, "lines": lines},
@@ -281,8 +283,9 @@ def pay_some(base: str, order_ids: list[str]) -> int:
     paid = 0
     for order_id in order_ids:
         order = requests.get(f"{base}/orders/{order_id}", headers=admin, timeout=30).json()
+        owner = {"Authorization": f"Bearer {issue_customer_token(SECRET, order['customer_id'], TOKEN_EXPIRY)}"}
         result = requests.post(order["payment"]["redirect_url"], json={"outcome": "approve"},
-                               timeout=30).json()
+                               headers=owner, timeout=30).json()
         paid += result.get("order_status") == "PAID"
     return paid
 

@@ -6,7 +6,9 @@ The simulator runs in its own process (`sklad-sim modbus`, one TCP listener per 
 does not share a GIL with the scheduler. One ModbusHub polls all 100; segments alternate between
 all healthy and scale-1 swallowing every request (toggled through the simulator's stdin), then
 bare pymodbus clients read as fast as they can: the physical bound on this machine, now.
-The last line is one JSON object.
+Each time scale-1 is healed, `recovery_s` is how long until it is polled on its grid again
+(healed -> probe answered -> the next poll on time), against the issue's bound of 5 s and the
+probe cap it is built on. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from devices.modbus import DeviceConfig, ModbusHub, TcpTransport, load_profile  
 DEVICES = 100
 PERIOD = 0.1
 DEAD = "scale-1"
+RECOVERY_BOUND_S = 5.0
 
 
 def bench_profile():
@@ -65,8 +68,15 @@ def simulator_command(proc: subprocess.Popen, line: str) -> None:
 Poll = tuple[str, float, float, bool]  # device, due, done, ok
 
 
+def recovery(polls: list[Poll], healed: float) -> float:
+    """Seconds from `healed` to DEAD's second good poll: the probe, then one on its grid."""
+    back = [done for device, due, done, ok in polls
+            if device == DEAD and ok and done >= healed and done - due <= PERIOD]
+    return back[1] - healed if len(back) > 1 else float("inf")
+
+
 async def run_segments(proc, ports: dict, names: list[str], rounds: int,
-                       seconds: float) -> dict[str, list[tuple[float, float, list[Poll]]]]:
+                       seconds: float) -> dict[str, list]:
     """One hub polls all devices; segments alternate healthy / dead (the simulator swallows
     every request to DEAD), so machine load drifting over time hits both phases alike."""
     profile = bench_profile()
@@ -77,9 +87,10 @@ async def run_segments(proc, ports: dict, names: list[str], rounds: int,
                     on_poll=lambda d, due, done, ok: polls.append((d, due, done, ok)))
     await hub.start()
     await asyncio.sleep(1.5)  # connect and settle; not measured
-    segments: dict[str, list] = {"healthy": [], "dead": []}
+    segments: dict[str, list] = {"healthy": [], "dead": [], "recovery": []}
     for r in range(rounds):
         for phase, fault in (("healthy", "none"), ("dead", "timeout")):
+            healed, heal_mark = time.monotonic(), len(polls)
             # In a thread: the reply may take a while and the hub must keep polling meanwhile.
             await asyncio.to_thread(simulator_command, proc, f"fault {DEAD} {fault}")
             await asyncio.sleep(0.5)  # let the transition pass
@@ -87,6 +98,10 @@ async def run_segments(proc, ports: dict, names: list[str], rounds: int,
             await asyncio.sleep(seconds)
             segments[phase].append((start, time.monotonic(), polls[mark:]))
             print(f"  round {r + 1}/{rounds} {phase}: {len(polls) - mark} polls", flush=True)
+            if phase == "healthy" and r > 0:  # it was dead for a whole segment before
+                segments["recovery"].append(recovery(polls[heal_mark:], healed))
+                print(f"    {DEAD} healed -> polled on time again in {segments['recovery'][-1]:.2f} s",
+                      flush=True)
     await hub.stop()
     return segments
 
@@ -164,6 +179,10 @@ async def main(quick: bool) -> dict:
         "raw_req_per_s": round(raw, 1),
         "achieved_to_raw": round(dead["req_per_s"] / raw, 4),
         "healthy_on_time_ratio": round(base["on_time_ratio"], 4),
+        "recovery_s": round(max(segments["recovery"]), 3),
+        "recovery_bound_s": RECOVERY_BOUND_S,
+        "recovery_to_bound": round(max(segments["recovery"]) / RECOVERY_BOUND_S, 4),
+        "probe_cap_s": bench_profile().backoff_max,
         "quick": quick,
     }
 

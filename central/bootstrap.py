@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from central.db.engine import Database
+from central.payments.books import DatabaseBooks
 from central.payments.port import Acquirer
 from central.payments.sandbox import SandboxAcquirer
 from central.services.network import NetworkCache
@@ -37,5 +38,5 @@ class Central:
 def bootstrap(settings: Settings, acquirer: Acquirer | None = None) -> Central:
     db = Database.from_url(settings.db_url, settings.pool_size)
     if acquirer is None:
-        acquirer = SandboxAcquirer(settings.acquirer_secret, settings.public_url)
+        acquirer = SandboxAcquirer(settings.acquirer_secret, settings.public_url, DatabaseBooks(db, utc_now))
     return Central(db=db, acquirer=acquirer, settings=settings)

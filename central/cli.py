@@ -1,4 +1,4 @@
-"""`sklad-central`: serve, migrate, seed, sweep, customer-token.
+"""`sklad-central`: serve, migrate, seed, sweep, plan-routes, customer-token.
 
 TLS: `serve --ssl-certfile cert.pem --ssl-keyfile key.pem` makes uvicorn itself speak HTTPS
 (every worker loads the pair); edge nodes then use an `https://` central URL. Without the two
@@ -17,11 +17,14 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
 
-from central.bootstrap import bootstrap
+from central.bootstrap import bootstrap, utc_now
 from central.db import migrate
 from central.db.engine import make_engine
 from central.errors import CentralError, ConfigError
+from central.logistics import cli as logistics_cli
 from central.settings import ENV_PREFIX, Settings
 from central.tokens import issue_customer_token
 
@@ -57,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                    '(RATE per second/BURST), or "off"')
     s.add_argument("--ssl-certfile", help="PEM certificate (chain): serve HTTPS (needs --ssl-keyfile)")
     s.add_argument("--ssl-keyfile", help="PEM private key of --ssl-certfile")
+    s.add_argument("--admin-token-file", default="var/central-admin-token",
+                   help=f"where a generated admin token is written (mode 0600) when ${ENV_PREFIX}ADMIN_TOKEN "
+                        "is not set; it never goes to the log (default: %(default)s)")
     s.set_defaults(run=_serve)
 
     m = sub.add_parser("migrate", help="upgrade the database schema to the latest version")
@@ -76,9 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--db", help=db_help)
     w.set_defaults(run=_sweep)
 
+    logistics_cli.add_parser(sub, db_help, _plan_routes)
+
     t = sub.add_parser("customer-token", help=f"print a customer's token (needs ${ENV_PREFIX}"
                                               "SECRET as the server has it)")
     t.add_argument("customer_id")
+    t.add_argument("--days", type=float, default=Settings.customer_token_days,
+                   help="how long the token is accepted (default: %(default)s days)")
     t.set_defaults(run=_customer_token)
     return p
 
@@ -123,11 +133,20 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_routes(args: argparse.Namespace) -> int:
+    central = bootstrap(_settings(args))
+    migrate.upgrade(central.db.engine)
+    try:
+        return logistics_cli.plan_command(central, args)
+    finally:
+        central.db.dispose()
+
+
 def _customer_token(args: argparse.Namespace) -> int:
     secret = os.environ.get(ENV_PREFIX + "SECRET", "")
     if len(secret) < 16:
         raise CentralError(f"set {ENV_PREFIX}SECRET to the secret the server runs with")
-    print(issue_customer_token(secret, args.customer_id))
+    print(issue_customer_token(secret, args.customer_id, utc_now() + timedelta(days=args.days)))
     return 0
 
 
@@ -153,6 +172,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keep_private(path: Path, secret: str) -> None:
+    """Write a secret to a file only its owner may read (never to the log)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # a file made earlier by someone else keeps its own mode: start afresh
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secret + "\n")
+
+
 def _event_loop() -> str:
     """uvloop when installed (less CPU per request than asyncio's loop), else asyncio."""
     try:
@@ -168,8 +196,9 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
         if not os.environ.get(ENV_PREFIX + name):
             os.environ[ENV_PREFIX + name] = secrets.token_urlsafe(32)
             if name == "ADMIN_TOKEN":
-                log.warning("no %sADMIN_TOKEN set; this run's admin token: %s",
-                            ENV_PREFIX, os.environ[ENV_PREFIX + name])
+                _keep_private(Path(args.admin_token_file), os.environ[ENV_PREFIX + name])
+                log.warning("no %sADMIN_TOKEN set; generated one for this run, in %s (readable by this "
+                            "user only)", ENV_PREFIX, args.admin_token_file)
     settings = _settings(args, strict=True)
     changes: dict[str, object] = {
         "public_url": args.public_url or os.environ.get(ENV_PREFIX + "PUBLIC_URL")

@@ -25,18 +25,32 @@ class InvalidRequest(CentralError):
     code = "invalid_request"
 
 
-class UnknownSku(InvalidRequest):
+class NotFound(CentralError):
+    code = "not_found"
+
+
+class UnknownSku(NotFound):
+    """A SKU the request names is not in the catalog."""
+
     code = "unknown_sku"
 
 
-class NotFound(CentralError):
-    code = "not_found"
+class UnknownPickupPoint(NotFound):
+    code = "unknown_pickup_point"
 
 
 class Conflict(CentralError):
     """The request clashes with the current state (wrong order status, reused key...)."""
 
     code = "conflict"
+
+
+class TransitionRefused(Conflict):
+    """A lifecycle's table has no step for this event from the current state."""
+
+    def __init__(self, message: str, code: str = "transition_refused", **details: Any) -> None:
+        super().__init__(message, **details)
+        self.code = code
 
 
 class IdempotencyConflict(Conflict):
@@ -85,12 +99,6 @@ class InvariantBroken(CentralError):
     """Central's own books disagree with themselves: a bug, never the caller's fault."""
 
     code = "invariant_broken"
-
-
-class BatchTooLarge(CentralError):
-    """A movement batch over the size central accepts: the sender must send smaller ones."""
-
-    code = "bad_batch"
 
 
 class BatchMediaType(CentralError):

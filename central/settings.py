@@ -23,6 +23,8 @@ class Settings:
     currency: str = "RUB"
     sweep_seconds: float = 30.0
     pool_size: int = 10
+    metrics_token: str = ""  # a token that may read /metrics and nothing else (the admin token may too)
+    customer_token_days: float = 30.0  # how long a customer token is accepted after it is issued
     # Gateway rate limits (central/gateway): buckets in Redis when a URL is set, else per process.
     redis_url: str = ""
     redis_prefix: str = "sklad:ratelimit:"
@@ -35,6 +37,10 @@ class Settings:
                 raise ConfigError(
                     f"{ENV_PREFIX}{name.upper()} must be set to at least 16 characters"
                 )
+        if self.metrics_token and len(self.metrics_token) < 16:
+            raise ConfigError(f"{ENV_PREFIX}METRICS_TOKEN must be at least 16 characters when set")
+        if not 0 < self.customer_token_days <= 366:
+            raise ConfigError(f"customer token days must be in (0, 366], got {self.customer_token_days}")
         from central.gateway.policy import parse_limits, parse_networks
 
         parse_limits(self.rate_limits), parse_networks(self.rate_trusted)

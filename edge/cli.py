@@ -46,13 +46,14 @@ def cmd_verify(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from edge.fleet.node import read_fleet_status
     from edge.hardware.health import read_status
     from edge.ledger.status import ledger_status
     from edge.sync_bridge import sync_status
 
     cfg = _config(args)
     print(json.dumps({**ledger_status(cfg.ledger_path), "sync": sync_status(cfg.ledger_path),
-                      "devices": read_status(cfg.ledger_path)}, indent=2))
+                      "devices": read_status(cfg.ledger_path), "fleet": read_fleet_status(cfg.ledger_path)}, indent=2))
     return 0
 
 
@@ -62,6 +63,22 @@ def cmd_seed(args) -> int:
     result = seed(_config(args), args.skus, args.units)
     print(json.dumps(result))
     return 0 if not result["failed"] else 1
+
+
+def cmd_rejoin(args) -> int:
+    from edge.rejoin import rejoin
+    from sync.errors import SyncError
+
+    cfg = _config(args)
+    try:
+        ack = rejoin(cfg, args.reason)
+    except SyncError as exc:
+        print(f"sklad-edge rejoin: central refused or could not be reached; nothing changed: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(ack.model_dump()))
+    print(f"node {ack.node_id} now syncs as epoch {ack.epoch} from movement {ack.last_seq + 1}; "
+          f"{ack.discrepancies} stock difference(s) recorded at central; restart the node", file=sys.stderr)
+    return 0
 
 
 def cmd_keygen(args) -> int:
@@ -91,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--skus", type=int, default=200)
     seed.add_argument("--units", type=int, default=100)
     seed.set_defaults(func=cmd_seed)
+    rejoin = with_config("rejoin", "a fenced node (restored or cloned ledger) starts a new epoch with central")
+    rejoin.add_argument("--reason", required=True, help="why, for head office (e.g. 'ledger restored from backup')")
+    rejoin.set_defaults(func=cmd_rejoin)
     sub.add_parser("keygen", help="make a CurveZMQ key pair for the node or a terminal").set_defaults(func=cmd_keygen)
     verify = sub.add_parser("verify", help="check every ledger invariant; exit 1 if one fails")
     verify.add_argument("--db", required=True, help="ledger SQLite file")

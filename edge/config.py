@@ -59,14 +59,16 @@ class WarehouseConfig:
     pub_endpoint: str
     metrics_port: int | None
     curve_secret_key: str | None
+    session_idle_s: float = 8 * 3600.0  # a terminal left alone for a shift logs out
     devices: tuple[DeviceDecl, ...] = ()
+    fleet: Any = None  # edge.fleet.config.FleetConfig when the file has a [fleet] table
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tote_codes(self) -> list[str]:
         return [f"{self.tote_prefix}{i:05d}" for i in range(1, self.tote_count + 1)]
 
 
-ROLES = frozenset({"picker", "receiver", "counter", "supervisor", "packer"})
+ROLES = frozenset({"picker", "receiver", "counter", "supervisor", "packer", "shipper"})
 DEFAULT_REASONS = ("damaged", "found", "lost", "expired", "quality_hold", "correction")
 
 
@@ -155,6 +157,9 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
     sync = top.sub("central")
     totes = top.sub("totes")
     metrics = node.integer("metrics_port", None, minimum=0)
+    fleet = _fleet(doc, source, locations)
+    if fleet is not None:  # what a vehicle carries is stock at its own `robot` location
+        locations = locations + list(fleet.robot_locations(next(iter(zones))))
     return WarehouseConfig(
         id=wh.text("id"),
         name=wh.text("name", wh.table.get("id", "")),
@@ -177,9 +182,17 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         router_endpoint=node.text("router", "tcp://127.0.0.1:5555"),
         pub_endpoint=node.text("pub", "tcp://127.0.0.1:5556"),
         metrics_port=metrics,
+        session_idle_s=60 * node.number("session_idle_minutes", 8 * 60, minimum=1),
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
+        fleet=fleet,
         raw=doc,
     )
+
+
+def _fleet(doc: dict[str, Any], source: str, locations: list[Location]):
+    from edge.fleet.config import parse_fleet  # it reads tables with _Reader: import after it exists
+
+    return parse_fleet(doc, source, {loc.code: (loc.x, loc.y) for loc in locations})
 
 
 def _curve_key(r: _Reader, key: str) -> str | None:

@@ -39,6 +39,10 @@ class Conflict(CommandRejected):
     code = "conflict"
 
 
+class AlreadyShipped(Conflict):
+    """The shipment has left the building: it can no longer be cancelled or changed."""
+
+
 class IdempotencyMismatch(CommandRejected):
     code = "idempotency_mismatch"
 

@@ -1,4 +1,8 @@
-"""Prometheus metrics of the node, on their own registry so tests can run several nodes."""
+"""Prometheus metrics of the node, on their own registry so tests can run several nodes.
+
+Names follow Prometheus conventions: base units in the name (`_seconds`, `_timestamp_seconds`),
+counters exposed with `_total` (prometheus_client adds it), gauges never ending in `_total`.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,24 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from sync.agent import SyncStatus
+
 SYNC_GAUGES = {
     "queued_movements": "Movements in the ledger central has not acknowledged yet",
     "last_ack": "Highest movement seq central has acknowledged",
     "feed_cursor": "Last feed entry from central applied to the ledger",
-    "lag_s": "Age of the oldest movement central has not acknowledged (0 when caught up)",
+    "lag_seconds": "Age of the oldest movement central has not acknowledged (0 when caught up)",
     "feed_rejections": "Feed entries the floor could not apply (see sklad-edge status)",
+    "feed_outcomes_unreported": "Feed outcomes (rejections, applied cancels) central has not acknowledged yet",
     "online": "1 while the last exchange with central succeeded",
-    "fenced": "1 when central refused this node's history (restored or cloned ledger)",
-    "last_contact_timestamp": "Unix time of the last answer from central",
+    "blocked": "1 when central refused a batch as malformed: uploads are stopped until the node is fixed",
+    "fenced": "1 when central refused this node's history (restored or cloned ledger): see sklad-edge rejoin",
+    "feed_behind_cursor": "1 while central's feed ends below the entries this node applied (central restored)",
+    "last_contact_timestamp_seconds": "Unix time of the last answer from central (upload or feed poll)",
 }
+FROM_LEDGER = {"queued_movements": "queued_movements", "last_ack": "last_ack", "feed_cursor": "feed_cursor",
+               "lag_seconds": "lag_s", "feed_rejections": "feed_rejections",
+               "feed_outcomes_unreported": "feed_outcomes_unreported"}
 
 
 @dataclass
@@ -38,19 +50,29 @@ class NodeMetrics:
                               registry=r)
         self.device_up = Gauge("sklad_device_up", "1 while a device answers (UP or DEGRADED), 0 when DOWN",
                                ["device", "kind"], registry=r)
-        self.device_errors = Gauge("sklad_device_errors", "Errors a device has had since the node started",
-                                   ["device", "kind"], registry=r)
+        self.device_errors = Counter("sklad_device_errors", "Errors devices have had since the node started",
+                                     ["device", "kind"], registry=r)
+        self._device_errors_seen: dict[tuple[str, str], int] = {}
 
         self.sync = {name: Gauge(f"sklad_sync_{name}", text, registry=r) for name, text in SYNC_GAUGES.items()}
 
-    def observe_sync(self, status: dict, online: bool, fenced: bool, last_contact: float | None) -> None:
-        """`status` is edge.sync_bridge.sync_status(); the rest comes from the running agent."""
-        for name in ("queued_movements", "last_ack", "feed_cursor", "lag_s", "feed_rejections"):
-            self.sync[name].set(status[name])
-        self.sync["online"].set(int(online))
-        self.sync["fenced"].set(int(fenced))
-        if last_contact is not None:
-            self.sync["last_contact_timestamp"].set(last_contact)
+    def observe_sync(self, status: dict, agent: SyncStatus) -> None:
+        """`status` is edge.sync_bridge.sync_status(); `agent` the running agent's own status."""
+        for name, key in FROM_LEDGER.items():
+            if status[key] is not None:
+                self.sync[name].set(status[key])
+        for state in ("online", "blocked", "fenced"):
+            self.sync[state].set(int(agent.state == state))
+        self.sync["feed_behind_cursor"].set(int(agent.feed_problem is not None))
+        if agent.last_contact is not None:
+            self.sync["last_contact_timestamp_seconds"].set(agent.last_contact)
+
+    def observe_device_errors(self, device: str, kind: str, errors: int) -> None:
+        """Devices report their running error count; the counter takes what is new since last time."""
+        seen = self._device_errors_seen.get((device, kind), 0)
+        if errors > seen:
+            self.device_errors.labels(device, kind).inc(errors - seen)
+        self._device_errors_seen[(device, kind)] = errors
 
     def observe_batch(self, size: int, seconds: float) -> None:
         self.batch_size.observe(size)

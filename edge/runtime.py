@@ -7,12 +7,14 @@ import gc
 import logging
 import signal
 import sys
+import time
 from dataclasses import dataclass
 
 import zmq.asyncio
 
 from edge.config import WarehouseConfig
 from edge.domain.events import Event
+from edge.fleet.node import NodeFleet, build_fleet, start_fleet
 from edge.hardware.config import parse_hardware
 from edge.hardware.health import status_path
 from edge.hardware.hub import DeviceHub
@@ -21,6 +23,7 @@ from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
 from edge.sync_bridge import build_agent, sync_status
+from edge.sync_monitor import SyncAlerts
 from edge.terminal.operations import Operations
 from edge.terminal.queries import Queries
 from edge.terminal.server import TerminalServer
@@ -40,19 +43,26 @@ class Node:
     ctx: zmq.asyncio.Context
     agent: SyncAgent | None = None
     devices: DeviceHub | None = None
+    fleet: NodeFleet | None = None
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
             self.server.publish(event.topic, event.as_dict())
             self.metrics.events.labels(event.topic).inc()
         self.metrics.last_seq.set(self.writer.last_seq)
+        if self.devices:  # a pack prints its shipping label
+            self.devices.observe(events)
+        if self.fleet:
+            self.fleet.on_events(events)
 
     async def watch_sync(self, every: float = 2.0) -> None:
         """Keep the sync gauges current (read from the ledger, off the event loop)."""
+        alerts = SyncAlerts()
         while True:
             status = await asyncio.to_thread(sync_status, self.cfg.ledger_path)
-            agent = self.agent.status
-            self.metrics.observe_sync(status, agent.state == "online", agent.state == "fenced", agent.last_contact)
+            self.metrics.observe_sync(status, self.agent.status)
+            if fresh := alerts.new(self.agent.status):  # blocked, fenced, feed behind: the supervisor sees it
+                self.publish(fresh)
             await asyncio.sleep(every)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -63,6 +73,8 @@ class Node:
             watching = asyncio.create_task(self.watch_sync())
         if self.devices:
             await self.devices.start()
+        if self.fleet:
+            await start_fleet(self)
         log.info("node %s serving terminals on %s, events on %s", self.cfg.id,
                  self.server.router_endpoint, self.server.pub_endpoint)
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
@@ -78,6 +90,8 @@ class Node:
             await asyncio.to_thread(self.agent.stop)
         if self.devices:  # flows still running submit commands: stop them before the writer
             await self.devices.stop()
+        if self.fleet:
+            await self.fleet.stop()
         self.writer.stop()
         await self.queries.close()
         self.server.close()
@@ -106,7 +120,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     )
     queries = Queries(cfg.ledger_path)
     await queries.open()
-    sessions = Sessions(cfg.operators)
+    sessions = Sessions(cfg.operators, time.monotonic, cfg.session_idle_s)
     ops = Operations(cfg.id, sessions, queries, writer.execute)
 
     def on_request(op: str, outcome: str) -> None:
@@ -125,6 +139,10 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     if not hardware.empty:
         node.devices = DeviceHub(hardware, DeviceQueries(cfg.ledger_path), writer.execute, node.publish,
                                  metrics, status_path(cfg.ledger_path))
+        ops.reprint_label = node.devices.reprint_label
+    if cfg.fleet is not None:
+        node.fleet = build_fleet(cfg, writer.execute, server.publish, metrics.registry)
+        ops.fleet = node.fleet
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

@@ -16,16 +16,18 @@ from pathlib import Path
 from edge.config import WarehouseConfig
 from edge.domain.commands import ApplyFeedEntry
 from edge.handlers.feed import FEED_CURSOR
+from edge.ledger.connection import OwnConnection
 from edge.ledger.database import connect
 from edge.ledger.writer import LedgerWriter
+from edge.sync_monitor import CONTACT, FEED_PROBLEM, FEED_REWOUND, PROBLEM, STATE, LedgerMonitor
+from edge.sync_outcomes import LedgerReports
 from sync.agent import SyncAgent
 from sync.client import CentralClient
 from sync.errors import SyncError
-from sync.feed import FeedEntry
+from sync.feed import ReceivedEntry
 from sync.movements import FIELDS, Movement
 
 ACKED = "upload_acked_seq"
-CONTACT = "last_contact_at"
 
 
 def _read(conn: sqlite3.Connection, name: str, default: str) -> str:
@@ -55,14 +57,12 @@ def node_identity(path: Path | str) -> tuple[str, int]:
     return node_id, epoch
 
 
-class LedgerOutbox:
+class LedgerOutbox(OwnConnection):
     # task_ref is a TEXT column in the ledger, so SQLite hands back '17' for the task id 17;
     # the wire wants a whole number (central refused every batch with a pick in it).
     SELECT = (f"SELECT {', '.join(f if f != 'task_ref' else 'CAST(task_ref AS INTEGER)' for f in FIELDS)} "
               "FROM movements WHERE seq > ? ORDER BY seq LIMIT ?")
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
 
     def acked_seq(self) -> int:
         return int(_read(self.conn, ACKED, "0"))
@@ -81,15 +81,15 @@ class LedgerOutbox:
         return row[0] if row else None
 
 
-class LedgerInbox:
+class LedgerInbox(OwnConnection):
     def __init__(self, conn: sqlite3.Connection, writer: LedgerWriter):
-        self.conn = conn
+        super().__init__(conn)
         self.writer = writer
 
     def applied_seq(self) -> int:
         return int(_read(self.conn, FEED_CURSOR, "0"))
 
-    def apply(self, entry: FeedEntry) -> None:
+    def apply(self, entry: ReceivedEntry) -> None:
         outcome = self.writer.execute_sync(ApplyFeedEntry(f"feed:{entry.feed_seq}", entry.feed_seq, entry.command))
         if not outcome.ok:
             raise SyncError(f"feed entry {entry.feed_seq} was not applied: {outcome.message}")
@@ -102,7 +102,8 @@ def build_agent(cfg: WarehouseConfig, writer: LedgerWriter) -> SyncAgent | None:
     node_id, epoch = node_identity(cfg.ledger_path)
     client = CentralClient(cfg.central_url, cfg.id, cfg.sync_token, read_timeout=cfg.sync_timeout_s)
     outbox, inbox = LedgerOutbox(connect(cfg.ledger_path)), LedgerInbox(connect(cfg.ledger_path), writer)
-    return SyncAgent(client, outbox, inbox, cfg.id, node_id, epoch, feed_wait=cfg.sync_feed_wait_s)
+    return SyncAgent(client, outbox, inbox, cfg.id, node_id, epoch, feed_wait=cfg.sync_feed_wait_s,
+                     reports=LedgerReports(connect(cfg.ledger_path)), monitor=LedgerMonitor(connect(cfg.ledger_path)))
 
 
 def sync_status(path: Path | str) -> dict:
@@ -113,8 +114,12 @@ def sync_status(path: Path | str) -> dict:
         acked, last = outbox.acked_seq(), outbox.last_seq()
         oldest = outbox.oldest_unacked_at()
         lag = (time.time() - datetime.fromisoformat(oldest).timestamp()) if oldest else 0.0
-        return {"queued_movements": last - acked, "last_ack": acked, "feed_cursor": int(_read(conn, FEED_CURSOR, "0")),
+        return {"state": _read(conn, STATE, "never started"), "problem": _read(conn, PROBLEM, "") or None,
+                "feed_problem": _read(conn, FEED_PROBLEM, "") or None,
+                "last_feed_rewind": _read(conn, FEED_REWOUND, "") or None,
+                "queued_movements": last - acked, "last_ack": acked, "feed_cursor": int(_read(conn, FEED_CURSOR, "0")),
                 "last_contact": _read(conn, CONTACT, "never"), "lag_s": round(lag, 1),
-                "feed_rejections": conn.execute("SELECT COUNT(*) FROM feed_rejections").fetchone()[0]}
+                "feed_rejections": conn.execute("SELECT COUNT(*) FROM feed_rejections").fetchone()[0],
+                "feed_outcomes_unreported": LedgerReports(conn).waiting()}
     finally:
         conn.close()

@@ -12,12 +12,31 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from edge.config import load_config
+from edge.config import WarehouseConfig, load_config
 from edge.errors import ConfigError
 from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.sync_bridge import build_agent
+from sync.agent import SyncAgent
+
+
+@contextmanager
+def running_sync(cfg: WarehouseConfig) -> Iterator[tuple[LedgerWriter, SyncAgent]]:
+    """The node's sync agent with a ledger writer of its own, running until the block ends."""
+    writer = LedgerWriter(cfg.ledger_path).start()
+    agent = build_agent(cfg, writer)
+    if agent is None:
+        writer.stop()
+        raise ConfigError(str(cfg.source), "[central] url and token", "a central to sync with")
+    agent.start()
+    try:
+        yield writer, agent
+    finally:
+        agent.stop()
+        writer.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,25 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         cfg = load_config(args.config)
+        open_ledger(cfg).close()
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        with running_sync(cfg):
+            print(f"READY sync {cfg.id} -> {cfg.central_url}", flush=True)
+            while not stop.wait(1.0):
+                pass  # the agent polls the ledger for movements the node writes
     except ConfigError as exc:
         print(f"sklad-sync: configuration error: {exc}", file=sys.stderr)
         return 2
-    open_ledger(cfg).close()
-    writer = LedgerWriter(cfg.ledger_path).start()
-    agent = build_agent(cfg, writer)
-    if agent is None:
-        print(f"sklad-sync: {cfg.source} names no [central] url and token: nothing to sync with", file=sys.stderr)
-        writer.stop()
-        return 2
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    agent.start()
-    print(f"READY sync {cfg.id} -> {cfg.central_url}", flush=True)
-    while not stop.wait(1.0):
-        pass  # the agent polls the ledger for movements the node writes
-    agent.stop()
-    writer.stop()
     return 0
 
 

@@ -10,6 +10,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "demo": ("simulators.demo", "a warehouse shift on embedded defaults, ending with a report"),
     "scanner": ("simulators.scanner.cli", "virtual serial scanner on a pty that types barcodes"),
     "modbus": ("simulators.modbus.cli", "sorter PLC, scale, put-to-light on Modbus TCP and RTU"),
+    "printer": ("simulators.printer.cli", "network label printer taking ZPL on TCP, fails on demand"),
+    "agv": ("simulators.agv.cli", "VDA 5050 vehicles (2.1 or 2.0) over MQTT, counting collisions and deadlocks"),
 }
 
 

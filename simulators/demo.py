@@ -6,7 +6,8 @@ received and put away on the floor and flows up to central; customers order and 
 sandbox; the fulfilment orders flow down. Then the uplink goes down, and scripted pickers pick,
 pack and ship the whole shift over the terminal API regardless; when it comes back, the queued
 movements flow up and central marks the orders fulfilled. The report reconciles central's stock
-view against the edge's ledger.
+view against the edge's ledger. Then central plans the delivery vans to the pickup points and one
+courier drives its route (simulators/courier.py), so some orders are ready for pickup.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from rich.table import Table
 
 from edge.seeding import seed
 from edge.sync_bridge import sync_status
+from simulators.agv.demo_fleet import DemoFleet
+from simulators.courier import Dispatch
+from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
 from simulators.processes import start_central, start_node, stop, verify_ledger
@@ -104,6 +108,7 @@ def run(args, tmp: Path) -> int:
     central, base, admin = start_central(f"sqlite:///{tmp / 'central.db'}", port)
     uplink = FaultyProxy("127.0.0.1", port).start()  # the warehouse's link to head office
     node = None
+    fleet: DemoFleet | None = None
     try:
         token = secrets.token_urlsafe(32)
         shop = Shop(base, admin)
@@ -114,14 +119,21 @@ def run(args, tmp: Path) -> int:
         console.print("receiving and putting away stock on the floor ...")
         seed(cfg, args.skus, args.units)
         node, endpoint = start_node(config)
+        fleet = DemoFleet(config, cfg.ledger_path)
+        console.print(f"robots: {fleet.start()}")
         initial = wait_for("the receipts to reach central",
                            lambda: sum(r["on_hand"] for r in shop.stock(cfg.id).values()) == args.skus * args.units, 60)
         console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
         orders = place_orders(shop, args.orders, args.skus, random.Random(11))
         wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
+        pallets = asyncio.run(fleet.replenish(endpoint, 4))
+        console.print(f"a supervisor sends {pallets} replenishment pallets to the pick faces by robot; picked "
+                      "totes ride to the pack stations")
         console.print("[bold]the uplink to head office goes down[/]; pickers keep working ...")
         uplink.set_mode("cut")
-        badges = [op.badge for op in cfg.operators if "picker" in op.roles][: args.pickers]
+        # Scripted pickers pack and ship their own orders: they need those roles too.
+        crew = [op for op in cfg.operators if "supervisor" in op.roles or {"picker", "packer"} <= set(op.roles)]
+        badges = [op.badge for op in crew][: args.pickers]
         started = time.perf_counter()
         stats = asyncio.run(shift(endpoint, badges, args.short_rate, cfg.tote_codes(), len(orders), 300))
         floor_time = time.perf_counter() - started
@@ -132,12 +144,25 @@ def run(args, tmp: Path) -> int:
         lag = wait_for("central to see every shipped order fulfilled",
                        lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
+        fleet.wait_done(20)
+        verified = verify_ledger(cfg.ledger_path)
+        delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
+                                                      orders)
+        show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
+                    [*fleet.report_rows(), *delivered])
+        if args.hold:
+            hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))
     finally:
+        if fleet is not None:
+            fleet.stop()
         if node is not None:
             stop(node)
         stop(central)
         uplink.stop()
-    verified = verify_ledger(cfg.ledger_path)
+    return 0 if not mismatches and verified.returncode == 0 else 1
+
+
+def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, extra_rows) -> None:
     report([
         ("orders placed and paid", len(orders)), ("shipments shipped (floor)", stats.shipped),
         ("picks confirmed", stats.picks), ("units picked", stats.units), ("short picks", stats.shorts),
@@ -145,11 +170,11 @@ def run(args, tmp: Path) -> int:
         ("initial stock sync", f"{initial:.1f} s"), ("movements queued while offline", queued),
         ("catch-up after the uplink returned", f"{lag:.2f} s"),
         ("central vs edge stock", "identical" if not mismatches else f"{len(mismatches)} SKUs differ"),
+        *extra_rows,
         ("edge ledger verify", verified.stdout.strip()),
     ])
     for line in mismatches[:10]:
         console.print(f"[red]mismatch[/] {line}")
-    return 0 if not mismatches and verified.returncode == 0 else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int, default=60, help="units of each SKU received at the start")
     ap.add_argument("--pickers", type=int, default=4)
     ap.add_argument("--short-rate", type=float, default=0.05, help="share of picks where the bin is short")
+    ap.add_argument("--hold", action="store_true",
+                    help="after the report keep the floor running for handhelds and the supervisor until Ctrl-C")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sklad-demo-") as tmp:
         return run(args, Path(tmp))

@@ -61,7 +61,7 @@ class Shop:
             "idempotency_key": uuid.uuid4().hex, "pickup_point_id": pickup_point,
             "lines": [{"sku": sku, "qty": qty} for sku, qty in lines.items()]})
         payment = order["payment"]
-        self._call("POST", f"/sandbox/3ds/{payment['payment_id']}", json={"outcome": "approve"})
+        self._call("POST", f"/sandbox/3ds/{payment['payment_id']}", token, json={"outcome": "approve"})
         return self.order(order["order_id"], customer)
 
     def order(self, order_id: str, customer: str) -> dict:

@@ -19,10 +19,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sync.agent_state import next_state
 from sync.client import AuthRefused, CentralClient
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
-from sync.feed import FeedEntry
+from sync.feed import ReceivedEntry
 from sync.movements import MAX_BATCH_BYTES, Movement, MovementBatch, command_boundary, encode_batch
+from sync.outcomes import MAX_OUTCOMES_PER_REPORT, FeedOutcome
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,21 @@ class Outbox(Protocol):
 
 class Inbox(Protocol):
     def applied_seq(self) -> int: ...
-    def apply(self, entry: FeedEntry) -> None: ...
+    def apply(self, entry: ReceivedEntry) -> None: ...
+
+
+class Monitor(Protocol):
+    """Where the agent shows its state to people (the ledger, for `sklad-edge status` and the
+    supervisor); called from the agent's threads on every change and contact."""
+
+    def show(self, status: SyncStatus) -> None: ...
+
+
+class Reports(Protocol):
+    """What the floor made of feed entries, oldest first, until central acknowledges them."""
+
+    def unreported(self, limit: int) -> list[FeedOutcome]: ...
+    def mark_reported(self, through_feed_seq: int) -> None: ...
 
 
 @dataclass
@@ -65,15 +81,21 @@ class SyncStatus:
     feed_last_seq: int = 0
     uploaded: int = 0
     applied: int = 0
-    state: str = "starting"
+    state: str = "starting"   # see agent_state.py: blocked and fenced hold until a restart
     problem: str | None = None
+    feed_problem: str | None = None  # central's feed went back below our cursor (restored from a backup)
+    cursor_rewinds: int = 0          # times central's movement cursor was found behind what it acknowledged
+    outcomes_reported: int = 0
+    outcomes_problem: str | None = None  # reporting feed outcomes to central failed; retried
 
     def as_dict(self, queued: int) -> dict:
-        return {"state": self.state, "problem": self.problem, "queued_movements": queued,
+        return {"state": self.state, "problem": self.problem, "feed_problem": self.feed_problem,
+                "queued_movements": queued,
                 "last_ack": self.last_ack, "feed_cursor": self.feed_cursor,
                 "feed_behind": max(0, self.feed_last_seq - self.feed_cursor),
                 "last_contact_s_ago": None if self.last_contact is None else round(time.time() - self.last_contact, 1),
-                "uploaded": self.uploaded, "applied": self.applied}
+                "uploaded": self.uploaded, "applied": self.applied,
+                "outcomes_reported": self.outcomes_reported, "outcomes_problem": self.outcomes_problem}
 
 
 @dataclass
@@ -91,6 +113,10 @@ class SyncAgent:
     in_flight: int = 2
     idle_wait: float = 0.05
     feed_wait: float = 20.0
+    reports: Reports | None = None
+    monitor: Monitor | None = None
+    report_every: float = 1.0
+    cursor_check_every: float = 60.0  # while idle, ask central where its cursor stands
     status: SyncStatus = field(default_factory=SyncStatus)
     stop_event: threading.Event = field(default_factory=threading.Event)
     wake: threading.Event = field(default_factory=threading.Event)
@@ -98,10 +124,13 @@ class SyncAgent:
     _sent_through: int = field(default=0, init=False, repr=False)
     _window_acked: bool = field(default=False, init=False, repr=False)
     _senders: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _cursor_checked: float | None = field(default=None, init=False, repr=False)
 
     def start(self) -> list[threading.Thread]:
         threads = [threading.Thread(target=self._loop, args=(self.upload_once,), name="sync-upload", daemon=True),
                    threading.Thread(target=self._loop, args=(self.download_once,), name="sync-download", daemon=True)]
+        if self.reports is not None:
+            threads.append(threading.Thread(target=self._report_loop, name="sync-report", daemon=True))
         for t in threads:
             t.start()
         self._threads = threads
@@ -112,6 +141,12 @@ class SyncAgent:
         self.wake.set()
         for t in getattr(self, "_threads", []):
             t.join(timeout)
+        self._on("stopped")  # blocked and fenced stay shown: they outlive the process
+        if any(t.is_alive() for t in getattr(self, "_threads", [])):
+            return  # a thread still inside a call (a long poll): its ports go with the process
+        for port in (self.outbox, self.inbox, self.reports, self.monitor):
+            if callable(close := getattr(port, "close", None)):
+                close()
         if self._senders is not None:
             self._senders.shutdown(wait=False, cancel_futures=True)
 
@@ -125,14 +160,19 @@ class SyncAgent:
             try:
                 busy = step()
                 backoff.reset()
-                self.status.problem = None if self.status.state != "fenced" else self.status.problem
                 if not busy:
                     self.wake.wait(self.idle_wait)
                     self.wake.clear()
                 continue
+            except BadBatch as exc:
+                # The same bytes would be refused for ever: stop uploading and say so, instead of
+                # retrying in the background while the node looks online.
+                self._on("refused", f"central refused this node's movements as malformed ({exc}); uploads "
+                                     "are stopped: upgrade or repair this node, then restart it")
+                log.error("sync: %s", self.status.problem)
+                return
             except (Unreachable, AuthRefused, SyncError) as exc:
-                self.status.state = "fenced" if isinstance(exc, Fence) else "offline"
-                self.status.problem = str(exc)
+                self._on("fenced" if isinstance(exc, Fence) else "unreachable", str(exc))
                 delay = backoff.next_delay() if not isinstance(exc, (Fence, AuthRefused)) else 30.0
             except Exception:  # a bug must not end syncing for good; it is logged and retried
                 log.exception("sync step failed")
@@ -140,10 +180,23 @@ class SyncAgent:
             log.warning("sync: %s; retrying in %.1f s", self.status.problem, delay)
             self.stop_event.wait(delay)
 
+    def _on(self, event: str, problem: str | None = None) -> None:
+        """Move the visible state by the table in agent_state.py; the problem goes with the move."""
+        state = next_state(self.status.state, event)
+        if state is not None:
+            self.status.state, self.status.problem = state, problem
+        self._show()
+
+    def _show(self) -> None:
+        if self.monitor is not None:
+            try:
+                self.monitor.show(self.status)
+            except Exception:  # showing the state must never stop syncing
+                log.exception("sync: could not record the agent's state")
+
     def _contact(self) -> None:
         self.status.last_contact = time.time()
-        if self.status.state != "fenced":
-            self.status.state = "online"
+        self._on("contact")
 
     def _batch(self, after: int) -> tuple[MovementBatch, bytes] | None:
         """The next batch after `after`, encoded, bounded by count and by bytes on the wire, and
@@ -196,7 +249,7 @@ class SyncAgent:
             self._sending.append((batch, self._send(data)))
             self._sent_through = batch.last_seq
         if not self._sending:
-            return False
+            return self._check_cursor()
         batch, future = self._sending.popleft()
         try:
             ack = future.result()
@@ -210,7 +263,7 @@ class SyncAgent:
             else:
                 # Central holds less (or more) than we thought: resend from where it stands.
                 log.warning("sync: central expects seq %d; resending from there", gap.expected_seq)
-                self.outbox.record_ack(gap.expected_seq - 1)
+                self._rewind(gap.expected_seq - 1)
             self._contact()
             return True
         except BadBatch:
@@ -231,10 +284,76 @@ class SyncAgent:
         """Long-poll the feed after our cursor and apply what comes; True if anything came."""
         cursor = self.inbox.applied_seq()
         entries, last = self.client.feed(cursor, wait=0 if self.stop_event.is_set() else self.feed_wait)
-        self._contact()
         self.status.feed_last_seq = last
+        self._check_feed(cursor, last)
+        self._contact()
         for entry in entries:
             self.inbox.apply(entry)
             self.status.applied += 1
         self.status.feed_cursor = self.inbox.applied_seq()
         return bool(entries)
+
+    def report_once(self) -> bool:
+        """Send the oldest outcomes central has not acknowledged; True if there were any."""
+        outcomes = self.reports.unreported(MAX_OUTCOMES_PER_REPORT)
+        if not outcomes:
+            return False
+        ack = self.client.report_outcomes(outcomes)
+        self.reports.mark_reported(outcomes[-1].feed_seq)
+        self.status.outcomes_reported += ack.recorded
+        self.status.outcomes_problem = None
+        return True
+
+    def _report_loop(self) -> None:
+        """Reports run apart from the feed: a central that cannot take them yet (an older version,
+        an outage) must never hold up the orders coming down."""
+        backoff = Backoff()
+        while not self.stop_event.is_set():
+            try:
+                busy = self.report_once()
+                backoff.reset()
+                delay = 0.0 if busy else self.report_every
+            except Exception as exc:  # kept for the next round: nothing is marked reported
+                self.status.outcomes_problem = str(exc)
+                delay = backoff.next_delay()
+                log.warning("sync: reporting feed outcomes failed (%s); retrying in %.1f s", exc, delay)
+            self.stop_event.wait(delay)
+
+    def _check_feed(self, cursor: int, last: int) -> None:
+        """Central's feed ending below our cursor means it lost entries we applied (restored from a
+        backup): the entries it issues again under those numbers would be skipped here, so a
+        person must know. Shown while it lasts; the monitor keeps a record of it."""
+        if last >= cursor:
+            self.status.feed_problem = None
+            return
+        if self.status.feed_problem is None:
+            log.error("sync: central's feed ends at entry %d but this node applied up to %d", last, cursor)
+        self.status.feed_problem = (
+            f"central's feed ends at entry {last} but this node applied entries up to {cursor}: central lost "
+            f"feed entries (restored from a backup?); entries it issues again as {last + 1}..{cursor} will not "
+            "be applied here: head office must send those orders again")
+
+    def _check_cursor(self) -> bool:
+        """With nothing to send, central gets no chance to say it holds less than it acknowledged
+        (restored from a backup): ask it, now and then; True if there is something to resend."""
+        now = time.monotonic()
+        if self._cursor_checked is not None and now - self._cursor_checked < self.cursor_check_every:
+            return False
+        self._cursor_checked = now
+        cursor = self.client.cursor()
+        self._contact()
+        ours = cursor.get("node_id") in (None, self.node_id) and cursor.get("epoch") in (0, self.epoch)
+        if ours and int(cursor["last_seq"]) < self.outbox.acked_seq():
+            self._rewind(int(cursor["last_seq"]))
+            return True
+        return False
+
+    def _rewind(self, central_has: int) -> None:
+        acked = self.outbox.acked_seq()
+        if central_has < acked:
+            log.warning("sync: central holds movements up to %d but had acknowledged %d (restored from a "
+                        "backup?); sending them again", central_has, acked)
+            self.status.cursor_rewinds += 1
+        self.outbox.record_ack(central_has)
+        self.status.last_ack = central_has
+        self.wake.set()

@@ -42,7 +42,8 @@ def decide(cursor: Cursor, batch: MovementBatch, known: dict[int, str]) -> Decis
     if cursor.node_id is not None and (cursor.node_id, cursor.epoch) != (batch.node_id, batch.epoch):
         raise Fence(
             f"warehouse {batch.warehouse_id} is synced by node {cursor.node_id} epoch {cursor.epoch}, "
-            f"not {batch.node_id} epoch {batch.epoch}: a restored or cloned ledger must be re-registered"
+            f"not {batch.node_id} epoch {batch.epoch} (a restored or cloned ledger?): stop that node and run "
+            "`sklad-edge rejoin` on it to start a new epoch (central records where its stock differs)"
         )
     if batch.first_seq > cursor.last_seq + 1:
         raise Gap(cursor.last_seq + 1, batch.first_seq)
@@ -51,7 +52,8 @@ def decide(cursor: Cursor, batch: MovementBatch, known: dict[int, str]) -> Decis
         if known.get(m.seq) != batch.digest_at(i):
             raise Fence(
                 f"movement {m.seq} of warehouse {batch.warehouse_id} differs from the one central applied: "
-                "this node's history diverged (restored or cloned ledger); nothing was applied"
+                "this node's history diverged (restored or cloned ledger); nothing was applied: stop the node and "
+                "run `sklad-edge rejoin` to start a new epoch"
             )
     new = batch.movements[len(seen):]
     return Decision(new, max(cursor.last_seq, batch.last_seq), len(seen))

@@ -4,6 +4,8 @@ Routes (all with `Authorization: Bearer <warehouse token>`):
   POST /sync/v1/warehouses/{id}/movements   body: an encoded MovementBatch -> ack JSON
   GET  /sync/v1/warehouses/{id}/feed?after=N&limit=M&wait=S   -> {"entries": [...], "last_seq": N}
   GET  /sync/v1/warehouses/{id}/cursor                        -> {"node_id", "epoch", "last_seq"}
+  POST /sync/v1/warehouses/{id}/feed/outcomes  body: FeedOutcomeReport JSON -> FeedOutcomeAck JSON
+  POST /sync/v1/warehouses/{id}/rejoin         body: RejoinRequest JSON -> RejoinAck JSON
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import requests
 
 from sync.errors import BadBatch, Fence, Gap, SyncError, Unreachable
-from sync.feed import FeedEntry
+from sync.feed import MalformedPage, ReceivedEntry, read_page
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
+from sync.outcomes import OUTCOMES_PATH, FeedOutcome, FeedOutcomeAck, FeedOutcomeReport
+from sync.rejoin import REJOIN_PATH, RejoinAck, RejoinRequest
 
 API = "/sync/v1/warehouses"
 
@@ -49,7 +53,7 @@ class CentralClient:
             raise AuthRefused(f"central refused this warehouse's token: {message}")
         if code == "gap":
             raise Gap(int(error["details"]["expected_seq"]), -1)
-        if code == "fence":
+        if code in ("fence", "stale_epoch"):
             raise Fence(message)
         if code == "bad_batch":
             raise BadBatch(message)
@@ -59,9 +63,28 @@ class CentralClient:
         headers = {"Content-Type": CONTENT_TYPE, "Content-Encoding": CONTENT_ENCODING}
         return self._call("POST", "/movements", data=batch, headers=headers)
 
-    def feed(self, after: int, limit: int = 500, wait: float = 20.0) -> tuple[list[FeedEntry], int]:
+    def feed(self, after: int, limit: int = 500, wait: float = 20.0) -> tuple[list[ReceivedEntry], int]:
+        """Entries after `after` (each read on its own: see sync.feed.read_page) and the feed's last seq."""
         body = self._call("GET", "/feed", timeout_extra=wait, params={"after": after, "limit": limit, "wait": wait})
-        return [FeedEntry.model_validate(e) for e in body["entries"]], int(body["last_seq"])
+        try:
+            return read_page(body.get("entries"), after), int(body["last_seq"])
+        except (MalformedPage, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise SyncError(f"central's feed page after entry {after} is malformed: {exc}") from None
 
     def cursor(self) -> dict:
         return self._call("GET", "/cursor")
+
+    def report_outcomes(self, outcomes: list[FeedOutcome]) -> FeedOutcomeAck:
+        """Tell central what the floor made of these feed entries; a resend is harmless."""
+        body = FeedOutcomeReport(outcomes=outcomes).model_dump_json()
+        answer = self._call("POST", OUTCOMES_PATH, data=body, headers={"Content-Type": "application/json"})
+        try:
+            return FeedOutcomeAck.model_validate(answer)
+        except ValueError:
+            raise SyncError(f"central acknowledged feed outcomes with {str(answer)[:200]}") from None
+
+    def rejoin(self, request: RejoinRequest) -> RejoinAck:
+        """Start a new epoch for a fenced node (see sync/rejoin.py); a resend is acknowledged as a replay."""
+        answer = self._call("POST", REJOIN_PATH, data=request.model_dump_json(),
+                            headers={"Content-Type": "application/json"})
+        return RejoinAck.model_validate(answer)

@@ -2,14 +2,22 @@
 
 Pure wire contract: pydantic v2 models, no I/O, no imports of other Sklad packages.
 Central serialises these into its per-warehouse feed table; the edge parses and applies them.
+
+Central writes with the strict models (an unknown field is a bug in central). The edge reads a
+page with `read_page`, as a tolerant reader: a central one version ahead may add fields (ignored)
+and command types (kept as an UnreadableCommand the edge records as rejected, so its cursor moves
+on); an entry that breaks the contract is kept the same way, and never blocks the rest of a page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from sync.outcomes import OutcomeCode
 
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -100,3 +108,73 @@ class FeedEntry(_Model):
 def parse_command(raw: str | bytes) -> FeedCommand:
     """Parse one serialised command (JSON) into its model; raises pydantic.ValidationError."""
     return COMMAND_ADAPTER.validate_json(raw)
+
+
+KNOWN_TYPES = frozenset(get_args(m.model_fields["type"].annotation)[0] for m in get_args(get_args(FeedCommand)[0]))
+
+
+@dataclass(frozen=True)
+class UnreadableCommand:
+    """A feed command this node cannot act on: the floor records it as rejected and moves on."""
+
+    type: str
+    code: OutcomeCode  # UNKNOWN_COMMAND or INVALID_ENTRY
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReceivedEntry:
+    """A feed entry as the edge read it."""
+
+    feed_seq: int
+    command: FeedCommand | UnreadableCommand
+
+
+class MalformedPage(ValueError):
+    """The page itself (not one of its entries) is not what the contract says."""
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "the command"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def read_command(raw: object) -> FeedCommand | UnreadableCommand:
+    """One command as this node's version understands it; fields it does not know are ignored."""
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    if not isinstance(kind, str) or not kind:
+        return UnreadableCommand("?", OutcomeCode.INVALID_ENTRY, "the command has no type")
+    kind = kind[:64]
+    if kind not in KNOWN_TYPES:
+        return UnreadableCommand(kind, OutcomeCode.UNKNOWN_COMMAND,
+                                 f"unknown command {kind!r}: upgrade this node to a version that knows it")
+    try:
+        return COMMAND_ADAPTER.validate_python(raw, extra="ignore")
+    except ValidationError as exc:
+        return UnreadableCommand(kind, OutcomeCode.INVALID_ENTRY, f"{kind} does not follow the contract: "
+                                 f"{_describe(exc)}"[:500])
+
+
+def read_page(raw_entries: object, after: int) -> list[ReceivedEntry]:
+    """The entries of a feed page that follows `after`, each read on its own.
+
+    The feed is gap-free, so an entry whose feed_seq is unreadable takes the place it holds in the
+    page; a feed_seq that contradicts its place means the page cannot be trusted at all.
+    """
+    if not isinstance(raw_entries, list):
+        raise MalformedPage(f"the feed's entries are a {type(raw_entries).__name__}, not a list")
+    entries = []
+    for place, raw in enumerate(raw_entries, start=after + 1):
+        if not isinstance(raw, dict):
+            entries.append(ReceivedEntry(place, UnreadableCommand("?", OutcomeCode.INVALID_ENTRY,
+                                                                  f"feed entry {place} is not an object")))
+            continue
+        seq, command = raw.get("feed_seq"), read_command(raw.get("command"))
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            command = UnreadableCommand(command.type, OutcomeCode.INVALID_ENTRY, f"feed entry {place} has no feed_seq")
+        elif seq != place:
+            raise MalformedPage(f"feed entry {seq} came where entry {place} belongs")
+        entries.append(ReceivedEntry(place, command))
+    return entries

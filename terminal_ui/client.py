@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 
 import zmq
 import zmq.asyncio
 from uuid_utils import uuid7
 
 from edge.terminal import protocol
+from edge.terminal.protocol import ProtocolError
 
 
 class TerminalError(Exception):
@@ -24,7 +26,7 @@ class TerminalError(Exception):
 
 class TerminalClient:
     def __init__(self, endpoint: str, ctx: zmq.asyncio.Context | None = None,
-                 timeout: float = 5.0, retries: int = 3, curve: tuple[str, str, str] | None = None):
+                 timeout: float = 5.0, retries: int | None = 3, curve: tuple[str, str, str] | None = None):
         """`curve`: (node public key, this terminal's public key, its secret key) when the node uses CurveZMQ."""
         self.endpoint, self.timeout, self.retries, self.curve = endpoint, timeout, retries, curve
         self.ctx = ctx or zmq.asyncio.Context.instance()
@@ -47,19 +49,27 @@ class TerminalClient:
     async def _read(self) -> None:
         while True:
             frames = await self._sock.recv_multipart()
-            reply = protocol.decode_reply(frames[-1])
+            try:
+                reply = protocol.decode_reply(frames[-1])
+            except (ProtocolError, ValueError):
+                continue  # not an answer to anything we asked: nothing waits for it
+
             future = self._waiting.pop(reply.get("id"), None)
             if future is not None and not future.done():
                 future.set_result(reply)
 
-    async def call(self, op: str, args: dict | None = None, *, key: str | None = None) -> dict:
-        """Send a request and return its result; raises TerminalError on a refusal."""
+    async def call(self, op: str, args: dict | None = None, *, key: str | None = None,
+                   on_retry: Callable[[int], None] | None = None) -> dict:
+        """Send a request and return its result; raises TerminalError on a refusal. With `retries`
+        None it is resent until it is answered (a handheld: never give up on a confirm), and
+        `on_retry(attempt)` hears of each resend."""
         req_id = uuid.uuid4().hex
         if key is None and protocol.OPS[op].effect:
             # Time-ordered keys land at the right edge of the node's key index, not all over it.
             key = uuid7().hex
         frame = protocol.encode_request(req_id, op, args, key, self.session)
-        for attempt in range(self.retries + 1):
+        attempt = 0
+        while True:
             future = asyncio.get_running_loop().create_future()
             self._waiting[req_id] = future
             try:
@@ -68,8 +78,11 @@ class TerminalClient:
                 break
             except TimeoutError:
                 self._waiting.pop(req_id, None)
-                if attempt == self.retries:
+                attempt += 1
+                if self.retries is not None and attempt > self.retries:
                     raise
+                if on_retry is not None:
+                    on_retry(attempt)
         if not reply["ok"]:
             raise TerminalError(reply["error"]["code"], reply["error"]["message"])
         return reply["result"]

@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from central.api import errors, metrics
-from central.api.routes import admin, catalog, orders, payments, sync, system
+from central.api.access import Access
+from central.api.limits import BodyLimit
+from central.api.routes import admin, catalog, courier, logistics, orders, payments, sync, system
 from central.bootstrap import Central, bootstrap
 from central.gateway import middleware as gateway
 from central.services.sweep import sweep_once
@@ -22,17 +24,22 @@ log = logging.getLogger("central.sweeper")
 
 DESCRIPTION = """Catalog, checkout with a stock hold, payments and per-warehouse feeds.
 
-**Auth** (`Authorization: Bearer <token>`):
-- the admin token (`SKLAD_CENTRAL_ADMIN_TOKEN`) for every `/admin` endpoint;
-- a customer token `c1.<customer_id>.<hmac>`, signed with `SKLAD_CENTRAL_SECRET`, issued by
-  `POST /admin/customers/{customer_id}/token` or `sklad-central customer-token ID`.
-  Customers place orders and see or cancel only their own (another's order is a 404).
+**Auth** (`Authorization: Bearer <token>`), checked before the request body is read:
+- the admin token (`SKLAD_CENTRAL_ADMIN_TOKEN`) for every `/admin` endpoint and `/metrics`;
+- a customer token `c2.<customer_id>.<expires>.<hmac>` (expires: Unix seconds), signed with
+  `SKLAD_CENTRAL_SECRET`, issued by `POST /admin/customers/{customer_id}/token` or
+  `sklad-central customer-token ID`, accepted until it expires (30 days by default).
+  Customers place orders, see or cancel only their own (another's order is a 404) and answer the
+  sandbox's 3-D Secure page for their own payments only.
 - a warehouse's sync token (set by `PUT /admin/warehouses/{id}/token`) for its own
   `/sync/v1/warehouses/{id}/...` endpoints only (another warehouse's: 403).
+- the metrics token (`SKLAD_CENTRAL_METRICS_TOKEN`, optional) for `/metrics` only.
 - acquirer callbacks carry `X-Acquirer-Signature`: hex HMAC-SHA256 of the raw body.
 
-Missing or unknown credentials: 401; valid credentials without the right: 403. Every error is
-`{"error": {"code", "message", "details"}}`.
+Missing, unknown or expired credentials: 401; valid credentials without the right: 403 — both
+before the body is looked at. A body over the endpoint's limit (2 MiB; movement batches 4 MiB;
+callbacks 16 KiB) is a 413 before it is parsed. A method the path does not serve is a 405 with
+`Allow`. Every error is `{"error": {"code", "message", "details"}}`.
 """
 
 
@@ -44,13 +51,17 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
                   description=DESCRIPTION)
     app.state.central = central
     errors.install(app)
-    gateway.install(app, central)  # before metrics: the metrics middleware wraps it and counts 429s
-    metrics.install(app, meter)
+    app.add_middleware(BodyLimit)  # innermost: after access, before any body is read
+    app.add_middleware(Access, central=central)
+    gateway.install(app, central)  # rate limits before the token is checked: guessing tokens costs budget
+    metrics.install(app, meter)  # outermost: counts every answer, 401, 413 and 429 included
     app.include_router(orders.build(meter))  # first: routes match in order, checkout is hottest
     app.include_router(system.router)
     app.include_router(admin.router)
     app.include_router(payments.build(meter))
     app.include_router(sync.router)
+    app.include_router(logistics.router)
+    app.include_router(courier.router)
     app.include_router(catalog.router)
     return app
 

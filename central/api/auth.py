@@ -14,9 +14,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from central.bootstrap import Central
 from central.errors import Forbidden, Unauthorized
-from central.tokens import customer_from_token
+from central.tokens import read_customer_token
 
-bearer = HTTPBearer(auto_error=False, description="admin token or a customer token (c1....)")
+bearer = HTTPBearer(auto_error=False, description="admin token or a customer token (c2....)")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
@@ -36,21 +36,27 @@ async def get_central(request: Request) -> Central:
 CentralDep = Annotated[Central, Depends(get_central)]
 
 
-def identify(central: Central, token: str) -> Caller | None:
-    """Whose bearer token this is: the admin's, a customer's, or nobody's (None)."""
+def identify(central: Central, token: str) -> Caller:
+    """Whose bearer token this is, the admin's or a customer's; Unauthorized if nobody's or expired."""
     if hmac.compare_digest(token.encode(), central.settings.admin_token.encode()):
         return Caller(customer_id=None)
-    customer_id = customer_from_token(central.settings.secret, token)
-    return None if customer_id is None else Caller(customer_id=customer_id)
+    read = read_customer_token(central.settings.secret, token)
+    if read is None:
+        raise Unauthorized("the bearer token is not valid; ask for a new customer token")
+    if read.expired(central.clock()):
+        raise Unauthorized(f"the customer token expired at {read.expires_at.isoformat()}; "
+                           "ask for a new customer token")
+    return Caller(customer_id=read.customer_id)
 
 
-async def caller(central: CentralDep, creds: Credentials) -> Caller:
+async def caller(request: Request, central: CentralDep, creds: Credentials) -> Caller:
+    """The caller central.api.access recognised already, else recognised here."""
+    known = getattr(request.state, "caller", None)
+    if known is not None:
+        return known
     if creds is None:
         raise Unauthorized("send 'Authorization: Bearer <token>' (admin or customer token)")
-    who = identify(central, creds.credentials)
-    if who is None:
-        raise Unauthorized("the bearer token is not valid; ask for a new customer token")
-    return who
+    return identify(central, creds.credentials)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

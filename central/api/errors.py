@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import psycopg
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from central import errors
 from sync import errors as sync_errors
@@ -19,7 +21,6 @@ from sync import errors as sync_errors
 log = logging.getLogger("central.api")
 
 STATUS: list[tuple[type[errors.CentralError], int]] = [
-    (errors.BatchTooLarge, 413),
     (errors.BatchMediaType, 415),
     (errors.Unauthorized, 401),
     (errors.Forbidden, 403),
@@ -31,19 +32,23 @@ STATUS: list[tuple[type[errors.CentralError], int]] = [
 ]
 
 
-def error_response(status: int, code: str, message: str,
-                   details: dict[str, Any] | None = None) -> JSONResponse:
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    extra = dict(headers or {}) | ({"WWW-Authenticate": "Bearer"} if status == 401 else {})
+    return JSONResponse(body, status_code=status, headers=extra or None)
 
 
-async def _central_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, errors.CentralError)
+def central_error_response(exc: errors.CentralError) -> JSONResponse:
     status = next(code for cls, code in STATUS if isinstance(exc, cls))
     if status >= 500:
         log.error("%s: %s", exc.code, exc.message)
     return error_response(status, exc.code, exc.message, exc.details)
+
+
+async def _central_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.CentralError)
+    return central_error_response(exc)
 
 
 async def _sync_refusal(_: Request, exc: Exception) -> JSONResponse:
@@ -67,11 +72,21 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
                           f"{first['where']}: {first['problem']}", {"problems": problems})
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
-    return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
-                          str(exc.detail))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    code = getattr(exc, "code", None) or codes.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (the router names only one route's)."""
+    return ", ".join(method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+                     if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+                            for route in request.app.routes))
 
 
 async def _database_down(_: Request, exc: Exception) -> JSONResponse:

@@ -25,7 +25,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.requests = Counter("central_http_requests_total", "HTTP requests",
                                 ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("central_http_request_seconds", "HTTP request latency",
+        self.latency = Histogram("central_http_request_duration_seconds", "HTTP request latency",
                                  ["method", "route"], registry=self.registry,
                                  buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
         self.orders = Counter("central_orders_total", "Checkout attempts by outcome",

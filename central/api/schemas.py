@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from central.domain.orders import MAX_LINES, MAX_QTY_PER_LINE
 from sync.feed import AsnLine, Dims
@@ -36,22 +39,44 @@ def _text_block(value: str) -> str:
     return value
 
 
-def unique_by(key: Callable[[Any], object], what: str) -> AfterValidator:
-    """Refuse a list in which two items have the same key (upserts need each key once)."""
+@dataclass(frozen=True)
+class UniqueBy:
+    """Annotation for a list in which no two items may share a key (upserts need each key once).
 
-    def check(items: list[Any]) -> list[Any]:
+    It refuses such a list and says so in the OpenAPI document: the description, and the key's
+    fields as `x-unique-by`."""
+
+    key: Callable[[Any], object]
+    what: str
+    fields: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        found = handler(schema)
+        found["x-unique-by"] = list(self.fields)
+        found["description"] = f"each {self.what} at most once: two items with the same {self.what} are refused"
+        return found
+
+    def _check(self, items: list[Any]) -> list[Any]:
         seen: set[object] = set()
         for item in items:
-            if (k := key(item)) in seen:
-                raise ValueError(f"{what} {k} appears more than once; send each once")
+            if (k := self.key(item)) in seen:
+                raise ValueError(f"{self.what} {k} appears more than once; send each once")
             seen.add(k)
         return items
 
-    return AfterValidator(check)
+
+def unique_by(key: Callable[[Any], object], what: str, *fields: str) -> UniqueBy:
+    return UniqueBy(key, what, fields)
 
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
-Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
+# Printable, not blank: the pattern states it for clients, the validator also refuses other
+# Unicode that does not print (line separators, lone surrogates...).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
+Text = Annotated[str, Field(min_length=1, max_length=200, pattern=PRINTABLE), AfterValidator(_printable)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 Gtin = Annotated[str, Field(pattern=r"^[0-9]{8,14}$")]
@@ -97,7 +122,7 @@ class SkuIn(Body):
 
 class SkuBatch(Body):
     items: Annotated[list[SkuIn], Field(min_length=1, max_length=1000),
-                     unique_by(lambda i: i.sku, "SKU")]
+                     unique_by(lambda i: i.sku, "SKU", "sku")]
 
 
 class WarehouseIn(Body):
@@ -115,7 +140,7 @@ class AsnIn(Body):
     asn_id: Id
     expected_at: datetime
     lines: Annotated[list[AsnLine], Field(min_length=1, max_length=1000),
-                     unique_by(lambda line: (line.sku, line.lot), "SKU and lot")]
+                     unique_by(lambda line: (line.sku, line.lot), "SKU and lot", "sku", "lot")]
 
 
 class FeedSeqOut(BaseModel):
@@ -135,7 +160,7 @@ class PickupPointIn(Body):
 
 class PickupPointBatch(Body):
     items: Annotated[list[PickupPointIn], Field(min_length=1, max_length=1000),
-                     unique_by(lambda i: i.pickup_point_id, "pickup point")]
+                     unique_by(lambda i: i.pickup_point_id, "pickup point", "pickup_point_id")]
 
 
 class StockRowIn(Body):
@@ -146,14 +171,14 @@ class StockRowIn(Body):
 
 class StockImport(Body):
     rows: Annotated[list[StockRowIn], Field(min_length=1, max_length=10_000),
-                    unique_by(lambda r: (r.warehouse_id, r.sku), "warehouse and SKU")]
+                    unique_by(lambda r: (r.warehouse_id, r.sku), "warehouse and SKU", "warehouse_id", "sku")]
 
 
 class ResolveIn(Body):
-    resolution: Annotated[str, Field(min_length=1, max_length=500,
+    resolution: Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE,
                                      description="what was found and done, e.g. 'recounted bin A-01'"),
                           AfterValidator(_printable)]
-    resolved_by: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_printable)]
+    resolved_by: Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE), AfterValidator(_printable)]
 
 
 class OrderLineIn(Body):
@@ -162,9 +187,12 @@ class OrderLineIn(Body):
 
 
 class PlaceOrderIn(Body):
+    """An order; its total may be at most 10,000,000.00 (larger orders go through sales)."""
+
     idempotency_key: Annotated[str, Field(min_length=1, max_length=128, pattern=ID_PATTERN)]
     pickup_point_id: Id
-    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=MAX_LINES),
+                     unique_by(lambda line: line.sku, "SKU", "sku")]
 
 
 class CancelIn(Body):
@@ -182,6 +210,7 @@ class Count(BaseModel):
 class CustomerTokenOut(BaseModel):
     customer_id: str
     token: str
+    expires_at: datetime
 
 
 class SweepOut(BaseModel):
@@ -205,5 +234,5 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 422)
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422)
 }

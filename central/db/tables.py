@@ -128,6 +128,8 @@ shipments = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("distance_km", sa.Float, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # The floor's own words when it refused to cancel this shipment (it had left already).
+    sa.Column("floor_note", sa.String(500), nullable=True),
 )
 
 shipment_lines = sa.Table(
@@ -164,6 +166,8 @@ payments = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("refund_ref", sa.String(128), nullable=True),
     sa.Column("refunded_at", UTCDateTime, nullable=True),
+    # How much is (or was) due back: the whole amount, or what the floor stopped of the order.
+    sa.Column("refund_minor", sa.BigInteger, nullable=True),
 )
 
 # Every acquirer notification we acted on, by the acquirer's event id: replays are no-ops.
@@ -206,6 +210,170 @@ edge_movements = sa.Table(
     sa.Column("shipment_ref", EDGE_TEXT, nullable=True),
     sa.Column("order_ref", EDGE_TEXT, nullable=True),
     sa.Column("at", EDGE_TEXT, nullable=False),
+)
+
+# What each warehouse's floor made of its feed entries (sync.outcomes): every rejection, and every
+# cancel it applied. One row per (warehouse, feed_seq): a resent report changes nothing.
+feed_outcomes = sa.Table(
+    "feed_outcomes", metadata,
+    sa.Column("outcome_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), nullable=False),
+    sa.Column("feed_seq", sa.BigInteger, nullable=False),
+    sa.Column("command_type", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(40), nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("shipment_id", ID, nullable=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("warehouse_id", "feed_seq", name="uq_feed_outcomes_entry"),
+    sa.Index("ix_feed_outcomes_status", "status", "warehouse_id"),
+)
+
+# The sandbox acquirer's own books (it stands in for a bank, so it keeps them apart from
+# central's transactions): the first answer to each idempotency key, returned to every repeat.
+sandbox_operations = sa.Table(
+    "sandbox_operations", metadata,
+    sa.Column("idempotency_key", sa.String(160), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("payment_id", ID, nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("result", sa.String(128), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Logistics (central/logistics): fleets, pickup-point hours, delivery routes, tracking.
+# Migration 0008. Route, stop and delivery states follow central/logistics/lifecycle.py.
+# ---------------------------------------------------------------------------------------------
+
+delivery_settings = sa.Table(
+    "delivery_settings", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("speed_kmh", sa.Float, nullable=False),
+    sa.Column("detour_factor", sa.Float, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+vehicle_types = sa.Table(
+    "vehicle_types", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("vehicle_type_id", ID, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("capacity_kg", sa.Float, nullable=False),
+    sa.Column("capacity_l", sa.Float, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("shift_start_min", sa.Integer, nullable=False),  # minutes after local midnight
+    sa.Column("shift_end_min", sa.Integer, nullable=False),
+    sa.Column("cost_per_km_minor", sa.BigInteger, nullable=False),
+    sa.Column("cost_per_hour_minor", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Opening hours per weekday ({"mon": ["09:00", "21:00"], ...}; a day left out is closed) and
+# the time a van spends at the stop. A pickup point without a row is open round the clock.
+pickup_point_hours = sa.Table(
+    "pickup_point_hours", metadata,
+    sa.Column("pickup_point_id", ID, sa.ForeignKey("pickup_points.pickup_point_id"), primary_key=True),
+    sa.Column("hours", sa.JSON, nullable=False),
+    sa.Column("service_minutes", sa.Integer, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+routes = sa.Table(
+    "routes", metadata,
+    sa.Column("route_id", ID, primary_key=True),
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), nullable=False),
+    sa.Column("service_date", sa.Date, nullable=False),
+    sa.Column("vehicle_type_id", ID, nullable=False),
+    sa.Column("vehicle_id", ID, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("distance_m", sa.BigInteger, nullable=False),
+    sa.Column("duration_s", sa.Integer, nullable=False),
+    sa.Column("load_g", sa.BigInteger, nullable=False),
+    sa.Column("load_ml", sa.BigInteger, nullable=False),
+    sa.Column("capacity_g", sa.BigInteger, nullable=False),
+    sa.Column("capacity_ml", sa.BigInteger, nullable=False),
+    sa.Column("departs_at", UTCDateTime, nullable=False),
+    sa.Column("returns_at", UTCDateTime, nullable=False),
+    sa.Column("planned_at", UTCDateTime, nullable=False),
+    sa.Column("departed_at", UTCDateTime, nullable=True),
+    sa.Column("completed_at", UTCDateTime, nullable=True),
+    sa.Index("ix_routes_warehouse_date", "warehouse_id", "service_date"),
+)
+
+route_stops = sa.Table(
+    "route_stops", metadata,
+    sa.Column("route_id", ID, sa.ForeignKey("routes.route_id"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("pickup_point_id", ID, sa.ForeignKey("pickup_points.pickup_point_id"), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("planned_arrival", UTCDateTime, nullable=False),
+    sa.Column("window_from", UTCDateTime, nullable=False),
+    sa.Column("window_to", UTCDateTime, nullable=False),
+    sa.Column("eta", UTCDateTime, nullable=False),
+    sa.Column("opens_at", UTCDateTime, nullable=False),
+    sa.Column("service_s", sa.Integer, nullable=False),
+    sa.Column("leg_s", sa.Integer, nullable=False),
+    sa.Column("leg_m", sa.BigInteger, nullable=False),
+    sa.Column("load_g", sa.BigInteger, nullable=False),
+    sa.Column("load_ml", sa.BigInteger, nullable=False),
+    sa.Column("arrived_at", UTCDateTime, nullable=True),
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+)
+
+# One row per shipped shipment central has planned (or tried to): its delivery state.
+deliveries = sa.Table(
+    "deliveries", metadata,
+    sa.Column("shipment_id", ID, sa.ForeignKey("shipments.shipment_id"), primary_key=True),
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("route_id", ID, sa.ForeignKey("routes.route_id"), nullable=True),
+    sa.Column("stop_seq", sa.Integer, nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index("ix_deliveries_route", "route_id"),
+    sa.Index("ix_deliveries_warehouse_state", "warehouse_id", "state"),
+)
+
+# Courier (per vehicle) and pickup-point tokens: only their hashes, like warehouse tokens.
+vehicle_tokens = sa.Table(
+    "vehicle_tokens", metadata,
+    sa.Column("warehouse_id", ID, sa.ForeignKey("warehouses.warehouse_id"), primary_key=True),
+    sa.Column("vehicle_id", ID, primary_key=True),
+    sa.Column("token_hash", sa.String(128), nullable=False, unique=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+pickup_point_tokens = sa.Table(
+    "pickup_point_tokens", metadata,
+    sa.Column("pickup_point_id", ID, sa.ForeignKey("pickup_points.pickup_point_id"), primary_key=True),
+    sa.Column("token_hash", sa.String(128), nullable=False, unique=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every courier or pickup-point event acted on, by its sender's event id: a replay answers the
+# recorded result, the same id with another body is refused.
+delivery_events = sa.Table(
+    "delivery_events", metadata,
+    sa.Column("event_id", sa.String(128), primary_key=True),
+    sa.Column("actor", sa.String(140), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("body_hash", sa.String(64), nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+
+vehicle_positions = sa.Table(
+    "vehicle_positions", metadata,
+    sa.Column("position_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("route_id", ID, sa.ForeignKey("routes.route_id"), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Index("ix_vehicle_positions_route", "route_id", "at"),
 )
 
 # ---------------------------------------------------------------------------------------------

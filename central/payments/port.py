@@ -39,9 +39,16 @@ class Acquirer(ABC):
         """Check the callback's signature and parse it; raises BadSignature or InvalidRequest."""
 
     @abstractmethod
-    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str) -> str:
+    def void_intent(self, payment_id: str, acquirer_ref: str) -> None:
+        """Cancel an intent no order will use (the checkout failed), so it can never be paid."""
+
+    @abstractmethod
+    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str, *,
+               idempotency_key: str) -> str:
         """Refund a captured payment; returns the acquirer's refund reference.
 
-        Raises AcquirerError if the acquirer refuses (e.g. already refunded, more than captured)
-        or cannot be reached; central then keeps the refund due and tries again later.
+        The same idempotency key returns the first answer and moves no money again, so a refund
+        whose answer central lost (a crash before its commit) is simply asked for again.
+        Raises AcquirerError if the acquirer refuses (e.g. more than captured) or cannot be
+        reached; central then keeps the refund due and tries again later.
         """

@@ -5,7 +5,9 @@ there makes the sandbox produce the signed callback a real acquirer would POST t
 /payments/callback (header `X-Acquirer-Signature: <hex hmac of the raw body>`).
 
 The intent's reference carries its amount, so any central process (the server's sweeper, or
-`sklad-central sweep`) can refund it; refunds made are remembered in memory, per process.
+`sklad-central sweep`) can refund it. Refunds and voids take an idempotency key: the same key
+gets the first answer again, from the sandbox's books (central.payments.books), which outlive
+the process — so a central that crashed after a refund and asks again is not refunded twice.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ import json
 from pydantic import ValidationError
 
 from central.errors import AcquirerError, BadSignature, InvalidRequest
+from central.payments.books import Operation, SandboxBooks
 from central.payments.port import Acquirer, CallbackEvent, Outcome, PaymentIntent
 
 SIGNATURE_HEADER = "X-Acquirer-Signature"
 
 
 class SandboxAcquirer(Acquirer):
-    def __init__(self, secret: str, public_url: str) -> None:
+    def __init__(self, secret: str, public_url: str, books: SandboxBooks) -> None:
         self._secret = secret.encode()
         self._public_url = public_url.rstrip("/")
-        self.refunds: dict[str, str] = {}  # payment_id -> refund reference
+        self.books = books
 
     def create_intent(self, payment_id: str, amount_minor: int, currency: str) -> PaymentIntent:
         return PaymentIntent(
@@ -56,20 +59,38 @@ class SandboxAcquirer(Acquirer):
         except (ValueError, ValidationError) as exc:
             raise InvalidRequest(f"acquirer callback body is not a valid event: {exc}") from exc
 
-    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str) -> str:
+    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str, *,
+               idempotency_key: str) -> str:
+        key = f"refund:{idempotency_key}"
+        if (first := self.books.recall(key)) is not None:
+            return _same_request(first, payment_id, amount_minor)
         ref_payment, captured, captured_currency = _parse_ref(acquirer_ref)
         if ref_payment != payment_id:
             raise AcquirerError(f"sandbox reference {acquirer_ref} is not payment {payment_id}'s",
                                 payment_id=payment_id)
-        if currency != captured_currency or not 0 < amount_minor <= captured:
+        left = captured - self.books.refunded(payment_id)
+        if currency != captured_currency or not 0 < amount_minor <= left:
             raise AcquirerError(f"sandbox refuses a refund of {amount_minor} {currency}: payment "
-                                f"{payment_id} captured {captured} {captured_currency}",
+                                f"{payment_id} captured {captured} {captured_currency}, "
+                                f"{left} of it not refunded yet", payment_id=payment_id)
+        kept = self.books.record(Operation(key, "refund", payment_id, amount_minor,
+                                           f"sbx-refund-{idempotency_key}"))
+        return _same_request(kept, payment_id, amount_minor)
+
+    def void_intent(self, payment_id: str, acquirer_ref: str) -> None:
+        ref_payment, _, _ = _parse_ref(acquirer_ref)
+        if ref_payment != payment_id:
+            raise AcquirerError(f"sandbox reference {acquirer_ref} is not payment {payment_id}'s",
                                 payment_id=payment_id)
-        if payment_id in self.refunds:
-            raise AcquirerError(f"sandbox already refunded payment {payment_id} "
-                                f"({self.refunds[payment_id]})", payment_id=payment_id)
-        self.refunds[payment_id] = f"sbx-refund-{payment_id}"
-        return self.refunds[payment_id]
+        self.books.record(Operation(f"void:{payment_id}", "void", payment_id, 0, f"sbx-void-{payment_id}"))
+
+
+def _same_request(first: Operation, payment_id: str, amount_minor: int) -> str:
+    """The first answer to a key, if this request is the one it answered."""
+    if (first.payment_id, first.amount_minor) != (payment_id, amount_minor):
+        raise AcquirerError(f"idempotency key {first.key} was used for {first.amount_minor} on payment "
+                            f"{first.payment_id}; a different request needs a new key", payment_id=payment_id)
+    return first.result
 
 
 def _parse_ref(acquirer_ref: str) -> tuple[str, int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,9 +26,10 @@ from central.db.tables import (
 )
 from central.db.tables import stock as stock_table
 from central.domain.checkout import hold_expires_at, order_total, request_fingerprint
-from central.domain.orders import Line, OrderStatus, ShipmentStatus, check_lines
+from central.domain.orders import ORDER, SHIPMENT, Line, check_lines
+from central.domain.payments import PAYMENT
 from central.domain.routing import Depot, Point, ShipmentPlan, plan_route
-from central.errors import IdempotencyConflict, InvalidRequest, OutOfStock, UnknownSku
+from central.errors import AcquirerError, IdempotencyConflict, OutOfStock, UnknownPickupPoint, UnknownSku
 from central.payments.port import PaymentIntent
 from central.services import checkout_pg
 from central.services.network import Network
@@ -41,6 +43,8 @@ from central.services.views import (
 )
 
 RESERVE_ATTEMPTS = 3
+
+log = logging.getLogger("central.checkout")
 
 
 @dataclass(frozen=True)
@@ -95,21 +99,36 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
 
     No transaction is open while the acquirer is called. If other buyers take the stock
     between the snapshot and the hold, nothing is kept and routing runs again with fresh
-    availability (up to RESERVE_ATTEMPTS times).
+    availability (up to RESERVE_ATTEMPTS times). Every intent no recorded order ended up
+    using (the checkout failed, or an earlier request with the same key won) is voided with
+    the acquirer before the answer goes out: no intent is left that could take money for
+    nothing.
     """
     lines = check_lines(cmd.lines)
     fingerprint = request_fingerprint(cmd.pickup_point_id, lines)
-    draft: Draft | None = None
+    drafts: list[Draft] = []
+    try:
+        placed = _place(central, cmd, lines, fingerprint, drafts)
+    except BaseException:
+        _void_unused(central, drafts, kept=None)
+        raise
+    _void_unused(central, drafts, kept=placed.order.payment.payment_id if placed.created and placed.order.payment
+                 else None)
+    return placed
+
+
+def _place(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...], fingerprint: str,
+           drafts: list[Draft]) -> Placed:
     for _ in range(RESERVE_ATTEMPTS):
         found = _look_up(central, cmd, lines, fingerprint)
         if isinstance(found, Placed):
             return found
         snap = found
         plan = plan_route(lines, snap.depots, snap.available, snap.destination)
-        draft = _draft(central, cmd, lines, plan, snap, fingerprint, draft)
+        drafts.append(_draft(central, cmd, lines, plan, snap, fingerprint, drafts[-1] if drafts else None))
         try:
-            _write(central, draft)
-            return Placed(order=_view(draft), created=True)
+            _write(central, drafts[-1])
+            return Placed(order=_view(drafts[-1]), created=True)
         except _StockMoved:
             continue
         except (IntegrityError, psycopg.IntegrityError):
@@ -119,6 +138,15 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
             raise
     raise OutOfStock("stock for this basket is selling fast and changed while we held it; "
                      "please try again")
+
+
+def _void_unused(central: Central, drafts: Sequence[Draft], kept: str | None) -> None:
+    intents = {d.payment_id: d.intent.acquirer_ref for d in drafts if d.payment_id != kept}
+    for payment_id, acquirer_ref in intents.items():
+        try:
+            central.acquirer.void_intent(payment_id, acquirer_ref)
+        except AcquirerError as exc:  # it lapses at the acquirer unpaid; nothing of ours refers to it
+            log.warning("could not void unused payment intent %s: %s", payment_id, exc.message)
 
 
 def _look_up(central: Central, cmd: PlaceOrder, lines: Sequence[Line],
@@ -170,7 +198,7 @@ def _snapshot(net: Network, wanted: list[str], stock_rows: Sequence[Sequence[Any
     if unknown := [s for s in wanted if s not in prices]:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}", skus=unknown)
     if pickup_point_id not in net.pickup_points:
-        raise InvalidRequest(f"unknown pickup point {pickup_point_id!r}",
+        raise UnknownPickupPoint(f"unknown pickup point {pickup_point_id!r}",
                              pickup_point_id=pickup_point_id)
     return _Snapshot(prices, net.depots, net.names, available, net.pickup_points[pickup_point_id])
 
@@ -207,7 +235,7 @@ def _record(conn: Connection, d: Draft) -> None:
     conn.execute(orders.insert(), {
         "order_id": d.order_id, "customer_id": d.cmd.customer_id,
         "idempotency_key": d.cmd.idempotency_key, "request_hash": d.fingerprint,
-        "pickup_point_id": d.cmd.pickup_point_id, "status": OrderStatus.PENDING_PAYMENT.value,
+        "pickup_point_id": d.cmd.pickup_point_id, "status": ORDER.initial.value,
         "total_minor": d.total, "currency": d.currency, "created_at": d.now,
         "hold_expires_at": d.expires, "updated_at": d.now})
     held = sorted((p.warehouse_id, ln.sku, ln.qty) for p in d.plan for ln in p.lines)
@@ -217,7 +245,7 @@ def _record(conn: Connection, d: Draft) -> None:
     pairs = list(zip(d.shipment_ids, d.plan, strict=True))
     conn.execute(shipments.insert(), [
         {"shipment_id": sid, "order_id": d.order_id, "warehouse_id": p.warehouse_id,
-         "distance_km": p.distance_km, "status": ShipmentStatus.AWAITING_PAYMENT.value,
+         "distance_km": p.distance_km, "status": SHIPMENT.initial.value,
          "updated_at": d.now} for sid, p in pairs])
     conn.execute(shipment_lines.insert(), [
         {"shipment_id": sid, "sku": ln.sku, "qty": ln.qty} for sid, p in pairs for ln in p.lines])
@@ -230,7 +258,7 @@ def _record(conn: Connection, d: Draft) -> None:
          "unit_price_minor": d.prices[ln.sku]} for ln in d.lines])
     conn.execute(payments.insert(), {
         "payment_id": d.payment_id, "order_id": d.order_id, "amount_minor": d.total,
-        "currency": d.currency, "status": "PENDING", "acquirer_ref": d.intent.acquirer_ref,
+        "currency": d.currency, "status": PAYMENT.initial.value, "acquirer_ref": d.intent.acquirer_ref,
         "redirect_url": d.intent.redirect_url, "updated_at": d.now})
 
 
@@ -238,17 +266,17 @@ def _view(d: Draft) -> OrderView:
     """The new order as load_order would return it, without reading it back."""
     return OrderView(
         order_id=d.order_id, customer_id=d.cmd.customer_id,
-        status=OrderStatus.PENDING_PAYMENT.value, pickup_point_id=d.cmd.pickup_point_id,
+        status=ORDER.initial.value, pickup_point_id=d.cmd.pickup_point_id,
         total_minor=d.total, currency=d.currency, created_at=d.now, hold_expires_at=d.expires,
         lines=sorted((OrderLineView(sku=ln.sku, qty=ln.qty, unit_price_minor=d.prices[ln.sku])
                       for ln in d.lines), key=lambda v: v.sku),
         shipments=[ShipmentView(
             shipment_id=sid, warehouse_id=p.warehouse_id, warehouse_name=d.names[p.warehouse_id],
-            status=ShipmentStatus.AWAITING_PAYMENT.value, distance_km=p.distance_km,
+            status=SHIPMENT.initial.value, distance_km=p.distance_km,
             lines=sorted((LineView(sku=ln.sku, qty=ln.qty) for ln in p.lines),
                          key=lambda v: v.sku))
             for sid, p in zip(d.shipment_ids, d.plan, strict=True)],
-        payment=PaymentView(payment_id=d.payment_id, status="PENDING", amount_minor=d.total,
+        payment=PaymentView(payment_id=d.payment_id, status=PAYMENT.initial.value, amount_minor=d.total,
                             currency=d.currency, redirect_url=d.intent.redirect_url))
 
 

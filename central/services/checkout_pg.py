@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from central.db.engine import Database
 from central.db.types import naive_utc
-from central.domain.orders import OrderStatus, ShipmentStatus
+from central.domain.orders import ORDER, SHIPMENT
+from central.domain.payments import PAYMENT
 from central.services.order_store import HELD
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def earlier_or_stock(db: Database, customer_id: str, idempotency_key: str, skus:
 def record(db: Database, d: Draft) -> bool:
     """Hold the stock and insert the order with its shipments, reservations, lines and payment.
 
-    All or nothing, by the function checkout_record (migration 0003): False, having changed
+    All or nothing, by the function checkout_record (migrations 0003, 0006); every status it
+    writes is its lifecycle's initial state, passed in from the tables: False, having changed
     nothing, if any line no longer has the units.
     """
     held = sorted((p.warehouse_id, ln.sku, ln.qty, sid)
@@ -49,12 +51,12 @@ def record(db: Database, d: Draft) -> bool:
             [h[0] for h in held], [h[1] for h in held], [h[2] for h in held],
             [h[3] for h in held], naive_utc(d.now), naive_utc(d.expires), d.order_id,
             d.cmd.customer_id, d.cmd.idempotency_key, d.fingerprint, d.cmd.pickup_point_id,
-            OrderStatus.PENDING_PAYMENT.value, d.total, d.currency,
+            ORDER.initial.value, d.total, d.currency,
             d.shipment_ids, [p.warehouse_id for p in d.plan], [p.distance_km for p in d.plan],
-            ShipmentStatus.AWAITING_PAYMENT.value, HELD,
+            SHIPMENT.initial.value, HELD,
             [ln.sku for ln in d.lines], [ln.qty for ln in d.lines],
             [d.prices[ln.sku] for ln in d.lines],
-            d.payment_id, d.intent.acquirer_ref, d.intent.redirect_url,
+            d.payment_id, d.intent.acquirer_ref, d.intent.redirect_url, PAYMENT.initial.value,
         )).fetchone()
     return bool(row and row[0])
 
@@ -82,5 +84,5 @@ SELECT checkout_record(
     s_id => CAST(%s AS text[]), s_wh => CAST(%s AS text[]), s_km => CAST(%s AS float8[]),
     p_shipment_status => %s, p_held => %s,
     o_sku => CAST(%s AS text[]), o_qty => CAST(%s AS int[]), o_price => CAST(%s AS bigint[]),
-    p_payment_id => %s, p_acquirer_ref => %s, p_redirect_url => %s)
+    p_payment_id => %s, p_acquirer_ref => %s, p_redirect_url => %s, p_payment_status => %s)
 """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from central.db.tables import (
     shipments,
     warehouses,
 )
-from central.domain.orders import CANCELLABLE_SHIPMENTS, OrderStatus, ShipmentStatus
+from central.domain.orders import ShipmentStatus
 from central.errors import NotFound
 from central.services.views import (
     LineView,
@@ -45,13 +44,23 @@ def load_order(conn: Connection, order_id: str, customer_id: str | None = None) 
                          .order_by(order_lines.c.sku)).mappings()
     payment = conn.execute(sa.select(payments).where(payments.c.order_id == order_id)
                            ).mappings().one_or_none()
+    shipped = _load_shipments(conn, order_id)
     return OrderView(
         **{k: order[k] for k in ("order_id", "customer_id", "status", "pickup_point_id",
                                  "total_minor", "currency", "created_at", "hold_expires_at")},
         lines=[OrderLineView(**line) for line in lines],
-        shipments=_load_shipments(conn, order_id),
+        shipments=shipped,
         payment=PaymentView(**payment) if payment else None,
+        cancel_refused=_cancel_refused(shipped),
     )
+
+
+def _cancel_refused(shipped: list[ShipmentView]) -> str | None:
+    left = [s for s in shipped if s.floor_note]
+    if not left:
+        return None
+    return "; ".join(f"the cancel was refused: shipment {s.shipment_id} had already left "
+                     f"{s.warehouse_name} ({s.floor_note})" for s in left)
 
 
 def _load_shipments(conn: Connection, order_id: str) -> list[ShipmentView]:
@@ -68,37 +77,8 @@ def _load_shipments(conn: Connection, order_id: str) -> list[ShipmentView]:
     ):
         lines[sid].append(LineView(sku=sku, qty=qty))
     return [ShipmentView(**{k: r[k] for k in ("shipment_id", "warehouse_id", "warehouse_name",
-                                              "status", "distance_km")},
+                                              "status", "distance_km", "floor_note")},
                          lines=lines[r["shipment_id"]]) for r in rows]
-
-
-def move_order(
-    conn: Connection, order_id: str, frm: OrderStatus, to: OrderStatus, now: datetime
-) -> bool:
-    """Conditional status change; False if the order was not in `frm` (someone else won)."""
-    return bool(conn.execute(
-        orders.update().where(orders.c.order_id == order_id, orders.c.status == frm.value)
-        .values(status=to.value, updated_at=now)
-    ).rowcount)
-
-
-def move_shipments(
-    conn: Connection, order_id: str, frm: Iterable[ShipmentStatus], to: ShipmentStatus,
-    now: datetime,
-) -> list[tuple[str, str]]:
-    """Move the order's shipments in any of `frm` to `to`; returns (shipment_id, warehouse_id)."""
-    moved = conn.execute(
-        sa.select(shipments.c.shipment_id, shipments.c.warehouse_id)
-        .where(shipments.c.order_id == order_id,
-               shipments.c.status.in_([s.value for s in frm]))
-        .order_by(shipments.c.shipment_id)
-    ).all()
-    conn.execute(
-        shipments.update()
-        .where(shipments.c.shipment_id.in_([sid for sid, _ in moved]))
-        .values(status=to.value, updated_at=now)
-    )
-    return [(sid, wid) for sid, wid in moved]
 
 
 def shipment_statuses(conn: Connection, order_id: str) -> list[ShipmentStatus]:
@@ -106,25 +86,18 @@ def shipment_statuses(conn: Connection, order_id: str) -> list[ShipmentStatus]:
         sa.select(shipments.c.status).where(shipments.c.order_id == order_id)).scalars()]
 
 
-def release_order_stock(conn: Connection, order_id: str, now: datetime) -> int:
-    """Give back every unit the order still holds; returns how many units were released."""
+def release_shipment_stock(conn: Connection, shipment_id: str, now: datetime) -> int:
+    """Give back every unit one shipment still holds; returns how many units were released."""
     held = conn.execute(
         sa.select(reservations.c.warehouse_id, reservations.c.sku, reservations.c.qty)
-        .where(reservations.c.order_id == order_id,
+        .where(reservations.c.shipment_id == shipment_id,
                reservations.c.status.in_([HELD, COMMITTED]))
         .order_by(reservations.c.warehouse_id, reservations.c.sku)
     ).all()
     for warehouse_id, sku, qty in held:
         stock.release(conn, warehouse_id, sku, qty, now=now)
     conn.execute(reservations.update()
-                 .where(reservations.c.order_id == order_id,
+                 .where(reservations.c.shipment_id == shipment_id,
                         reservations.c.status.in_([HELD, COMMITTED]))
                  .values(status=RELEASED))
     return sum(qty for _, _, qty in held)
-
-
-def cancel_shipments_and_release(conn: Connection, order_id: str, now: datetime
-                                 ) -> list[tuple[str, str]]:
-    """Cancel every shipment still cancellable and give its stock back."""
-    release_order_stock(conn, order_id, now)
-    return move_shipments(conn, order_id, CANCELLABLE_SHIPMENTS, ShipmentStatus.CANCELLED, now)

@@ -8,15 +8,18 @@ import sqlalchemy as sa
 
 from central import feeds
 from central.bootstrap import Central
-from central.db.tables import orders, payments
-from central.domain.orders import OrderStatus, check_cancellable, check_order_transition
-from central.errors import Conflict
-from central.services.order_store import (
-    cancel_shipments_and_release,
-    load_order,
-    move_order,
-    shipment_statuses,
+from central.db.tables import orders
+from central.domain.orders import (
+    ORDER,
+    SHIPMENT,
+    OrderEvent,
+    OrderStatus,
+    ShipmentEvent,
+    ShipmentStatus,
+    cancel_steps,
 )
+from central.services.order_store import load_order, release_shipment_stock
+from central.services.transitions import lock_order, lock_shipments, write_order, write_shipment
 from central.services.views import OrderView
 from sync.feed import CancelShipment
 
@@ -36,25 +39,29 @@ def get_order(central: Central, order_id: str, customer_id: str | None) -> Order
 
 
 def cancel_order(central: Central, cmd: CancelOrder) -> OrderView:
-    """Cancel before shipping: stock goes back; warehouses already told get a cancel command."""
+    """An unpaid order is cancelled at once and its stock goes back. A paid one is on the floor
+    already: each warehouse gets a cancel command and the order waits (CANCEL_REQUESTED) for the
+    floor's answer (central.services.floor), which decides between release-and-refund and
+    "it had already left"."""
     now = central.clock()
     with central.db.write() as conn:
-        order = load_order(conn, cmd.order_id, cmd.customer_id)
-        current = OrderStatus(order.status)
-        check_order_transition(order.order_id, current, OrderStatus.CANCELLED)
-        check_cancellable(order.order_id, shipment_statuses(conn, order.order_id))
-        if not move_order(conn, order.order_id, current, OrderStatus.CANCELLED, now):
-            raise Conflict(f"order {order.order_id} changed while it was being cancelled; "
-                           "look at it again and retry", order_id=order.order_id)
-        cancelled = cancel_shipments_and_release(conn, order.order_id, now)
-        if current is OrderStatus.PAID:
-            for shipment_id, warehouse_id in sorted(cancelled, key=lambda s: s[1]):
+        load_order(conn, cmd.order_id, cmd.customer_id)  # not theirs: NotFound
+        current = lock_order(conn, cmd.order_id)
+        assert current is not None, "load_order found it"
+        rows = {sid: (wid, ShipmentStatus(status))
+                for sid, _, wid, status in lock_shipments(conn, [cmd.order_id])}
+        order_step, steps = cancel_steps(cmd.order_id, current, {sid: st for sid, (_, st) in rows.items()})
+        write_order(conn, cmd.order_id, current, order_step, now)
+        for sid, step in sorted(steps.items(), key=lambda kv: (rows[kv[0]][0], kv[0])):
+            warehouse_id, status = rows[sid]
+            if not write_shipment(conn, sid, status, step, now):
+                continue
+            if step.to is ShipmentStatus.CANCELLED:
+                release_shipment_stock(conn, sid, now)
+            else:
                 feeds.append(conn, warehouse_id, [CancelShipment(
-                    shipment_id=shipment_id, order_id=order.order_id, reason=cmd.reason)],
-                    now=now)
-            conn.execute(payments.update().where(payments.c.order_id == order.order_id)
-                         .values(status="REFUND_DUE", updated_at=now))
-        return load_order(conn, order.order_id)
+                    shipment_id=sid, order_id=cmd.order_id, reason=cmd.reason)], now=now)
+        return load_order(conn, cmd.order_id)
 
 
 def expire_due(central: Central, limit: int = SWEEP_BATCH) -> int:
@@ -70,7 +77,13 @@ def expire_due(central: Central, limit: int = SWEEP_BATCH) -> int:
     expired = 0
     for order_id in due:
         with central.db.write() as conn:
-            if move_order(conn, order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, now):
-                cancel_shipments_and_release(conn, order_id, now)
-                expired += 1
+            current = lock_order(conn, order_id)
+            if current is None or not ORDER.allows(current, OrderEvent.EXPIRE):
+                continue  # paid (or cancelled) since the list was read
+            write_order(conn, order_id, current, ORDER.step(order_id, current, OrderEvent.EXPIRE), now)
+            for sid, _, _, status in lock_shipments(conn, [order_id]):
+                step = SHIPMENT.step(sid, ShipmentStatus(status), ShipmentEvent.CANCEL)
+                if write_shipment(conn, sid, ShipmentStatus(status), step, now):
+                    release_shipment_stock(conn, sid, now)
+            expired += 1
     return expired

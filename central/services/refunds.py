@@ -1,5 +1,12 @@
-"""Refunds: every payment left REFUND_DUE (a paid order cancelled, a payment too late) is
-refunded with the acquirer by the sweeper, once, and marked REFUNDED with its reference."""
+"""Refunds: every payment left REFUND_DUE (a cancel the floor applied, a payment too late) is
+refunded with the acquirer by the sweeper, once, and marked REFUNDED with its reference.
+
+The acquirer is called outside any database transaction (no row stays locked while the bank
+answers), with the payment id as idempotency key: if central dies after the acquirer refunded
+but before REFUNDED is committed, the payment is still due, the next sweep asks again with the
+same key, gets the first refund's reference back, and no money moves twice. Two sweepers at
+once (another worker, `sklad-central sweep`) are harmless for the same reason.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,14 @@ import logging
 import sqlalchemy as sa
 
 from central.bootstrap import Central
+from central.crash_points import crash_point
 from central.db.tables import payments
+from central.domain.payments import PAYMENT, PaymentEvent, PaymentStatus
 from central.errors import AcquirerError
+from central.services.transitions import lock_order, lock_payment, write_payment
 
 REFUND_BATCH = 200
+AFTER_ACQUIRER_REFUND = "after_acquirer_refund"
 
 log = logging.getLogger("central.refunds")
 
@@ -23,7 +34,7 @@ def refund_due(central: Central, limit: int = REFUND_BATCH) -> int:
     """
     with central.db.read() as conn:
         due = conn.execute(
-            sa.select(payments.c.payment_id).where(payments.c.status == "REFUND_DUE")
+            sa.select(payments.c.payment_id).where(payments.c.status == PaymentStatus.REFUND_DUE.value)
             .order_by(payments.c.updated_at, payments.c.payment_id).limit(limit)
         ).scalars().all()
     refunded = 0
@@ -36,27 +47,19 @@ def refund_due(central: Central, limit: int = REFUND_BATCH) -> int:
 
 
 def _refund_one(central: Central, payment_id: str) -> bool:
-    """Claim, refund and mark one payment in a single transaction.
-
-    The claim (a no-op update of a row still REFUND_DUE) locks the row until commit, so a
-    second sweeper (another worker, or `sklad-central sweep`) waits and then finds it done
-    instead of asking the acquirer for a second refund. An acquirer error rolls it all back.
-    """
+    with central.db.read() as conn:
+        pay = conn.execute(sa.select(payments).where(payments.c.payment_id == payment_id)).mappings().one()
+    if pay["status"] != PaymentStatus.REFUND_DUE.value:
+        return False
+    if pay["acquirer_ref"] is None:  # checkout always stores one; without it nothing to refund
+        raise AcquirerError(f"payment {payment_id} has no acquirer reference to refund")
+    refund_ref = central.acquirer.refund(payment_id, pay["acquirer_ref"], pay["refund_minor"] or pay["amount_minor"],
+                                         pay["currency"], idempotency_key=payment_id)
+    crash_point(AFTER_ACQUIRER_REFUND)
     now = central.clock()
-    still_due = (payments.c.payment_id == payment_id) & (payments.c.status == "REFUND_DUE")
     with central.db.write() as conn:
-        claimed = conn.execute(payments.update().where(still_due)
-                               .values(status="REFUND_DUE")).rowcount
-        if not claimed:
-            return False
-        pay = conn.execute(sa.select(payments.c.acquirer_ref, payments.c.amount_minor,
-                                     payments.c.currency)
-                           .where(payments.c.payment_id == payment_id)).one()
-        if pay.acquirer_ref is None:  # checkout always stores one; without it nothing to refund
-            raise AcquirerError(f"payment {payment_id} has no acquirer reference to refund")
-        refund_ref = central.acquirer.refund(payment_id, pay.acquirer_ref, pay.amount_minor,
-                                             pay.currency)
-        conn.execute(payments.update().where(payments.c.payment_id == payment_id)
-                     .values(status="REFUNDED", refund_ref=refund_ref, refunded_at=now,
-                             updated_at=now))
-    return True
+        lock_order(conn, pay["order_id"])
+        current = PaymentStatus(lock_payment(conn, payment_id)["status"])
+        step = PAYMENT.step(payment_id, current, PaymentEvent.REFUNDED)
+        return write_payment(conn, payment_id, current, step, now,
+                             **({"refund_ref": refund_ref, "refunded_at": now} if step.to != current else {}))

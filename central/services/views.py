@@ -25,6 +25,7 @@ class ShipmentView(BaseModel):
     status: str
     distance_km: float
     lines: list[LineView]
+    floor_note: str | None = None  # the warehouse's reason when it refused to cancel this shipment
 
 
 class PaymentView(BaseModel):
@@ -33,6 +34,7 @@ class PaymentView(BaseModel):
     amount_minor: int
     currency: str
     redirect_url: str | None
+    refund_minor: int | None = None  # what is or was due back, once a refund is due
 
 
 class OrderView(BaseModel):
@@ -47,6 +49,7 @@ class OrderView(BaseModel):
     lines: list[OrderLineView]
     shipments: list[ShipmentView]
     payment: PaymentView | None
+    cancel_refused: str | None = None  # why a cancel did not go through, in words for the customer
 
 
 class StockLevelView(BaseModel):

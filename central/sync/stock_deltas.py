@@ -44,7 +44,7 @@ def apply_deltas(conn: Connection, warehouse_id: str, totals: dict[str, int], *,
     # the catalog is asked only about the rest, which is usually nobody.
     before = _lock_existing(conn, warehouse_id, changing) if pg else {}
     known = set(before) | _known_skus(conn, [sku for sku in totals if sku not in before])
-    problems = [_discrepancy(warehouse_id, sku, UNKNOWN_SKU, 0, delta, 0, ref, now)
+    problems = [discrepancy_row(warehouse_id, sku, UNKNOWN_SKU, 0, delta, 0, ref, now)
                 for sku, delta in totals.items() if sku not in known]
     changing = {sku: delta for sku, delta in changing.items() if sku in known}
     if not pg:
@@ -54,9 +54,9 @@ def apply_deltas(conn: Connection, warehouse_id: str, totals: dict[str, int], *,
         level = before.get(sku, 0)
         value = level + delta
         if value < 0:
-            problems.append(_discrepancy(warehouse_id, sku, NEGATIVE_ON_HAND, level, delta, -value, ref, now))
+            problems.append(discrepancy_row(warehouse_id, sku, NEGATIVE_ON_HAND, level, delta, -value, ref, now))
         elif value > MAX_ON_HAND:
-            problems.append(_discrepancy(warehouse_id, sku, ON_HAND_OVERFLOW, level, delta, 0, ref, now))
+            problems.append(discrepancy_row(warehouse_id, sku, ON_HAND_OVERFLOW, level, delta, 0, ref, now))
         after[sku] = min(max(value, 0), MAX_ON_HAND)
     _write_levels(conn, warehouse_id, after, now)
     if problems:
@@ -64,7 +64,7 @@ def apply_deltas(conn: Connection, warehouse_id: str, totals: dict[str, int], *,
     return len(problems)
 
 
-def _discrepancy(warehouse_id: str, sku: str, kind: str, before: int, delta: int, shortfall: int,
+def discrepancy_row(warehouse_id: str, sku: str, kind: str, before: int, delta: int, shortfall: int,
                  ref: str, now: datetime) -> dict:
     return {"warehouse_id": warehouse_id, "sku": sku[:64], "kind": kind, "on_hand_before": before,
             "delta": _int32(delta), "shortfall": _int32(shortfall), "ref": ref[:128], "created_at": now}

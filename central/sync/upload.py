@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from central.bootstrap import Central
-from central.domain.orders import ShipmentStatus
+from central.domain.orders import ShipmentEvent
 from central.errors import Forbidden
 from central.sync.cursor import known_digests, lock_cursor, save_cursor
 from central.sync.movement_rows import insert_movements, rows
-from central.sync.shipments import furthest_stages, progress_shipments
+from central.sync.shipments import floor_events, progress_shipments
 from central.sync.stock_deltas import apply_deltas, sum_deltas
 from sync.applier import Cursor, decide, overlap
 from sync.errors import Fence
@@ -35,11 +35,11 @@ class Prepared:
 
     rows: list[tuple]
     totals: dict[str, int]
-    stages: dict[str, ShipmentStatus]
+    stages: dict[str, list[ShipmentEvent]]
 
     @classmethod
     def of(cls, warehouse_id: str, movements: Sequence[Movement], digests: Sequence[str] | None) -> Prepared:
-        return cls(rows(warehouse_id, movements, digests), sum_deltas(movements), furthest_stages(movements))
+        return cls(rows(warehouse_id, movements, digests), sum_deltas(movements), floor_events(movements))
 
 
 def apply_upload(central: Central, warehouse_id: str, body: bytes) -> dict:

@@ -20,7 +20,7 @@ from .errors import (
     ValueOutOfRange,
     WriteNotConfirmed,
 )
-from .events import DeviceStateChanged, ModbusEvent, PointChanged
+from .events import DeviceStateChanged, ModbusEvent, PointChanged, PointsRefused
 from .health import HealthSnapshot, State
 from .hub import ModbusHub
 from .planner import ReadBlock, plan_reads
@@ -43,6 +43,7 @@ __all__ = [
     "Point",
     "PointChanged",
     "PointType",
+    "PointsRefused",
     "Profile",
     "ProfileError",
     "ReadBlock",

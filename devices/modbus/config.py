@@ -46,16 +46,23 @@ class DeviceConfig:
     timeout: float = 0.25
     retries: int = 1
     down_after: int = 2
-    backoff_max: float = 30.0
+    backoff_max: float | None = None  # None: the profile's (2 s unless it says otherwise)
 
     def __post_init__(self) -> None:
         if not 0 <= self.unit <= 247:
             raise ConfigError(f"device {self.name!r}: unit id {self.unit} is outside 0..247")
         if self.timeout <= 0 or self.retries < 0:
             raise ConfigError(f"device {self.name!r}: timeout must be > 0 and retries >= 0")
+        if self.backoff_max is not None and self.backoff_max <= 0:
+            raise ConfigError(f"device {self.name!r}: backoff_max must be seconds > 0")
         if unknown := set(self.poll_periods) - set(self.profile.poll_groups):
             raise ConfigError(f"device {self.name!r}: poll groups {sorted(unknown)} are not in "
                               f"profile {self.profile.name!r} {sorted(self.profile.poll_groups)}")
+
+    @property
+    def probe_cap(self) -> float:
+        """Longest wait between probes while DOWN: how long it may stay DOWN once it answers."""
+        return self.profile.backoff_max if self.backoff_max is None else self.backoff_max
 
     def period(self, group: str) -> float:
         return self.poll_periods.get(group, self.profile.poll_groups[group])

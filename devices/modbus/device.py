@@ -60,10 +60,12 @@ class DeviceRuntime:
         self.config = config
         self.name = config.name
         self.health = DeviceHealth(config.name, down_after=config.down_after,
-                                   backoff_max=config.backoff_max)
+                                   backoff_max=config.probe_cap)
         self.values: dict[str, Value] = {}
+        most = config.profile.max_read_registers
         self.groups = [
-            PollGroup(group, config.period(group), plan_reads(config.profile.polled(group)), start)
+            PollGroup(group, config.period(group),
+                      plan_reads(config.profile.polled(group), max_registers=most), start)
             for group in config.profile.poll_groups
             if config.profile.polled(group)
         ]

@@ -83,14 +83,30 @@ class DeviceTimeout(RemoteModbusError):
     """No answer within the device's timeout: powered off, wrong unit id, cable, bus overload."""
 
 
+# Exceptions that refuse the request itself: the device is alive and the same request will be
+# refused again, so they say what to change rather than take the device out of service.
+REFUSALS = {
+    1: "the device does not implement this function: check its profile against its manual",
+    2: "the device has no such address: check its profile against its manual",
+    3: "the device refuses this request: it may read fewer registers at once (set "
+       "max_read_registers in its profile) or not take this value",
+}
+
+
 class DeviceException(RemoteModbusError):
     """The device answered with a Modbus exception code."""
 
     def __init__(self, device: str, function: int, points: tuple[str, ...], code: int, **kw):
         self.code = code
         name = EXCEPTION_NAMES.get(code, "unknown exception")
-        super().__init__(device, function, points, f"device replied exception {code} ({name})",
-                         **kw)
+        hint = f"; {REFUSALS[code]}" if code in REFUSALS else ""
+        super().__init__(device, function, points,
+                         f"device replied exception {code} ({name}){hint}", **kw)
+
+    @property
+    def refused(self) -> bool:
+        """The device answered and refused this request (not: it is failing)."""
+        return self.code in REFUSALS
 
 
 class BadResponse(RemoteModbusError):

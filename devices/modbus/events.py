@@ -26,4 +26,15 @@ class DeviceStateChanged:
     reason: str = ""  # the error that took it down, or "" when it came back
 
 
-ModbusEvent = PointChanged | DeviceStateChanged
+@dataclass(frozen=True)
+class PointsRefused:
+    """The device answers but refuses to read these points (exception 1, 2 or 3): its profile
+    does not fit it. `reason` "" when they are read again."""
+
+    device: str
+    points: tuple[str, ...]
+    reason: str
+    at: float
+
+
+ModbusEvent = PointChanged | DeviceStateChanged | PointsRefused

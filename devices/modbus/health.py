@@ -6,8 +6,13 @@
     DOWN      only probed, at backoff intervals doubling up to `backoff_max`, one attempt each
     DOWN      --success-->            UP
 
-A DOWN device costs its link one short probe per backoff interval, so on a shared RTU bus it
-never eats the time slots of the devices that still answer.
+`backoff_max` (2 s unless the profile or the device says otherwise) bounds how long a device
+that answers again stays DOWN; the link fits its probes into gaps of the live devices' schedule
+(`schedule.py`), so a short cap costs the devices that still answer none of their rate.
+
+A device that answers but refuses to read some of its points (exception 1, 2 or 3: the profile
+does not fit its firmware) is not failing: it stays UP, the refused points are listed with the
+reason in `refused`, and the rest are read as usual.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ class DeviceHealth:
     device: str
     down_after: int = 2
     backoff_initial: float = 0.5
-    backoff_max: float = 30.0
+    backoff_max: float = 2.0
     state: State = State.UP
     consecutive_failures: int = 0
     error_count: int = 0
@@ -39,6 +44,7 @@ class DeviceHealth:
     last_error_at: float | None = None
     down_since: float | None = None
     next_probe_at: float = 0.0
+    refused: dict[str, str] = field(default_factory=dict)  # point -> why the device refuses it
     _backoff: float = 0.0
     _recent: deque = field(default_factory=lambda: deque(maxlen=64), repr=False)
 
@@ -67,6 +73,16 @@ class DeviceHealth:
             self.state = State.DEGRADED
         return previous if previous is not self.state else None
 
+    def refusal(self, points: tuple[str, ...], error: str) -> bool:
+        """The device refused to read `points`; True when that is news (log and tell once)."""
+        news = any(self.refused.get(p) != error for p in points)
+        self.refused.update(dict.fromkeys(points, error))
+        return news
+
+    def readable(self, points: tuple[str, ...]) -> bool:
+        """`points` were read; True when some of them had been refused until now."""
+        return bool([p for p in points if self.refused.pop(p, None) is not None])
+
     @property
     def retries_allowed(self) -> bool:
         """A DOWN device gets one attempt per probe: retrying a dead device only wastes the bus."""
@@ -88,7 +104,7 @@ class DeviceHealth:
         return HealthSnapshot(self.device, self.state, wall(self.last_ok), self.error_count,
                               self.consecutive_failures, round(self.poll_rate(now), 2),
                               self.last_error, wall(self.down_since), self.polls_ok,
-                              self.polls_late)
+                              self.polls_late, dict(self.refused))
 
 
 @dataclass(frozen=True)
@@ -105,3 +121,4 @@ class HealthSnapshot:
     down_since: float | None
     polls_ok: int
     polls_late: int
+    refused: dict[str, str] = field(default_factory=dict)  # point -> why the device refuses it

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .profile import Point, Table
+from .profile import MAX_REGISTERS, Point, Table
 
-# Protocol limits per request (Modbus application protocol v1.1b3, 6.1-6.4).
-MAX_REGISTERS = 125
+# Protocol limit per bit read request (Modbus application protocol v1.1b3, 6.1-6.2).
 MAX_BITS = 2000
 
 

@@ -13,6 +13,10 @@
     poll = "fast"                 # a poll group, or "" for write-only command points
     deadband = 0.002              # changes smaller than this raise no event
 
+Optional device limits at the top: `max_read_registers` (default 125, the protocol's; many
+PLCs read fewer per request and answer more with exception 3) and `backoff_max` (seconds
+between probes of a DOWN device, default 2: the longest it stays DOWN after it answers again).
+
 Profiles that ship live in `devices/modbus/profiles/`; `load_profile("scale")` finds them,
 `load_profile(path)` reads any other file.
 """
@@ -27,6 +31,8 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ProfileError, UnknownPoint
+
+MAX_REGISTERS = 125  # registers one read request may carry (Modbus application protocol, 6.3)
 
 
 class Table(Enum):
@@ -100,6 +106,8 @@ class Profile:
     poll_groups: dict[str, float]  # group name -> period in seconds
     description: str = ""
     source: str = field(default="", compare=False)
+    max_read_registers: int = MAX_REGISTERS
+    backoff_max: float = 2.0
 
     def point(self, name: str) -> Point:
         try:
@@ -154,8 +162,24 @@ def parse_profile(raw: dict, *, source: str = "<profile>") -> Profile:
     if not points:
         raise ProfileError(f"{source}: a profile needs at least one [points.NAME] table")
     _check_overlaps(points, source)
+    limits = _limits(raw, points, source)
     return Profile(name, points, {g: float(p) for g, p in groups.items()},
-                   raw.get("description", ""), source)
+                   raw.get("description", ""), source, **limits)
+
+
+def _limits(raw: dict, points: dict[str, Point], source: str) -> dict:
+    limits = {k: raw[k] for k in ("max_read_registers", "backoff_max") if k in raw}
+    most = limits.get("max_read_registers", MAX_REGISTERS)
+    if isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= MAX_REGISTERS:
+        raise ProfileError(f"{source}: max_read_registers must be a whole number 1..{MAX_REGISTERS}")
+    cap = limits.get("backoff_max", 2.0)
+    if isinstance(cap, bool) or not isinstance(cap, int | float) or cap <= 0:
+        raise ProfileError(f"{source}: backoff_max must be seconds > 0")
+    for p in points.values():
+        if not p.table.is_bits and p.count > most:
+            raise ProfileError(f"{source}: points.{p.name} takes {p.count} registers, more than one "
+                               f"request may read (max_read_registers = {most})")
+    return limits
 
 
 def _parse_point(name: str, body: dict, groups: dict, where: str) -> Point:

@@ -4,7 +4,9 @@ queued writes first, then whichever poll is due soonest.
 Because one task does everything, one request is in flight per link by construction.
 Poll times are kept on a fixed grid (`due += period`) so they do not drift; a poll that
 could not run on time is skipped forward rather than bursting to catch up. A DOWN device
-appears in the schedule only at its probe time, with no retries.
+appears in the schedule only at its probe time, in a gap of the live schedule, with no retries
+(`schedule.py`). A block the device refuses (exception 1, 2 or 3) is reported once and the other
+blocks are read on: the device answers, so it stays in service.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from .codec import Value
 from .config import RtuTransport
 from .device import DeviceRuntime, PollGroup, WritePlan
 from .errors import DeviceException, LinkDown, RemoteModbusError, WriteNotConfirmed
-from .events import DeviceStateChanged, ModbusEvent, PointChanged
+from .events import DeviceStateChanged, ModbusEvent, PointChanged, PointsRefused
 from .health import State
 from .link import Link
 from .planner import ReadBlock
+from .schedule import next_poll
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +43,15 @@ class WriteJob:
 
 class LinkRunner:
     def __init__(self, link: Link, devices: list[DeviceRuntime],
-                 emit: Callable[[ModbusEvent], None], on_poll: PollHook | None = None,
-                 backoff_max: float = 5.0) -> None:
+                 emit: Callable[[ModbusEvent], None], on_poll: PollHook | None = None) -> None:
         self.link = link
         self.devices = devices
         self._emit = emit
         self._on_poll = on_poll
         self._writes: deque[WriteJob] = deque()
         self._wake = asyncio.Event()
-        self._backoff_max = backoff_max
+        # A device that was off comes back within its probe cap, be it unanswered or unreachable.
+        self._backoff_max = min(d.health.backoff_max for d in devices)
         self._stopping = False
         rtu = link.transport if isinstance(link.transport, RtuTransport) else None
         # After a timeout on a serial bus, wait out a late answer before talking again.
@@ -75,12 +78,12 @@ class LinkRunner:
                 if self._writes:
                     await self._write(self._writes.popleft())
                     continue
-                device, group, due = self._next_due()
-                wait = due - time.monotonic()
+                chosen = next_poll(self.devices, time.monotonic(), self._guard)
+                wait = chosen.due - time.monotonic()
                 if wait > 0:
                     await self._sleep(wait)
                     continue
-                await self._poll(device, group, due)
+                await self._poll(chosen.device, chosen.group, chosen.due)
         finally:
             self.link.close()
             for job in self._writes:
@@ -91,17 +94,6 @@ class LinkRunner:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):
                 await self._wake.wait()
-
-    def _next_due(self) -> tuple[DeviceRuntime, PollGroup, float]:
-        best = None
-        for device in self.devices:
-            down = device.health.state is State.DOWN
-            for group in device.groups[:1] if down else device.groups:
-                due = max(group.next_due, device.health.next_probe_at) if down else group.next_due
-                if best is None or due < best[2]:
-                    best = (device, group, due)
-        assert best is not None, "a runner is only built for devices that poll"
-        return best
 
     async def _reconnect(self, delay: float) -> float:
         timeout = max(d.config.timeout for d in self.devices) * 4
@@ -123,8 +115,8 @@ class LinkRunner:
         ok = False
         try:
             for block in group.blocks:
-                raw = await self._read(device, block)
-                values.update(device.decode_block(block, raw))
+                if (raw := await self._read_or_refused(device, block)) is not None:
+                    values.update(device.decode_block(block, raw))
             ok = True
         except RemoteModbusError as exc:
             self._failed(device, exc, time.monotonic())
@@ -136,6 +128,22 @@ class LinkRunner:
         group.next_due = max(due + group.period, now)
         if self._on_poll:
             self._on_poll(device.name, due, now, ok)
+
+    async def _read_or_refused(self, device: DeviceRuntime, block: ReadBlock) -> list | None:
+        """The block's raw values, or None when the device refuses to read it (reported once)."""
+        try:
+            raw = await self._read(device, block)
+        except DeviceException as exc:
+            if not exc.refused:
+                raise
+            if device.health.refusal(block.names, str(exc)):
+                log.warning("device %s refuses %s: %s", device.name, block.where, exc)
+                self._emit(PointsRefused(device.name, block.names, str(exc), time.time()))
+            return None
+        if device.health.readable(block.names):
+            log.info("device %s reads %s again", device.name, block.where)
+            self._emit(PointsRefused(device.name, block.names, "", time.time()))
+        return raw
 
     async def _read(self, device: DeviceRuntime, block: ReadBlock, retries: bool = True) -> list:
         return await self._attempts(device, block.function, block.address, block.count,
@@ -167,7 +175,9 @@ class LinkRunner:
             if plan.needs_readback:
                 await self._confirm(device, plan)
         except RemoteModbusError as exc:
-            self._failed(device, exc, time.monotonic())
+            # A refused write is an answer: the caller hears why; the device stays in service.
+            if not (isinstance(exc, DeviceException) and exc.refused):
+                self._failed(device, exc, time.monotonic())
             if not job.done.done():
                 job.done.set_exception(exc)
             return

@@ -111,3 +111,12 @@ class ExceptionResolved(Event):
     task_id: int
     resolution: str
     operator: str | None
+
+
+@dataclass(frozen=True)
+class SyncAlert(Event):
+    """Sync needs a person: uploads blocked, the node fenced, or central's feed went back below
+    this node's cursor (`state` says which: blocked, fenced, feed_behind_cursor)."""
+
+    state: str
+    problem: str

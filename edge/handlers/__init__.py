@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edge.domain import commands as c
-from edge.handlers import exceptions, feed, inbound, inventory, outbound, picking, shipping
+from edge.domain import labels as lc
+from edge.fleet import ledger_handlers as fleet_handlers
+from edge.handlers import exceptions, feed, inbound, inventory, labels, outbound, picking, shipping
 from edge.ledger.uow import UnitOfWork
 
 Handler = Callable[[c.Command, UnitOfWork], dict]
@@ -26,4 +28,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.Adjust: inventory.adjust,
     c.Count: inventory.count,
     c.ApplyFeedEntry: feed.apply_feed_entry,
+    lc.AssignLabel: labels.assign_label,
+    lc.RecordLabelPrint: labels.record_label_print,
 }
+HANDLERS.update(fleet_handlers.HANDLERS)  # transport tasks of the robot fleet

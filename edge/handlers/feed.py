@@ -1,18 +1,23 @@
 """Applying central's feed: each entry in one transaction with the feed cursor, exactly once.
 
-A command the floor cannot take (say, an order for a SKU this warehouse never heard of) is
-recorded in feed_rejections and the cursor still moves on: one bad entry must not stop every
-order behind it. The rejection is visible in `sklad-edge status` for a person to follow up.
+A command the floor cannot take (say, an order for a SKU this warehouse never heard of, or a
+command type a newer central sends) is recorded as rejected with a code and the cursor still
+moves on: one bad entry must not stop every order behind it. Rejections and applied cancels are
+kept in feed_outcomes, which the sync agent reports up to central (see edge/sync_outcomes.py);
+they are visible in `sklad-edge status` for a person to follow up.
 """
 
 from __future__ import annotations
 
+import apsw
+
 from edge.domain import commands as c
-from edge.errors import CommandRejected, Conflict
+from edge.errors import AlreadyShipped, CommandRejected, Conflict, InvalidCommand, NotFound
 from edge.handlers.inbound import upsert_sku
 from edge.handlers.outbound import allocate_shipment, cancel_shipment
 from edge.ledger.uow import UnitOfWork
 from sync import feed as f
+from sync.outcomes import OutcomeCode
 
 FEED_CURSOR = "feed_applied_seq"
 
@@ -38,12 +43,39 @@ def _asn(cmd: f.AdvanceShippingNotice, key: str, uow: UnitOfWork) -> dict:
     return {"asn_id": cmd.asn_id, "lines": len(cmd.lines)}
 
 
+def _unreadable(cmd: f.UnreadableCommand, key: str, uow: UnitOfWork) -> dict:
+    raise _Unreadable(cmd.code, cmd.reason)
+
+
+class _Unreadable(CommandRejected):
+    def __init__(self, outcome: OutcomeCode, reason: str):
+        super().__init__(reason)
+        self.outcome = outcome
+
+
 APPLY = {
     f.FulfilmentOrder: _fulfil,
     f.CancelShipment: _cancel,
     f.CatalogUpsert: _catalog,
     f.AdvanceShippingNotice: _asn,
+    f.UnreadableCommand: _unreadable,
 }
+
+# Most specific first: AlreadyShipped is a Conflict.
+CODES: tuple[tuple[type[CommandRejected], OutcomeCode], ...] = (
+    (AlreadyShipped, OutcomeCode.ALREADY_SHIPPED),
+    (NotFound, OutcomeCode.NOT_FOUND),
+    (InvalidCommand, OutcomeCode.INVALID_ENTRY),
+    (Conflict, OutcomeCode.REJECTED),
+)
+
+
+def outcome_code(exc: Exception) -> OutcomeCode:
+    if isinstance(exc, _Unreadable):
+        return exc.outcome
+    if isinstance(exc, apsw.ConstraintError):
+        return OutcomeCode.INVALID_ENTRY
+    return next((code for kind, code in CODES if isinstance(exc, kind)), OutcomeCode.REJECTED)
 
 
 def apply_feed_entry(cmd: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
@@ -52,12 +84,19 @@ def apply_feed_entry(cmd: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
         return {"feed_seq": cmd.feed_seq, "already_applied": True}
     if cmd.feed_seq != applied + 1:
         raise Conflict(f"feed entry {cmd.feed_seq} arrived but entry {applied + 1} is next")
-    kind = type(cmd.command)
+    command = cmd.command
+    shipment_id = getattr(command, "shipment_id", None)
     try:
         with uow.savepoint("feed"):
-            result = APPLY[kind](cmd.command, cmd.key, uow)
-    except CommandRejected as exc:
-        uow.sync_state.reject_feed(cmd.feed_seq, cmd.command.type, str(exc), uow.now)
-        result = {"rejected": str(exc)}
+            result = APPLY[type(command)](command, cmd.key, uow)
+    except (CommandRejected, apsw.ConstraintError) as exc:
+        # A constraint refuses the same entry every time: retried, it would hold up the feed for ever.
+        code = outcome_code(exc)
+        uow.sync_state.record_feed_outcome(cmd.feed_seq, command.type, uow.now, code=code.value,
+                                           reason=str(exc)[:500], shipment_id=shipment_id)
+        result = {"rejected": str(exc), "code": code.value}
+    else:
+        if isinstance(command, f.CancelShipment):
+            uow.sync_state.record_feed_outcome(cmd.feed_seq, command.type, uow.now, shipment_id=shipment_id)
     uow.sync_state.set(FEED_CURSOR, cmd.feed_seq)
     return {"feed_seq": cmd.feed_seq, **result}

@@ -6,6 +6,7 @@ from edge.domain.commands import Move, Receive, UpsertSku
 from edge.domain.events import StockMoved, StockReceived
 from edge.domain.model import STORAGE_TYPES
 from edge.errors import Conflict, InvalidCommand
+from edge.handlers.putback import PUT_BACK_TYPES, close_put_backs
 from edge.ledger.uow import Movement, UnitOfWork
 
 
@@ -63,5 +64,7 @@ def move(cmd: Move, uow: UnitOfWork) -> dict:
         )
     _check_room(uow, dst.code, cmd.qty)
     seq = uow.record(Movement("move", sku, cmd.qty, lot=lot, from_location=src.code, to_location=dst.code))
+    if src.type in PUT_BACK_TYPES:
+        close_put_backs(uow, src.code, sku, lot, cmd.qty)
     uow.emit(StockMoved(sku, cmd.qty, src.code, dst.code))
     return {"seq": seq}

@@ -1,4 +1,4 @@
-"""Outbound orders: allocate a shipment to stock as pick tasks, cancel what is not picked yet."""
+"""Outbound orders: allocate a shipment to stock as pick tasks; cancel one (what was picked goes back)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from edge.domain.allocation import plan_allocation
 from edge.domain.commands import AllocateShipment, CancelShipment
 from edge.domain.events import ShipmentAllocated, ShipmentStatusChanged, TaskCreated
 from edge.domain.path import walking_order
-from edge.errors import Conflict, NotFound
+from edge.errors import AlreadyShipped, Conflict, NotFound
+from edge.handlers.putback import put_back
 from edge.ledger.uow import UnitOfWork
 
 
@@ -70,7 +71,7 @@ def allocate_shipment(cmd: AllocateShipment, uow: UnitOfWork) -> dict:
 def cancel_shipment(cmd: CancelShipment, uow: UnitOfWork) -> dict:
     shipment = uow.shipments.get(cmd.shipment_id)
     if shipment["status"] == "shipped":
-        raise Conflict(f"shipment {cmd.shipment_id} has already left the building")
+        raise AlreadyShipped(f"shipment {cmd.shipment_id} has already left the building")
     if shipment["status"] == "cancelled":
         return {"shipment_id": cmd.shipment_id, "released": 0}
     released = 0
@@ -79,6 +80,7 @@ def cancel_shipment(cmd: CancelShipment, uow: UnitOfWork) -> dict:
         uow.balances.change(task["sku"], task["location"], task["lot"], 0, -left)
         uow.tasks.update(task["id"], uow.now, state="cancelled")
         released += left
+    returned = put_back(uow, shipment, f"cancelled shipment {cmd.shipment_id}")
     uow.shipments.set(cmd.shipment_id, uow.now, status="cancelled")
     uow.emit(ShipmentStatusChanged(cmd.shipment_id, shipment["order_id"], "cancelled"))
-    return {"shipment_id": cmd.shipment_id, "released": released, "tote": shipment["tote"]}
+    return {"shipment_id": cmd.shipment_id, "released": released, "tote": shipment["tote"], **returned}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from edge.domain.commands import Pack, Ship
 from edge.domain.events import ShipmentStatusChanged
 from edge.errors import Conflict
+from edge.handlers.labels import shipment_of_scan
 from edge.ledger.uow import Movement, UnitOfWork
 
 
@@ -45,16 +46,17 @@ def pack(cmd: Pack, uow: UnitOfWork) -> dict:
 
 
 def ship(cmd: Ship, uow: UnitOfWork) -> dict:
-    shipment = uow.shipments.get(cmd.shipment_id)
+    shipment = uow.shipments.get(shipment_of_scan(cmd.shipment_id, uow))  # its id or its label's SSCC
+    shipment_id = shipment["id"]
     if shipment["status"] != "packed":
-        raise Conflict(f"shipment {cmd.shipment_id} is {shipment['status']}: only packed shipments ship")
+        raise Conflict(f"shipment {shipment_id} is {shipment['status']}: only packed shipments ship")
     _require_type(uow, cmd.dock, "dock", "dock")
     units = 0
-    for sku, lot, qty in uow.movements.packed_for(cmd.shipment_id):
+    for sku, lot, qty in uow.movements.packed_for(shipment_id):
         uow.record(Movement("ship", sku, qty, lot=lot, from_location=shipment["packed_at"],
-                            order_ref=shipment["order_id"], shipment_ref=cmd.shipment_id,
+                            order_ref=shipment["order_id"], shipment_ref=shipment_id,
                             reason=f"dock {cmd.dock}"))
-        uow.shipments.bump_line(cmd.shipment_id, sku, shipped=qty)
+        uow.shipments.bump_line(shipment_id, sku, shipped=qty)
         units += qty
     _set_status(uow, shipment, "shipped")
-    return {"shipment_id": cmd.shipment_id, "units": units}
+    return {"shipment_id": shipment_id, "units": units}

@@ -10,6 +10,11 @@ serial settings, an optional `decoder` table and a `role`:
                            tolerance_pct, settle_timeout, min_load_g
     role = "put_wall"      cells = [{light = "<put_to_light device>", tote = "<tote code>"}], color
 
+Label printers (`kind` = "label_printer") take host, port (9100), timeout (3 s), `stations` (the
+pack_station locations whose shipments they label) and `status_every_s` (15; 0: only at prints);
+the warehouse then needs its GS1 company prefix (`[warehouse] gs1_company_prefix`, 6 to 12
+digits) and optionally `sscc_extension` (0..9, default 0).
+
 Unknown keys are refused: a misspelt tolerance must not silently become the default.
 """
 
@@ -18,13 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from devices.modbus import DeviceConfig, LocalModbusError
+from devices.printers import LabelError, LabelPrinter, check_prefix
 from devices.scanner import ScannerConfig, ScannerConfigError, ScannerPortConfig
 from edge.config import WarehouseConfig, _Reader
 from edge.hardware.chutes import ChuteMap
 from edge.hardware.weighing import Tolerance
 
 MODBUS_KINDS = frozenset({"sorter", "scale", "put_to_light"})
-KINDS = MODBUS_KINDS | {"scanner"}
+KINDS = MODBUS_KINDS | {"scanner", "label_printer"}
+PRINTER_KEYS = {"name", "kind", "host", "port", "timeout", "stations", "status_every_s"}
 MODBUS_KEYS = {"name", "kind", "profile", "host", "port", "serial", "baudrate", "parity", "stopbits",
                "bytesize", "unit", "poll_periods", "timeout", "retries", "down_after", "backoff_max"}
 SCANNER_KEYS = {"name", "kind", "path", "baudrate", "parity", "bytesize", "stopbits", "decoder",
@@ -69,6 +76,15 @@ class PutWall:
 
 
 @dataclass(frozen=True)
+class LabelSettings:
+    """What every label of this warehouse carries: its name and its SSCC numbering."""
+
+    warehouse: str
+    company_prefix: str
+    extension: int = 0
+
+
+@dataclass(frozen=True)
 class HardwareConfig:
     source: str = ""
     kinds: dict[str, str] = field(default_factory=dict)  # device name -> kind
@@ -77,6 +93,9 @@ class HardwareConfig:
     conveyors: dict[str, ConveyorPoint] = field(default_factory=dict)  # by scan point
     pack_stations: dict[str, PackStation] = field(default_factory=dict)
     put_walls: dict[str, PutWall] = field(default_factory=dict)
+    printers: dict[str, LabelPrinter] = field(default_factory=dict)  # by pack station served
+    labels: LabelSettings | None = None
+    printer_checks: dict[str, float] = field(default_factory=dict)  # printer -> seconds between statuses
 
     @property
     def empty(self) -> bool:
@@ -100,8 +119,12 @@ def parse_hardware(cfg: WarehouseConfig) -> HardwareConfig:
     for r in readers:
         if kinds[r.table["name"]] in MODBUS_KINDS:
             hw.modbus.append(_modbus(r))
+        elif kinds[r.table["name"]] == "label_printer":
+            _printer(r, hw, context)
         else:
             _scanner(r, hw, context)
+    if hw.printers:
+        hw.labels = _label_settings(cfg)
     return hw.frozen()
 
 
@@ -114,10 +137,14 @@ class _Builder:
     conveyors: dict[str, ConveyorPoint] = field(default_factory=dict)
     pack_stations: dict[str, PackStation] = field(default_factory=dict)
     put_walls: dict[str, PutWall] = field(default_factory=dict)
+    printers: dict[str, LabelPrinter] = field(default_factory=dict)
+    labels: LabelSettings | None = None
+    printer_checks: dict[str, float] = field(default_factory=dict)
 
     def frozen(self) -> HardwareConfig:
         return HardwareConfig(self.source, self.kinds, tuple(self.scanners), tuple(self.modbus),
-                              self.conveyors, self.pack_stations, self.put_walls)
+                              self.conveyors, self.pack_stations, self.put_walls, self.printers, self.labels,
+                              self.printer_checks)
 
 
 @dataclass(frozen=True)
@@ -186,6 +213,41 @@ def _scanner(r: _Reader, hw: _Builder, ctx: _Context) -> None:
         hw.pack_stations[name] = _pack_station(r, ctx)
     else:
         hw.put_walls[name] = _put_wall(r, ctx)
+
+
+def _printer(r: _Reader, hw: _Builder, ctx: _Context) -> None:
+    _refuse_unknown(r, PRINTER_KEYS)
+    port = r.integer("port", 9100, minimum=1)
+    if port > 65535:
+        raise r._err("port", "a TCP port number 1..65535", port)
+    printer = LabelPrinter(r.text("name"), r.text("host"), port, r.number("timeout", 3.0, minimum=0.1))
+    if every := r.number("status_every_s", 15.0, minimum=0):
+        hw.printer_checks[printer.name] = every
+    stations = r.texts("stations", "pack station location codes", [])
+    if not stations:
+        raise r._err("stations", "the pack_station locations it prints for, e.g. [\"PACK-01\"]")
+    for station in stations:
+        if station not in ctx.pack_locations:
+            raise r._err("stations", f"locations of type pack_station {sorted(ctx.pack_locations)}", station)
+        if station in hw.printers:
+            raise r._err("stations", f"a station no other printer serves ({station} has {hw.printers[station].name})")
+        hw.printers[station] = printer
+
+
+def _label_settings(cfg: WarehouseConfig) -> LabelSettings:
+    r = _Reader(cfg.source, cfg.raw).sub("warehouse")
+    prefix = r.text("gs1_company_prefix", None)
+    if prefix is None:
+        raise r._err("gs1_company_prefix", "the warehouse's GS1 company prefix (6 to 12 digits) for the SSCC "
+                     "on its shipping labels")
+    try:
+        check_prefix(prefix)
+    except LabelError:
+        raise r._err("gs1_company_prefix", "6 to 12 digits, as GS1 assigned them", prefix) from None
+    extension = r.integer("sscc_extension", 0, minimum=0)
+    if extension > 9:
+        raise r._err("sscc_extension", "one digit 0..9", extension)
+    return LabelSettings(f"{cfg.id} {cfg.name}", prefix, extension)
 
 
 def _chutes(r: _Reader) -> ChuteMap:

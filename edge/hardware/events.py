@@ -43,6 +43,18 @@ class DeviceHealthChanged(Event):
 
 
 @dataclass(frozen=True)
+class DevicePointsRefused(Event):
+    """A device answers but refuses to read these points (its profile does not fit it); the
+    rest are read as usual. `reason` "" when they are read again."""
+
+    device: str
+    kind: str
+    points: list[str]
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True)
 class ToteDiverted(Event):
     scan_point: str
     sorter: str

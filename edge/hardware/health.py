@@ -28,7 +28,8 @@ def scanner_health(h: PortHealth) -> dict:
 
 def modbus_health(kind: str, h: HealthSnapshot) -> dict:
     return {"kind": kind, "state": h.state.value, "last_ok": h.last_ok, "errors": h.error_count,
-            "poll_rate_hz": h.poll_rate_hz, "down_since": h.down_since, "last_error": h.last_error}
+            "poll_rate_hz": h.poll_rate_hz, "down_since": h.down_since, "last_error": h.last_error,
+            "refused_points": h.refused}
 
 
 def write_status(path: Path, devices: dict[str, dict], running: bool) -> None:

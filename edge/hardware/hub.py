@@ -17,18 +17,26 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
-from devices.modbus import DeviceStateChanged, ModbusEvent, ModbusHub, State
+from devices.modbus import DeviceStateChanged, ModbusEvent, ModbusHub, PointsRefused, State
 from devices.scanner import PortStatus, ScanEvent, ScanItem, ScannerHub
 from edge.domain.commands import Command
 from edge.domain.events import Event
 from edge.hardware.config import HardwareConfig
 from edge.hardware.conveyor import Confirmations, divert_tote
-from edge.hardware.events import BarcodeScanned, DeviceHealthChanged, DevicePointChanged, ScanUnreadable
+from edge.hardware.events import (
+    BarcodeScanned,
+    DeviceHealthChanged,
+    DevicePointChanged,
+    DevicePointsRefused,
+    ScanUnreadable,
+)
 from edge.hardware.floor import Floor
 from edge.hardware.health import modbus_health, scanner_health, write_status
+from edge.hardware.labels import LabelDesk
 from edge.hardware.lanes import Lanes
 from edge.hardware.lookups import DeviceQueries
 from edge.hardware.packing import check_and_pack
+from edge.hardware.printer_health import watch
 from edge.hardware.putwall import WallState, confirm_put, show_put
 from edge.ledger.batch import Outcome
 from edge.metrics import NodeMetrics
@@ -50,30 +58,48 @@ class DeviceHub:
         self.walls = {name: WallState(wall) for name, wall in hw.put_walls.items()}
         self.wall_of_light = {cell.light: self.walls[name] for name, wall in hw.put_walls.items()
                               for cell in wall.cells}
+        self.labels = LabelDesk(hw.printers, hw.labels, self.floor, self.lanes)
         self._reporter: asyncio.Task | None = None
+        self._watchers: list[asyncio.Task] = []
 
     async def start(self) -> None:
         await self.floor.queries.open()
         await self.modbus.start()
         await self.scanners.start()
+        await self.labels.catch_up()
         self._reporter = asyncio.create_task(self._report_health(), name="device health")
-        log.info("device hub running %d scanner(s) and %d Modbus device(s)",
-                 len(self.hw.scanners), len(self.hw.modbus))
+        printers = {p.name: p for p in self.hw.printers.values()}
+        self._watchers = [
+            asyncio.create_task(watch(printers[name], every, self.labels.health[name], self.floor.publish),
+                                name=f"printer {name} status")
+            for name, every in self.hw.printer_checks.items()]
+        log.info("device hub running %d scanner(s), %d Modbus device(s) and %d label printer(s)",
+                 len(self.hw.scanners), len(self.hw.modbus), len({p.name for p in self.hw.printers.values()}))
 
     async def stop(self) -> None:
-        if self._reporter:
-            self._reporter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reporter
+        for task in [self._reporter, *self._watchers]:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.scanners.stop()
         await self.lanes.stop()
         await self.modbus.stop()
         await self.floor.queries.close()
         await self._save_status(self.health(), running=False)
 
+    def observe(self, events: list[Event]) -> None:
+        """Every event the node publishes (ledger and devices): the label desk acts on packs."""
+        self.labels.observe(events)
+
+    async def reprint_label(self, shipment_or_sscc: str, key: str | None = None) -> dict:
+        """A supervisor's reprint (by shipment id or SSCC): the outcome, as the terminal shows it."""
+        return await self.labels.reprint(shipment_or_sscc, key)
+
     def health(self) -> dict[str, dict]:
         out = {name: scanner_health(h) for name, h in self.scanners.health().items()}
         out |= {name: modbus_health(self.hw.kinds[name], h) for name, h in self.modbus.health().items()}
+        out |= {name: h.as_status() for name, h in self.labels.health.items()}
         return out
 
     async def _report_health(self) -> None:
@@ -81,7 +107,7 @@ class DeviceHub:
             devices = self.health()
             for name, h in devices.items():
                 self.metrics.device_up.labels(name, h["kind"]).set(0 if h["state"] == "down" else 1)
-                self.metrics.device_errors.labels(name, h["kind"]).set(h["errors"])
+                self.metrics.observe_device_errors(name, h["kind"], h["errors"])
             await self._save_status(devices, running=True)
             await asyncio.sleep(STATUS_PERIOD)
 
@@ -119,6 +145,9 @@ class DeviceHub:
                                                     event.at)])
             if kind == "sorter" and event.new is State.UP:
                 self._acknowledge(event.device)
+            return
+        if isinstance(event, PointsRefused):
+            self.floor.publish([DevicePointsRefused(event.device, kind, list(event.points), event.reason, event.at)])
             return
         self.floor.publish([DevicePointChanged(event.device, event.point, event.old, event.new, event.at)])
         if kind == "sorter" and event.point == "confirm_seq":

@@ -3,9 +3,22 @@ never wait for the writer, and a slow scale never holds up a terminal's query)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from edge.hardware.chutes import ToteRoute
 from edge.hardware.weighing import ToteLine
 from edge.terminal.queries import Queries
+
+
+@dataclass(frozen=True)
+class LabelFacts:
+    """What a shipment's label shows and where it prints, as the ledger has it."""
+
+    shipment_id: str
+    order_id: str
+    status: str
+    pickup_point: str | None
+    station: str | None  # the pack station it was packed at
 
 
 class DeviceQueries(Queries):
@@ -27,3 +40,24 @@ class DeviceQueries(Queries):
             "SELECT qty - short - packed FROM shipment_lines WHERE shipment_id = ? AND sku = ?",
             shipment_id, sku)
         return max(0, row[0]) if row else 0
+
+    async def label_facts(self, shipment_or_sscc: str) -> LabelFacts | None:
+        row = await self._one(
+            "SELECT s.id, s.order_id, s.status, s.pickup_point, s.packed_at FROM shipments s "
+            "WHERE s.id = ? OR s.id = (SELECT shipment_id FROM shipment_labels WHERE sscc = ?)",
+            shipment_or_sscc, shipment_or_sscc)
+        return None if row is None else LabelFacts(*row)
+
+    async def unlabelled(self, stations: list[str]) -> list[str]:
+        """Packed shipments of these stations whose label never went out: the node stopped between
+        the pack and the print (no label yet, or an SSCC assigned and no print recorded)."""
+        marks = ",".join("?" * len(stations))
+        rows = await self._all(
+            f"SELECT s.id FROM shipments s LEFT JOIN shipment_labels l ON l.shipment_id = s.id "
+            f"WHERE s.status = 'packed' AND s.packed_at IN ({marks}) AND (l.sscc IS NULL OR l.state = 'assigned') "
+            "ORDER BY s.updated_at", *stations)
+        return [row[0] for row in rows]
+
+    async def label_of_task(self, task_id: int) -> tuple[str, str] | None:
+        """(shipment, label state) of the label an exception task keeps, if it keeps one."""
+        return await self._one("SELECT shipment_id, state FROM shipment_labels WHERE exception_task = ?", task_id)

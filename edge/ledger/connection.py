@@ -41,3 +41,13 @@ def connect_writer(path: Path | str) -> apsw.Connection:
     conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READWRITE)
     apply_pragmas(conn)
     return conn
+
+
+class OwnConnection:
+    """A reader or writer of the ledger that owns its connection and closes it when told."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def close(self) -> None:
+        self.conn.close()

@@ -16,7 +16,7 @@ from functools import cache
 import apsw
 
 from edge.domain.model import Location, Stock
-from edge.errors import Conflict, NotFound
+from edge.errors import Conflict, LedgerError, NotFound
 from edge.ledger.write_behind import WriteBehind
 
 
@@ -244,7 +244,10 @@ class Movements:
 
     def reload(self) -> None:
         self.pending.clear()
-        self.last_seq = _first(self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements"))[0]
+        self.last_seq = self._committed_seq()
+
+    def _committed_seq(self) -> int:
+        return _first(self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements"))[0]
 
     def packed_for(self, shipment_id: str) -> list[tuple[str, str, int]]:
         self.behind.flush()
@@ -260,12 +263,18 @@ class Movements:
 
     def flush(self) -> None:
         if self.pending:
+            # Central refuses a gap and waits for the missing seq for ever: never write one.
+            follows = self._committed_seq() + 1
+            if self.pending[0][0] != follows:
+                raise LedgerError(f"movement seq {self.pending[0][0]} would not follow the ledger's last seq "
+                                  f"{follows - 1}: the batch is applied again from the ledger")
             self.cur.executemany(self.INSERT, self.pending)
             self.pending.clear()
 
     def discard(self) -> None:
-        self.last_seq -= len(self.pending)
-        self.pending.clear()
+        # Rows flushed inside the rolled-back block are gone too, not only the pending ones: count
+        # from what the ledger now holds.
+        self.reload()
 
 
 TASK_FIELDS = ("id", "kind", "state", "shipment_id", "sku", "lot", "qty", "done_qty", "location", "tote", "assignee")
@@ -359,6 +368,15 @@ class Tasks:
             "UPDATE tasks SET state = 'done', updated_at = ? "
             "WHERE kind = 'count' AND state = 'open' AND location = ? AND sku = ?", (at, location, sku),
         )
+
+    def open_of_kind(self, kind: str, location: str, sku: str, lot: str) -> list[dict]:
+        """Open tasks of a kind for one SKU and lot at a location, oldest first. Tasks are inserted at
+        once and only their updates wait in the buffer, so no flush: the batch's updates are laid over."""
+        rows = self.cur.execute(
+            f"SELECT {self.FIELDS} FROM tasks WHERE kind = ? AND state = 'open' AND location = ? AND sku = ? "
+            "AND lot = ? ORDER BY id", (kind, location, sku, lot),
+        ).fetchall()
+        return [task for task in (self.get(row["id"]) for row in rows) if task["state"] == "open"]
 
     def open_for_shipment(self, shipment_id: str) -> list[dict]:
         self.behind.flush()
@@ -515,9 +533,13 @@ class SyncState:
             (name, str(value)),
         )
 
-    def reject_feed(self, feed_seq: int, command_type: str, reason: str, at: str) -> None:
-        self.cur.execute("INSERT INTO feed_rejections(feed_seq, command_type, reason, at) VALUES (?,?,?,?)",
-                         (feed_seq, command_type, reason, at))
+    def record_feed_outcome(self, feed_seq: int, command_type: str, at: str, *, code: str | None = None,
+                            reason: str | None = None, shipment_id: str | None = None) -> None:
+        """What the floor made of a feed entry, for central: rejected (with a code) or applied."""
+        self.cur.execute(
+            "INSERT INTO feed_outcomes(feed_seq, command_type, status, code, reason, shipment_id, at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (feed_seq, command_type, "applied" if code is None else "rejected", code, reason, shipment_id, at))
 
     def expect(self, asn_id: str, sku: str, qty: int, lot: str, expiry: str | None, expected_at: str) -> None:
         self.cur.execute(

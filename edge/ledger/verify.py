@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from edge.ledger.verify_labels import check_labels
+
 
 @dataclass
 class Report:
@@ -79,6 +81,7 @@ def verify(conn: sqlite3.Connection) -> Report:
     try:
         _seq_gaps(conn, report)
         _balances(conn, report)
+        check_labels(conn, report.problems)
         bad = conn.execute("PRAGMA foreign_key_check").fetchall()
         if bad:
             report.problems.append(f"{len(bad)} rows reference missing parents (first: {bad[0]})")

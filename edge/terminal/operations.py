@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from edge.domain import commands as c
-from edge.errors import InvalidCommand
+from edge.errors import InvalidCommand, NotFound
 from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
+from edge.sync_bridge import sync_status
+from edge.terminal import fleet_ops
+from edge.terminal.fleet_protocol import FLEET_OPS
 from edge.terminal.protocol import VERSION, Request
 from edge.terminal.queries import Queries
 from edge.terminal.sessions import Session, Sessions
+from edge.terminal.views import Views
 
 
 def _expiry(text: str | None) -> date | None:
@@ -52,19 +56,25 @@ class Operations:
     sessions: Sessions
     queries: Queries
     execute: Callable[[c.Command], Awaitable[Outcome]]
+    views: Views = field(init=False)
+    reprint_label: Callable[[str, str], Awaitable[dict]] | None = None  # the device hub's, when it has printers
+    fleet: object = None  # edge.fleet.node.NodeFleet when the node runs robots
 
-    async def handle(self, req: Request) -> dict:
-        """Run one request; raises an EdgeError (a clear refusal) or returns the result."""
+    def __post_init__(self) -> None:
+        self.views = Views(self.queries)
+
+    async def handle(self, req: Request, terminal: str = "") -> dict:
+        """Run one request from `terminal` (its network address, or its CurveZMQ key); raises an
+        EdgeError (a clear refusal) or returns the result."""
         if req.op == "hello":
             return {"warehouse": self.warehouse_id, "protocol": VERSION}
         if req.op == "login":
-            s = self.sessions.login(req.args["badge"])
+            s = self.sessions.login(req.args["badge"], terminal)
             return {"session": s.token, "operator": s.operator.badge, "name": s.operator.name,
                     "roles": list(s.operator.roles)}
-        if req.op == "status":
-            status = await asyncio.to_thread(ledger_status, self.queries.path)
-            return {**status, "devices": await asyncio.to_thread(read_status, self.queries.path)}
-        session = self.sessions.get(req.session, req.spec.role)
+        session = self.sessions.get(req.session, req.spec.roles)
+        if req.op in FLEET_OPS:
+            return await fleet_ops.handle(self.fleet, req, session.operator.badge)
         if req.op in BUILDERS:
             return await self._command(req, session)
         return await self._query(req, session)
@@ -77,19 +87,32 @@ class Operations:
         return {**outcome.result, "replayed": outcome.replayed}
 
     async def _query(self, req: Request, session: Session) -> dict:
-        a = req.args
-        if req.op == "logout":
-            self.sessions.logout(session.token)
-            return {}
-        if req.op == "scan":
-            return await self.queries.classify(a["code"])
-        if req.op == "putaway_suggest":
-            return await self.queries.suggest_putaway(a["item"], a["qty"], a["from_location"])
-        if req.op == "stock":
-            return {"balances": await self.queries.stock(a.get("location"), a.get("item"))}
-        if req.op == "exceptions":
-            return {"exceptions": await self.queries.open_exceptions()}
-        raise InvalidCommand(f"operation {req.op} is not served by this node")
+        if req.op == "reprint_label" and self.reprint_label is not None:
+            return await self.reprint_label(req.args["shipment"], req.key)
+        answer = QUERIES.get(req.op)
+        if answer is None:
+            raise InvalidCommand(f"operation {req.op} is not served by this node")
+        return await answer(self, req.args, session)
+
+    async def _logout(self, a: dict, session: Session) -> dict:
+        self.sessions.logout(session.token)
+        return {}
+
+    async def _status(self, a: dict, session: Session) -> dict:
+        path = self.queries.path
+        status = await asyncio.to_thread(ledger_status, path)
+        return {**status, "devices": await asyncio.to_thread(read_status, path),
+                "sync_view": await asyncio.to_thread(sync_status, path)}
+
+    async def _expected(self, a: dict, session: Session) -> dict:
+        sku = await self.queries.sku_of(a["item"])
+        if sku is None:
+            raise NotFound(f"item {a['item']!r} is not in the catalog")
+        return {**await self.views.sku(sku), **await self.views.expected(sku)}
+
+    async def _floor(self, a: dict, session: Session) -> dict:
+        since = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="microseconds")
+        return {**await self.views.floor(since), "names": self.sessions.names()}
 
 
 class _Refused(InvalidCommand):
@@ -98,3 +121,23 @@ class _Refused(InvalidCommand):
     def __init__(self, code: str | None, message: str | None):
         super().__init__(message or "refused")
         self.code = code or "rejected"
+
+
+# op -> function(operations, args, session) -> result, for everything that changes nothing
+QUERIES: dict[str, Callable[[Operations, dict, Session], Awaitable[dict]]] = {
+    "logout": Operations._logout,
+    "status": Operations._status,
+    "scan": lambda o, a, s: o.queries.classify(a["code"]),
+    "putaway_suggest": lambda o, a, s: o.queries.suggest_putaway(a["item"], a["qty"], a["from_location"]),
+    "stock": lambda o, a, s: _wrap("balances", o.queries.stock(a.get("location"), a.get("item"))),
+    "exceptions": lambda o, a, s: _wrap("exceptions", o.queries.open_exceptions()),
+    "task_view": lambda o, a, s: o.views.task(a["task_id"]),
+    "tote": lambda o, a, s: o.views.tote(a["tote"]),
+    "shipment": lambda o, a, s: o.views.shipment(a["shipment_id"]),
+    "expected": Operations._expected,
+    "floor": Operations._floor,
+}
+
+
+async def _wrap(name: str, rows: Awaitable[list]) -> dict:
+    return {name: await rows}

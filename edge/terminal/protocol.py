@@ -37,7 +37,7 @@ class OpSpec:
     args: dict[str, Arg] = field(default_factory=dict)
     effect: bool = False          # needs an idempotency key
     session: bool = True          # needs a logged-in operator
-    role: str | None = None       # operator role required
+    roles: tuple[str, ...] = ()   # any one of these operator roles is needed (a supervisor has them all)
 
 
 TEXT, INT = str, int
@@ -46,27 +46,36 @@ OPS: dict[str, OpSpec] = {
     "login": OpSpec({"badge": Arg(TEXT)}, session=False),
     "logout": OpSpec(),
     "scan": OpSpec({"code": Arg(TEXT)}),
-    "next_task": OpSpec(effect=True, role="picker"),
+    "next_task": OpSpec(effect=True, roles=("picker",)),
     "confirm_pick": OpSpec({"task_id": Arg(INT), "location": Arg(TEXT), "item": Arg(TEXT),
-                            "tote": Arg(TEXT), "qty": Arg(INT)}, effect=True, role="picker"),
+                            "tote": Arg(TEXT), "qty": Arg(INT)}, effect=True, roles=("picker",)),
     "short_pick": OpSpec({"task_id": Arg(INT), "location": Arg(TEXT), "found_qty": Arg(INT),
-                          "tote": Arg(TEXT, False)}, effect=True, role="picker"),
+                          "tote": Arg(TEXT, False)}, effect=True, roles=("picker",)),
     "receive": OpSpec({"item": Arg(TEXT), "qty": Arg(INT), "location": Arg(TEXT),
-                       "lot": Arg(TEXT, False), "expiry": Arg(TEXT, False)}, effect=True, role="receiver"),
+                       "lot": Arg(TEXT, False), "expiry": Arg(TEXT, False)}, effect=True, roles=("receiver",)),
     "putaway_suggest": OpSpec({"item": Arg(TEXT), "qty": Arg(INT), "from_location": Arg(TEXT)},
-                              role="receiver"),
+                              roles=("receiver",)),
     "putaway": OpSpec({"item": Arg(TEXT), "qty": Arg(INT), "from_location": Arg(TEXT),
-                       "to_location": Arg(TEXT), "lot": Arg(TEXT, False)}, effect=True, role="receiver"),
+                       "to_location": Arg(TEXT), "lot": Arg(TEXT, False)}, effect=True, roles=("receiver",)),
     "count": OpSpec({"location": Arg(TEXT), "item": Arg(TEXT), "counted": Arg(INT),
-                     "lot": Arg(TEXT, False)}, effect=True, role="counter"),
+                     "lot": Arg(TEXT, False)}, effect=True, roles=("counter",)),
     "adjust": OpSpec({"location": Arg(TEXT), "item": Arg(TEXT), "delta": Arg(INT),
-                      "reason": Arg(TEXT), "lot": Arg(TEXT, False)}, effect=True, role="supervisor"),
-    "pack": OpSpec({"tote": Arg(TEXT), "shipment_id": Arg(TEXT), "station": Arg(TEXT)}, effect=True),
-    "ship": OpSpec({"shipment_id": Arg(TEXT), "dock": Arg(TEXT)}, effect=True),
+                      "reason": Arg(TEXT), "lot": Arg(TEXT, False)}, effect=True, roles=("supervisor",)),
+    "pack": OpSpec({"tote": Arg(TEXT), "shipment_id": Arg(TEXT), "station": Arg(TEXT)}, effect=True,
+                   roles=("packer",)),
+    "ship": OpSpec({"shipment_id": Arg(TEXT), "dock": Arg(TEXT)}, effect=True,
+                   roles=("shipper", "packer")),
     "stock": OpSpec({"location": Arg(TEXT, False), "item": Arg(TEXT, False)}),
-    "exceptions": OpSpec(role="supervisor"),
-    "resolve_exception": OpSpec({"task_id": Arg(INT), "resolution": Arg(TEXT)}, effect=True, role="supervisor"),
-    "status": OpSpec(session=False),
+    "exceptions": OpSpec(roles=("supervisor",)),
+    "resolve_exception": OpSpec({"task_id": Arg(INT), "resolution": Arg(TEXT)}, effect=True, roles=("supervisor",)),
+    "status": OpSpec(),
+    # Read-only views for the screens (protocol 1 still: an old handheld never sends them).
+    "task_view": OpSpec({"task_id": Arg(INT)}, roles=("picker",)),
+    "tote": OpSpec({"tote": Arg(TEXT)}, roles=("picker", "packer", "shipper")),
+    "shipment": OpSpec({"shipment_id": Arg(TEXT)}, roles=("packer", "shipper")),
+    "expected": OpSpec({"item": Arg(TEXT)}, roles=("receiver",)),
+    "floor": OpSpec(roles=("supervisor",)),
+    "reprint_label": OpSpec({"shipment": Arg(TEXT)}, effect=True, roles=("supervisor",)),  # shipment id or SSCC
 }
 
 
@@ -174,3 +183,9 @@ def encode_event(topic: str, data: dict) -> list[bytes]:
 def decode_event(frames: list[bytes]) -> tuple[str, dict]:
     body = orjson.loads(frames[-1])
     return body["topic"], body["data"]
+
+
+# The robot fleet's supervisor operations live in their own module; they join the table here.
+from edge.terminal.fleet_protocol import FLEET_OPS  # noqa: E402
+
+OPS.update(FLEET_OPS)

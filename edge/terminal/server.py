@@ -20,6 +20,19 @@ from edge.terminal.operations import Operations
 log = logging.getLogger(__name__)
 
 
+def terminal_of(frame: zmq.Frame) -> str:
+    """Who sent this frame, for per-terminal limits: its CurveZMQ key when the node checks keys,
+    else its network address (a reconnect gets a new ZeroMQ identity, but not a new address)."""
+    for prop in ("User-Id", "Peer-Address"):
+        try:
+            value = frame.get(prop)
+        except zmq.ZMQError:
+            continue
+        if value:
+            return value
+    return ""
+
+
 class TerminalServer:
     def __init__(self, ctx: zmq.asyncio.Context, router_endpoint: str, pub_endpoint: str,
                  operations: Operations, on_request=None, curve: tuple[str, dict[str, str]] | None = None):
@@ -50,20 +63,21 @@ class TerminalServer:
 
     async def serve(self) -> None:
         while True:
-            frames = await self.router.recv_multipart()
+            frames = await self.router.recv_multipart(copy=False)
             if len(frames) < 2:
                 continue
             # Frames: identity, [empty delimiter from REQ sockets], body.
-            task = asyncio.create_task(self._serve_one(frames[:-1], frames[-1]))
+            envelope = [f.bytes for f in frames[:-1]]
+            task = asyncio.create_task(self._serve_one(envelope, frames[-1].bytes, terminal_of(frames[-1])))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _serve_one(self, envelope: list[bytes], body: bytes) -> None:
+    async def _serve_one(self, envelope: list[bytes], body: bytes, terminal: str) -> None:
         req_id, op, outcome = None, "invalid", "ok"
         try:
             req = protocol.parse_request(body)
             req_id, op = req.id, req.op
-            reply = protocol.ok_reply(req_id, await self.ops.handle(req))
+            reply = protocol.ok_reply(req_id, await self.ops.handle(req, terminal))
         except ProtocolError as exc:
             outcome = exc.code
             reply = protocol.error_reply(protocol.request_id_of(body), exc.code, str(exc))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import signal
 import sys
+
+from simulators.stdin_commands import serve_commands
 
 from .control import HELP, run_command
 from .faults import Faults
@@ -71,31 +71,9 @@ async def serve(args: argparse.Namespace) -> None:
     print(f"{len(devices)} Modbus devices on {args.host}; {HELP}", flush=True)
     print(json.dumps(ready), flush=True)
     try:
-        await _read_commands(sim)
+        await serve_commands(lambda line: run_command(sim, line))
     finally:
         await sim.stop()
-
-
-async def _read_commands(sim: SimServer) -> None:
-    loop = asyncio.get_running_loop()
-    stop = loop.create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    reader = asyncio.StreamReader()
-    with contextlib.suppress(OSError, ValueError):  # stdin may be closed or not a pipe
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while not stop.done():
-        line_task = asyncio.ensure_future(reader.readline())
-        await asyncio.wait([line_task, stop], return_when=asyncio.FIRST_COMPLETED)
-        if not line_task.done():
-            line_task.cancel()
-            break
-        line = line_task.result()
-        if not line:  # stdin closed: keep serving until a signal
-            await stop
-            break
-        if reply := await run_command(sim, line.decode(errors="replace")):
-            print(reply, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

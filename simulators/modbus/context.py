@@ -39,7 +39,8 @@ class SimContext(ModbusServerContext):
             return next(iter(self.units.values()))
         return self.units.get(unit)
 
-    async def _gate(self, unit: int) -> SimulatedDevice | ExcCodes:
+    async def gate(self, unit: int) -> SimulatedDevice | ExcCodes:
+        """The device that answers `unit`, or the exception its fault answers with."""
         device = self.device(unit)
         if device is None or device.faults.mode is FaultMode.TIMEOUT:
             # With ignore_missing_devices the server then sends nothing: a silent slave.
@@ -52,14 +53,14 @@ class SimContext(ModbusServerContext):
 
     async def async_getValues(self, device_id: int, func_code: int, address: int,
                               count: int = 1):
-        device = await self._gate(device_id)
+        device = await self.gate(device_id)
         if isinstance(device, ExcCodes):
             return device
         result = device.read(FUNCTION_TABLE[func_code], address, count, self.clock())
         return ExcCodes(result) if isinstance(result, int) else result
 
     async def async_setValues(self, device_id: int, func_code: int, address: int, values):
-        device = await self._gate(device_id)
+        device = await self.gate(device_id)
         if isinstance(device, ExcCodes):
             return device
         values = values if isinstance(values, list) else [values]

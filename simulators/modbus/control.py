@@ -9,9 +9,9 @@ from .models import PutToLightSim, ScaleSim, SorterSim
 from .server import SimServer
 
 HELP = ("commands: fault NAME MODE[:ARG] | press NAME | place NAME KG | estop NAME on|off | "
-        "disconnect NAME | offline NAME | online NAME | status")
+        "disconnect NAME | offline NAME | online NAME | limit NAME REGISTERS | status")
 
-VERBS = {"status", "fault", "press", "place", "estop", "disconnect", "offline", "online"}
+VERBS = {"status", "fault", "press", "place", "estop", "disconnect", "offline", "online", "limit"}
 
 
 async def run_command(sim: SimServer, line: str) -> str:
@@ -37,6 +37,8 @@ async def run_command(sim: SimServer, line: str) -> str:
             device.place(float(args[1]))
         elif verb == "estop" and isinstance(device, SorterSim):
             device.estop(args[1] == "on")
+        elif verb == "limit":
+            device.max_read_registers = int(args[1])
         elif verb == "disconnect":
             sim.disconnect(device.name)
         elif verb == "offline":

@@ -7,11 +7,11 @@ from devices.modbus.codec import Value, decode, encode
 from devices.modbus.profile import Profile, Table
 
 from .faults import Faults
+from .requests import ILLEGAL_ADDRESS, ILLEGAL_VALUE, MAX_READ_REGISTERS
 
 FUNCTION_TABLE = {1: Table.COIL, 5: Table.COIL, 15: Table.COIL, 2: Table.DISCRETE,
                   4: Table.INPUT, 3: Table.HOLDING, 6: Table.HOLDING, 16: Table.HOLDING,
                   22: Table.HOLDING, 23: Table.HOLDING}
-ILLEGAL_ADDRESS = 2
 
 
 class SimulatedDevice:
@@ -22,6 +22,9 @@ class SimulatedDevice:
         self.profile = profile
         self.faults = Faults()
         self.requests = 0
+        # Many PLCs read fewer registers per request than the protocol allows, and answer a
+        # longer read with "illegal data value"; `limit NAME N` on the simulator sets it.
+        self.max_read_registers = MAX_READ_REGISTERS
         size: dict[Table, int] = {}
         for p in profile.points.values():
             size[p.table] = max(size.get(p.table, 0), p.end)
@@ -43,6 +46,8 @@ class SimulatedDevice:
 
     def read(self, table: Table, address: int, count: int, now: float) -> list | int:
         self.requests += 1
+        if not table.is_bits and count > self.max_read_registers:
+            return ILLEGAL_VALUE
         if not self._covers(table, address, count):
             return ILLEGAL_ADDRESS
         self.advance(now)

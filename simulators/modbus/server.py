@@ -18,6 +18,7 @@ from pymodbus import FramerType
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer
 
 from .context import SimContext
+from .decoder import PlcDecoder
 from .device import SimulatedDevice
 from .faults import FaultMode
 from .nullmodem import NullModem
@@ -49,6 +50,7 @@ class SimServer:
         server = ModbusTcpServer(context, framer=FramerType.SOCKET,
                                  address=(self.host, listener.port), ignore_missing_devices=True,
                                  trace_packet=self._garbler(context, unit_at=6))
+        server.decoder = PlcDecoder()  # answers malformed requests as a PLC does
         await server.serve_forever(background=True)
         if not server.transport:
             raise OSError(f"cannot listen on {self.host}:{listener.port}")
@@ -65,6 +67,7 @@ class SimServer:
         server = ModbusSerialServer(context, framer=FramerType.RTU, port=server_path,
                                     baudrate=baudrate, ignore_missing_devices=True,
                                     trace_packet=self._garbler(context, unit_at=0))
+        server.decoder = PlcDecoder()
         await server.serve_forever(background=True)
         self._rtu.append((server, modem))
         return client_path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter
 
 from central.api.auth import AdminDep, CentralDep
@@ -31,6 +33,7 @@ from central.api.schemas import (
 from central.services import catalog
 from central.services.catalog import Site, SkuRecord
 from central.services.discrepancies import DiscrepancyView, list_discrepancies, resolve_discrepancy
+from central.services.feed_outcomes import FeedRejectionView, list_rejections
 from central.services.sweep import sweep_once
 from central.services.views import FeedPage, StockLevelView
 from central.tokens import issue_customer_token
@@ -137,6 +140,14 @@ def discrepancies(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None
     return list_discrepancies(central, warehouse_id, open_only, after, limit)
 
 
+@router.get("/feed-rejections", response_model=list[FeedRejectionView])
+def feed_rejections(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None, after: Cursor = 0,
+                    limit: Limit = 100) -> list[FeedRejectionView]:
+    """Feed entries a warehouse's floor refused, with its code and reason, oldest first; page with
+    `after` = the last `outcome_id` seen."""
+    return list_rejections(central, warehouse_id, after, limit)
+
+
 @router.post("/discrepancies/{discrepancy_id}/resolve", response_model=DiscrepancyView)
 def mark_resolved(discrepancy_id: DiscrepancyPath, body: ResolveIn, central: CentralDep,
                   _: AdminDep) -> DiscrepancyView:
@@ -151,9 +162,11 @@ def mark_resolved(discrepancy_id: DiscrepancyPath, body: ResolveIn, central: Cen
 @router.post("/customers/{customer_id}/token", response_model=CustomerTokenOut)
 def customer_token(customer_id: CustomerPath, central: CentralDep,
                    _: AdminDep) -> CustomerTokenOut:
-    """Issue the bearer token a customer (or the storefront acting for them) uses."""
-    token = issue_customer_token(central.settings.secret, customer_id)
-    return CustomerTokenOut(customer_id=customer_id, token=token)
+    """Issue the bearer token a customer (or the storefront acting for them) uses; it is accepted
+    until `expires_at` (SKLAD_CENTRAL_CUSTOMER_TOKEN_DAYS after issue, 30 by default)."""
+    expires_at = central.clock() + timedelta(days=central.settings.customer_token_days)
+    token = issue_customer_token(central.settings.secret, customer_id, expires_at)
+    return CustomerTokenOut(customer_id=customer_id, token=token, expires_at=expires_at)
 
 
 @router.post("/sweep", response_model=SweepOut)

@@ -7,14 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
-from central.api.auth import CentralDep
+from central.api.auth import CentralDep, CustomerDep
 from central.api.metrics import Metrics
 from central.api.schemas import ERROR_RESPONSES, IdPath, SandboxDecision
-from central.errors import InvalidRequest
 from central.services.payments import handle_callback, sandbox_authenticate
 from central.services.views import CallbackResult
-
-MAX_CALLBACK_BYTES = 16_384
 
 
 def build(metrics: Metrics) -> APIRouter:
@@ -26,19 +23,18 @@ def build(metrics: Metrics) -> APIRouter:
         x_acquirer_signature: Annotated[str | None, Header(max_length=256)] = None,
     ) -> CallbackResult:
         """The acquirer's notification, signed with HMAC-SHA256 over the raw body (hex)."""
-        body = await request.body()
-        if len(body) > MAX_CALLBACK_BYTES:
-            raise InvalidRequest(f"callback body over {MAX_CALLBACK_BYTES} bytes")
+        body = await request.body()  # central.api.limits keeps it within MAX_CALLBACK_BYTES
         result = await run_in_threadpool(handle_callback, central, body, x_acquirer_signature)
         metrics.callbacks.labels(result.result).inc()
         return result
 
     @router.post("/sandbox/3ds/{payment_id}", response_model=CallbackResult)
-    def sandbox_3ds(payment_id: IdPath, body: SandboxDecision,
-                    central: CentralDep) -> CallbackResult:
-        """Sandbox only: the customer approves or declines; the sandbox sends the callback."""
+    def sandbox_3ds(payment_id: IdPath, body: SandboxDecision, central: CentralDep,
+                    who: CustomerDep) -> CallbackResult:
+        """Sandbox only (404 with another acquirer): the order's own customer, with their token,
+        approves or declines; the sandbox sends the callback. Another customer's payment: 404."""
         outcome = "succeeded" if body.outcome == "approve" else "failed"
-        result = sandbox_authenticate(central, payment_id, outcome)
+        result = sandbox_authenticate(central, payment_id, outcome, who.customer_id or "")
         metrics.callbacks.labels(result.result).inc()
         return result
 

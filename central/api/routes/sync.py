@@ -14,12 +14,16 @@ from starlette.concurrency import run_in_threadpool
 from central.api.auth import CentralDep
 from central.api.schemas import ERROR_RESPONSES, Cursor, Limit
 from central.api.warehouse_auth import WarehouseDep
-from central.errors import BatchMediaType, BatchTooLarge
+from central.errors import BatchMediaType
+from central.services.feed_outcomes import record_outcomes
 from central.sync.cursor import read_cursor
 from central.sync.feed_poll import MAX_WAIT_SECONDS, read_page, wait_for_entries
+from central.sync.rejoin import rejoin
 from central.sync.upload import apply_upload
 from sync.feed import FeedEntry
-from sync.movements import CONTENT_ENCODING, CONTENT_TYPE, MAX_BATCH_BYTES
+from sync.movements import CONTENT_ENCODING, CONTENT_TYPE
+from sync.outcomes import OUTCOMES_PATH, FeedOutcomeAck, FeedOutcomeReport
+from sync.rejoin import RejoinAck, RejoinRequest
 
 router = APIRouter(prefix="/sync/v1/warehouses/{warehouse_id}", tags=["sync"],
                    responses=ERROR_RESPONSES | {413: ERROR_RESPONSES[400], 415: ERROR_RESPONSES[400]})
@@ -45,23 +49,13 @@ class CursorOut(BaseModel):
 
 
 async def _body(request: Request) -> bytes:
-    """The raw batch, refused before it is read whole if it is over the limit."""
+    """The raw batch, in its format (central.api.limits refuses one over MAX_BATCH_BYTES before
+    it is read)."""
     if request.headers.get("content-type", "").split(";")[0].strip() != CONTENT_TYPE:
         raise BatchMediaType(f"send movements as Content-Type {CONTENT_TYPE}")
     if request.headers.get("content-encoding", "").strip().lower() != CONTENT_ENCODING:
         raise BatchMediaType(f"send movements with Content-Encoding {CONTENT_ENCODING}")
-    too_large = BatchTooLarge(f"a batch may be at most {MAX_BATCH_BYTES} bytes on the wire; send smaller "
-                              "batches", limit=MAX_BATCH_BYTES)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BATCH_BYTES:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BATCH_BYTES:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await request.body()
 
 
 @router.post("/movements", response_model=Ack, openapi_extra={
@@ -94,3 +88,24 @@ def cursor(warehouse_id: WarehouseDep, central: CentralDep) -> CursorOut:
     with central.db.read() as conn:
         c = read_cursor(conn, warehouse_id)
     return CursorOut(node_id=c.node_id, epoch=c.epoch, last_seq=c.last_seq)
+
+
+@router.post(OUTCOMES_PATH, response_model=FeedOutcomeAck)
+def feed_outcomes(body: FeedOutcomeReport, warehouse_id: WarehouseDep, central: CentralDep) -> FeedOutcomeAck:
+    """What the floor made of feed entries: every rejection (with its code and reason) and every
+    cancel it applied. Once per feed_seq: a resend is counted in `duplicates` and changes nothing.
+
+    A cancel applied releases the shipment's units and, once every shipment of the order is
+    answered, refunds what was stopped; a cancel refused as `already_shipped` leaves the order
+    standing and tells the customer why. An outcome for an entry not in this warehouse's feed, or
+    of another type than the entry's, is refused (422) and nothing of the report is recorded.
+    """
+    return record_outcomes(central, warehouse_id, body)
+
+
+@router.post("/rejoin", response_model=RejoinAck)
+def rejoin_node(body: RejoinRequest, warehouse_id: WarehouseDep, central: CentralDep) -> RejoinAck:
+    """A fenced node starts a new epoch (`sklad-edge rejoin`): central takes the node's stock as the
+    warehouse's, records each difference as a `rejoin` discrepancy, and applies the new epoch's
+    movements after `from_seq`. Sent again, it is acknowledged with `replay`; an older epoch is 409."""
+    return rejoin(central, warehouse_id, body)

@@ -31,6 +31,7 @@ PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ADMIN_TOKEN = "test-admin-token-0123456789"
 SECRET = "test-customer-secret-0123456789"
 ACQUIRER_SECRET = "test-acquirer-secret-0123456789"
+METRICS_TOKEN = "test-metrics-token-0123456789"
 
 
 def pg_reachable() -> bool:
@@ -109,7 +110,7 @@ def clock() -> FakeClock:
 def make_settings(db_url: str) -> Settings:
     return Settings(db_url=db_url, admin_token=ADMIN_TOKEN, secret=SECRET,
                     acquirer_secret=ACQUIRER_SECRET, public_url="http://testserver",
-                    pool_size=12).check()
+                    pool_size=12, metrics_token=METRICS_TOKEN).check()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from sync.movements import CONTENT_ENCODING, CONTENT_TYPE, Movement, MovementBatch, encode_batch
 
-TOKENS = {w: f"{w}-sync-token-0123456789abcdef-0123456789" for w in ("wh-msk", "wh-spb")}
+TOKENS = {w: f"{w}-sync-token-0123456789abcdef-0123456789" for w in ("wh-msk", "wh-spb", "wh-kzn")}
 UPLOAD_HEADERS = {"Content-Type": CONTENT_TYPE, "Content-Encoding": CONTENT_ENCODING}
 
 
@@ -38,3 +38,27 @@ def upload(client: TestClient, body: bytes, warehouse_id: str = "wh-msk", as_: s
            headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     return client.post(f"/sync/v1/warehouses/{warehouse_id}/movements", content=body,
                        headers=(headers if headers is not None else UPLOAD_HEADERS) | bearer(as_ or warehouse_id))
+
+
+def cancel_entries(client: TestClient, admin: dict[str, str], order: dict) -> dict[str, int]:
+    """shipment_id -> feed_seq of the cancel central put in its warehouse's feed."""
+    found = {}
+    for shipment in order["shipments"]:
+        feed = client.get(f"/admin/warehouses/{shipment['warehouse_id']}/feed", params={"after": 0, "limit": 1000},
+                          headers=admin).json()["entries"]
+        found[shipment["shipment_id"]] = next(
+            e["feed_seq"] for e in feed if e["command"]["type"] == "cancel_shipment"
+            and e["command"]["shipment_id"] == shipment["shipment_id"])
+    return found
+
+
+def answer_cancel(client: TestClient, admin: dict[str, str], order: dict, shipment_id: str | None = None,
+                  status: str = "applied", code: str | None = None, reason: str | None = None):  # type: ignore[no-untyped-def]
+    """The floor's outcome for the cancel of one shipment (default: the first) of `order`."""
+    shipment = next(s for s in order["shipments"] if shipment_id in (None, s["shipment_id"]))
+    seq = cancel_entries(client, admin, order)[shipment["shipment_id"]]
+    outcome = {"feed_seq": seq, "type": "cancel_shipment", "status": status, "code": code, "reason": reason,
+               "shipment_id": shipment["shipment_id"], "at": "2026-03-02T09:05:00+00:00"}
+    warehouse_id = shipment["warehouse_id"]
+    return client.post(f"/sync/v1/warehouses/{warehouse_id}/feed/outcomes", json={"outcomes": [outcome]},
+                       headers=bearer(warehouse_id))

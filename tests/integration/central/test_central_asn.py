@@ -30,7 +30,7 @@ def test_bad_asns_are_refused_and_change_nothing(client: TestClient, network: Ce
     unknown_sku = {**ASN, "lines": [{"sku": "NOPE", "qty": 1}]}
     twice = {**ASN, "lines": [{"sku": "A", "qty": 1}, {"sku": "A", "qty": 2}]}
     zero = {**ASN, "lines": [{"sku": "A", "qty": 0}]}
-    cases = [("/admin/warehouses/wh-spb/asn", unknown_sku, admin_headers, 422, "unknown_sku"),
+    cases = [("/admin/warehouses/wh-spb/asn", unknown_sku, admin_headers, 404, "unknown_sku"),
              ("/admin/warehouses/wh-xxx/asn", ASN, admin_headers, 404, "not_found"),
              ("/admin/warehouses/wh-spb/asn", twice, admin_headers, 422, "validation_failed"),
              ("/admin/warehouses/wh-spb/asn", zero, admin_headers, 422, "validation_failed"),

@@ -49,7 +49,7 @@ def test_concurrent_payments_keep_each_feed_gap_free(network: Central) -> None:
               .order for n in range(24)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(
-            lambda o: sandbox_authenticate(network, o.payment.payment_id, "succeeded"), orders))
+            lambda o: sandbox_authenticate(network, o.payment.payment_id, "succeeded", o.customer_id), orders))
     assert {r.result for r in results} == {"paid"}
     with network.db.read() as conn:
         seqs = conn.execute(sa.select(feed.c.feed_seq).where(feed.c.warehouse_id == "wh-msk")

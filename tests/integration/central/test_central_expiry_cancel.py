@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from support_central import levels, order_body
+from support_central import levels, order_body, three_ds
+from support_sync import answer_cancel, set_tokens
 
 from central.bootstrap import Central
 from central.db.tables import shipments
@@ -29,8 +30,7 @@ def place(client: TestClient, headers: dict[str, str], key: str = "k1", **lines:
 
 
 def pay(client: TestClient, placed: dict) -> None:
-    resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
-                       json={"outcome": "approve"})
+    resp = three_ds(client, placed, "approve")
     assert resp.json()["result"] == "paid"
 
 
@@ -70,22 +70,36 @@ def test_cancel_unpaid_releases_without_telling_warehouses(
     assert feed["last_seq"] == last
 
 
-def test_cancel_paid_sends_cancel_to_each_warehouse(
+def test_cancel_paid_asks_each_warehouse_and_follows_the_floor(
         client: TestClient, central: Central, alice: dict[str, str],
         admin_headers: dict[str, str]) -> None:
+    set_tokens(client, admin_headers)
     placed = place(client, alice, A=1, D=1)
     pay(client, placed)
     resp = client.post(f"/orders/{placed['order_id']}/cancel", json={"reason": "changed mind"},
                        headers=alice)
-    assert resp.json()["status"] == "CANCELLED"
-    assert resp.json()["payment"]["status"] == "REFUND_DUE"
+    waiting = resp.json()
+    assert (waiting["status"], waiting["payment"]["status"]) == ("CANCEL_REQUESTED", "SUCCEEDED")
+    assert {s["status"] for s in waiting["shipments"]} == {"CANCEL_REQUESTED"}
     for shipment in placed["shipments"]:
         feed = client.get(f"/admin/warehouses/{shipment['warehouse_id']}/feed",
                           params={"after": 0, "limit": 1000}, headers=admin_headers).json()
         last = feed["entries"][-1]["command"]
         assert last == {"type": "cancel_shipment", "shipment_id": shipment["shipment_id"],
                         "order_id": placed["order_id"], "reason": "changed mind"}
+    assert levels(central, "A")["wh-msk"] == (10, 1)  # still on the floor until it answers
+    again = client.post(f"/orders/{placed['order_id']}/cancel", headers=alice)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "cancel_pending"
+    msk, kzn = sorted(placed["shipments"], key=lambda s: s["warehouse_id"] != "wh-msk")
+    assert answer_cancel(client, admin_headers, waiting, msk["shipment_id"]).json() == {
+        "recorded": 1, "duplicates": 0}
+    half = client.get(f"/orders/{placed['order_id']}", headers=alice).json()
+    assert half["status"] == "CANCEL_REQUESTED" and half["payment"]["status"] == "SUCCEEDED"
     assert levels(central, "A")["wh-msk"] == (10, 0)
+    answer_cancel(client, admin_headers, waiting, kzn["shipment_id"])
+    done = client.get(f"/orders/{placed['order_id']}", headers=alice).json()
+    assert (done["status"], done["payment"]["status"]) == ("CANCELLED", "REFUND_DUE")
+    assert done["payment"]["refund_minor"] == placed["total_minor"]
     assert levels(central, "D")["wh-kzn"] == (4, 0)
 
 

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from support_central import order_body
+from support_central import order_body, three_ds
 
 from central.bootstrap import Central
+from central.errors import AcquirerError, BadSignature
+from central.payments.port import Acquirer, CallbackEvent, PaymentIntent
 from central.payments.sandbox import SIGNATURE_HEADER, SandboxAcquirer
 
 Headers = Callable[[str], dict[str, str]]
@@ -41,8 +43,7 @@ def signed(central: Central, payment: dict, event_id: str, outcome: str = "succe
 def test_paid_order_sends_one_fulfilment_per_shipment(client: TestClient, placed: dict,
                                                       admin_headers: dict[str, str]) -> None:
     before = {w: len(feed(client, admin_headers, w)) for w in ("wh-msk", "wh-kzn", "wh-spb")}
-    resp = client.post(placed["payment"]["redirect_url"].removeprefix("http://testserver"),
-                       json={"outcome": "approve"})
+    resp = three_ds(client, placed)
     assert resp.status_code == 200, resp.text
     assert resp.json()["result"] == "paid"
     order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
@@ -104,8 +105,7 @@ def test_amount_mismatch_is_refused(client: TestClient, central: Central, placed
 
 def test_declined_payment_keeps_the_hold_until_expiry(client: TestClient, placed: dict,
                                                       admin_headers: dict[str, str]) -> None:
-    resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
-                       json={"outcome": "decline"})
+    resp = three_ds(client, placed, "decline")
     assert resp.json()["result"] == "payment_failed"
     order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
     assert (order["status"], order["payment"]["status"]) == ("PENDING_PAYMENT", "FAILED")
@@ -117,10 +117,60 @@ def test_payment_after_expiry_is_marked_for_refund(client: TestClient, central: 
     clock.advance(16)
     assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 1,
                                                                          "refunded": 0}
-    resp = client.post(f"/sandbox/3ds/{placed['payment']['payment_id']}",
-                       json={"outcome": "approve"})
+    resp = three_ds(client, placed, "approve")
     assert resp.json()["result"] == "order_not_payable_refund_due"
     order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
     assert (order["status"], order["payment"]["status"]) == ("EXPIRED", "REFUND_DUE")
     assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 0,
                                                                          "refunded": 1}
+
+
+def test_a_late_failure_never_undoes_captured_money(client: TestClient, central: Central, placed: dict,
+                                                    clock, admin_headers: dict[str, str]) -> None:
+    clock.advance(16)
+    client.post("/admin/sweep", headers=admin_headers)
+    approve = three_ds(client, placed, "approve")
+    assert approve.json()["result"] == "order_not_payable_refund_due"
+    body, headers = signed(central, placed["payment"], "evt-late", outcome="failed")
+    late = client.post("/payments/callback", content=body, headers=headers).json()
+    assert late["result"] == "late_failure_ignored"
+    order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
+    assert (order["status"], order["payment"]["status"]) == ("EXPIRED", "REFUND_DUE")
+
+
+def test_the_3ds_page_acts_only_for_the_orders_own_customer(client: TestClient, central: Central, placed: dict,
+                                                            customer_headers: Headers,
+                                                            admin_headers: dict[str, str]) -> None:
+    url = f"/sandbox/3ds/{placed['payment']['payment_id']}"
+    assert client.post(url, json={"outcome": "approve"}).status_code == 401
+    assert client.post(url, json={"outcome": "approve"}, headers=admin_headers).status_code == 403
+    other = client.post(url, json={"outcome": "approve"}, headers=customer_headers("mallory"))
+    assert other.status_code == 404
+    order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
+    assert (order["status"], order["payment"]["status"]) == ("PENDING_PAYMENT", "PENDING")
+    assert three_ds(client, placed).json()["result"] == "paid"
+
+
+class CardAcquirer(Acquirer):
+    """Stands for any real acquirer: it has no 3-D Secure page of ours to answer."""
+
+    def create_intent(self, payment_id: str, amount_minor: int, currency: str) -> PaymentIntent:
+        return PaymentIntent(f"card-{payment_id}", f"https://bank.example/3ds/{payment_id}")
+
+    def parse_callback(self, body: bytes, signature: str | None) -> CallbackEvent:
+        raise BadSignature("not in this test")
+
+    def void_intent(self, payment_id: str, acquirer_ref: str) -> None:
+        raise AcquirerError("not in this test")
+
+    def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str, *,
+               idempotency_key: str) -> str:
+        raise AcquirerError("not in this test")
+
+
+def test_the_3ds_page_exists_only_with_the_sandbox_acquirer(client: TestClient, central: Central,
+                                                             placed: dict) -> None:
+    central.acquirer = CardAcquirer()
+    resp = three_ds(client, placed)
+    assert resp.status_code == 404
+    assert "only with the sandbox acquirer" in resp.json()["error"]["message"]

@@ -3,16 +3,13 @@ through LedgerOutbox + SyncAgent + CentralClient, and reads its feed over HTTP."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from support_central import levels
-from test_central_serve_process import _wait_healthy, free_port
+from support_serve import serving
 
 from central.bootstrap import Central
 from central.services.catalog import Site, SkuRecord, set_warehouse_token, upsert_skus, upsert_warehouse
@@ -41,19 +38,8 @@ def central_url(central: Central, db_url: str, edge_cfg, tmp_path: Path) -> Iter
                                     False, 100_00) for n in range(1, 4)])
     upsert_warehouse(central, Site(edge_cfg.id, "Moscow FC 1", 55.7, 37.6))
     set_warehouse_token(central, edge_cfg.id, TOKEN)
-    port = free_port()
-    env = dict(os.environ, SKLAD_CENTRAL_ADMIN_TOKEN="agent-admin-0123456789",
-               SKLAD_CENTRAL_SECRET="agent-secret-0123456789", SKLAD_CENTRAL_ACQUIRER_SECRET="agent-acq-0123456789")
-    with (tmp_path / "serve.log").open("w") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "sklad-central"), "serve", "--db", db_url,
-                                 "--port", str(port), "--workers", "2", "--no-access-log"],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(f"http://127.0.0.1:{port}", proc)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+    with serving(db_url, tmp_path / "serve.log") as base:
+        yield base
 
 
 def agent_for(cfg, base: str, token: str = TOKEN) -> tuple[SyncAgent, LedgerOutbox]:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from support_central import levels, order_body
+from support_central import levels, order_body, three_ds
 from support_sync import batch, mv, set_tokens, upload
 
 from central.bootstrap import Central
@@ -19,8 +19,7 @@ def paid(client: TestClient, network: Central, customer_headers: Callable[[str],
     set_tokens(client, admin_headers)
     placed = client.post("/orders", json=order_body("k1", "pp-msk", A=2), headers=customer_headers("alice"))
     assert placed.status_code == 201, placed.text
-    pay = client.post(placed.json()["payment"]["redirect_url"].removeprefix("http://testserver"),
-                      json={"outcome": "approve"})
+    pay = three_ds(client, placed.json())
     assert pay.json()["result"] == "paid", pay.text
     return client.get(f"/orders/{placed.json()['order_id']}", headers=admin_headers).json()
 

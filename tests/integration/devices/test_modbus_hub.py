@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -123,23 +124,52 @@ async def rates(hub: ModbusHub, names: list[str], seconds: float) -> dict[str, f
     return {n: (hub.health()[n].polls_ok - start[n]) / seconds for n in names}
 
 
+async def healed_within(hub: ModbusHub, name: str, seconds: float) -> float:
+    """Seconds from now until `name` is UP and polled again; fails past `seconds`."""
+    healed = time.monotonic()
+    before = hub.health()[name].polls_ok
+    await wait_until(lambda: hub.health()[name].state is State.UP and hub.health()[name].polls_ok > before + 1,
+                     timeout=seconds, what=f"{name} back in service")
+    return time.monotonic() - healed
+
+
 @pytest.mark.slow
-async def test_dead_device_on_shared_rtu_bus_does_not_slow_the_others(sim):
+async def test_dead_device_on_shared_rtu_bus_costs_the_others_nothing_and_is_back_within_5_s(sim):
     scales = {u: ScaleSim(f"scale-{u}") for u in (1, 2, 3, 4)}
     path = await sim.serve_rtu(scales, baudrate=38400)
+    # The default probe cap (2 s, from the profile): what a site gets without tuning.
     configs = [DeviceConfig(s.name, load_profile("scale"), RtuTransport(path, 38400), unit=u,
-                            timeout=0.1, poll_periods={"fast": 0.2}, backoff_max=2.0)
+                            timeout=0.1, poll_periods={"fast": 0.2})
                for u, s in scales.items()]
     others = ["scale-2", "scale-3", "scale-4"]
-    async with ModbusHub(configs) as hub:
+    probes: list[float] = []
+    hook = lambda device, _due, done, _ok: probes.append(done) if device == "scale-1" else None  # noqa: E731
+    async with ModbusHub(configs, on_poll=hook) as hub:
         await asyncio.sleep(1.0)
         healthy = await rates(hub, others, 3.0)
         scales[1].faults = Faults.parse("timeout")
         await wait_until(lambda: hub.health()["scale-1"].state is State.DOWN, what="DOWN")
-        with_dead = await rates(hub, others, 3.0)
+        await asyncio.sleep(0.4)  # polls held up by its last retries (DEGRADED) are done
+        late = {n: hub.health()[n].polls_late for n in others}  # from now on its probes fit in gaps
+        mark = len(probes)
+        with_dead = await rates(hub, others, 6.0)  # long enough for its backoff to reach the cap
+        gaps = [b - a for a, b in itertools.pairwise(probes[mark:])]
+        assert len(gaps) >= 3 and max(gaps) <= 2.0 + 0.3, gaps  # probed at least every cap
         for name in others:
             assert with_dead[name] >= 0.9 * healthy[name], (name, healthy, with_dead)
             assert hub.health()[name].state is State.UP
+            assert hub.health()[name].polls_late == late[name], name
         scales[1].faults = Faults()
-        await wait_until(lambda: hub.health()["scale-1"].state is State.UP, timeout=5,
-                         what="dead device back UP after its next probe")
+        assert await healed_within(hub, "scale-1", 5.0) < 5.0
+
+
+async def test_powered_off_tcp_device_is_back_within_5_s_of_coming_on(sim):
+    scale = ScaleSim("scale-1")
+    port = await sim.serve_tcp(scale)
+    async with ModbusHub([tcp("scale-1", "scale", port, timeout=0.2)]) as hub:
+        await wait_until(lambda: hub.health()["scale-1"].polls_ok > 3, what="polling")
+        await sim.offline("scale-1")
+        await wait_until(lambda: hub.health()["scale-1"].state is State.DOWN, what="DOWN")
+        await asyncio.sleep(4.0)  # every reconnect backoff at its cap
+        await sim.online("scale-1")
+        assert await healed_within(hub, "scale-1", 5.0) < 5.0

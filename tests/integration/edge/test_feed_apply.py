@@ -63,3 +63,27 @@ def test_an_entry_the_floor_cannot_take_is_recorded_and_the_feed_moves_on(ledger
                                   lines=[f.AsnLine(sku="MILK", qty=5, lot="L1", expiry=date(2027, 1, 1))])
     entry(ledger, 2, asn)
     assert cursor(ledger) == 2
+
+
+def test_an_entry_the_ledger_refuses_is_recorded_and_the_feed_moves_on(ledger):
+    # Two lines for one SKU: refused with the reason, not retried for ever.
+    lines = [f.FeedLine(sku="MUG", qty=1), f.FeedLine(sku="MUG", qty=2)]
+    twice = f.FulfilmentOrder(shipment_id="SH-7", order_id="O-7", warehouse_id="MSK-1", ordered_at=NOW,
+                              pickup_point_id="PVZ-1", lines=lines)
+    result = entry(ledger, 1, twice)
+    assert result["code"] == "invalid_entry" and "SH-7" in result["rejected"]
+    assert ledger.rows("SELECT feed_seq, code FROM feed_rejections") == [(1, "invalid_entry")]
+    assert ledger.rows("SELECT COUNT(*) FROM shipments WHERE id = 'SH-7'") == [(0,)] and cursor(ledger) == 1
+    assert ledger.verify().ok
+
+
+def test_an_entry_a_ledger_constraint_refuses_is_recorded_and_the_feed_moves_on(allocated):
+    ledger, _ = allocated
+    # Somebody broke the ledger behind the node's back: A-01-01 shows 3 allocated where S1's task
+    # holds 20, so releasing the task's allocation breaks the CHECK on balances.
+    ledger.conn.execute("UPDATE balances SET allocated = 3 WHERE sku = 'MUG' AND location = 'A-01-01'")
+    result = entry(ledger, 1, f.CancelShipment(shipment_id="S1", order_id="O1", reason="customer"))
+    assert result["code"] == "invalid_entry" and "CHECK" in result["rejected"]
+    assert ledger.rows("SELECT feed_seq, command_type, code FROM feed_rejections") == [(1, "cancel_shipment",
+                                                                                       "invalid_entry")]
+    assert ledger.shipment("S1")["status"] == "picking" and cursor(ledger) == 1

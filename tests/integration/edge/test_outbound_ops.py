@@ -160,7 +160,7 @@ def test_cancel_releases_allocations(allocated):
     ledger, tasks = allocated
     ledger.ok(c.ConfirmPick("p1", tasks[0]["id"], "A-01-01", "MUG", "T00001", 4))
     result = ledger.ok(c.CancelShipment("x1", "S1", "customer"))
-    assert result == {"shipment_id": "S1", "released": 21, "tote": "T00001"}
+    assert result == {"shipment_id": "S1", "released": 21, "tote": "T00001", "put_back": 4, "put_back_at": "STG-01"}
     assert ledger.balance("MUG", "A-01-01") == (16, 0)
     assert ledger.balance("MUG", "A-05-01") == (30, 0)
     assert {t["state"] for t in ledger.tasks("S1")} == {"cancelled"}
@@ -217,3 +217,44 @@ def test_tasks_create_honours_a_given_state(ledger):
     task_id = ledger.uow.tasks.create("pick", ledger.uow.now, state="assigned", sku="MUG", qty=1,
                                       location="A-01-01", assignee="B1001")
     assert ledger.uow.tasks.get(task_id)["state"] == "assigned"
+
+
+def test_cancel_after_a_partial_pick_puts_the_picked_units_back_and_frees_the_tote(allocated):
+    ledger, tasks = allocated
+    ledger.ok(c.ConfirmPick("p1", tasks[0]["id"], "A-01-01", "MUG", "T00001", 4, operator="B1001"))
+    ledger.ok(c.ConfirmPick("p2", tasks[1]["id"], "A-05-01", "MUG", "T00001", 3, operator="B1001"))
+    result = ledger.ok(c.CancelShipment("x1", "S1", "customer"))
+    assert (result["released"], result["put_back"], result["put_back_at"]) == (18, 7, "STG-01")
+    assert ledger.balance("MUG", "T00001") == (0, 0) and ledger.balance("MUG", "STG-01") == (7, 0)
+    assert ledger.rows("SELECT kind, from_location, to_location, qty, shipment_ref FROM movements "
+                       "ORDER BY seq DESC LIMIT 1") == [("move", "T00001", "STG-01", 7, "S1")]
+    assert ledger.rows("SELECT shipment_id FROM totes WHERE code = 'T00001'") == [(None,)]
+    (task,) = ledger.dicts("SELECT id, state, sku, qty, location, reason FROM tasks WHERE kind = 'putaway'")
+    assert (task["state"], task["sku"], task["qty"], task["location"]) == ("open", "MUG", 7, "STG-01")
+    assert "cancelled shipment S1" in task["reason"]
+    assert ledger.verify().ok
+    # The tote takes the next shipment at once.
+    ledger.ok(c.AllocateShipment("alloc-S2", "S2", "O2", (c.OrderLine("TEA", 1),)))
+    ledger.ok(c.NextTask("next-S2", operator="B1002"))
+    (s2,) = ledger.tasks("S2")
+    ledger.ok(c.ConfirmPick("p3", s2["id"], "A-03-01", "TEA", "T00001", 1, operator="B1002"))
+    assert ledger.rows("SELECT shipment_id FROM totes WHERE code = 'T00001'") == [("S2",)]
+    # Putting the units away from staging closes the put-back task as far as it goes.
+    ledger.ok(c.Move("back-1", "MUG", 5, "STG-01", "A-01-01"))
+    assert ledger.rows("SELECT state, done_qty FROM tasks WHERE kind = 'putaway'") == [("open", 5)]
+    ledger.ok(c.Move("back-2", "MUG", 2, "STG-01", "A-05-01"))
+    assert ledger.rows("SELECT state, done_qty FROM tasks WHERE kind = 'putaway'") == [("done", 7)]
+    assert ledger.balance("MUG", "A-01-01") == (21, 0) and ledger.balance("MUG", "STG-01") == (0, 0)
+    assert ledger.verify().ok
+
+
+def test_cancel_of_a_packed_shipment_puts_its_units_back_from_the_pack_station(allocated):
+    ledger, _ = allocated
+    pick_all(ledger, "S1", "T00001")
+    ledger.ok(c.Pack("k1", "T00001", "S1", "PACK-02"))
+    result = ledger.ok(c.CancelShipment("x1", "S1", "customer"))
+    assert (result["put_back"], result["put_back_at"]) == (25, "STG-01")
+    assert ledger.balance("MUG", "PACK-02") == (0, 0) and ledger.balance("MUG", "STG-01") == (25, 0)
+    assert ledger.shipment("S1")["status"] == "cancelled"
+    ledger.refused(c.Ship("sh1", "S1", "DOCK-01"), "conflict", "is cancelled")
+    assert ledger.verify().ok

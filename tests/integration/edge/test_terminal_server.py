@@ -23,6 +23,7 @@ from simulators.pickers import FloorStats, ScriptedPicker
 from terminal_ui.client import TerminalClient, TerminalError
 
 PICKER, RECEIVER, SUPERVISOR = "B1002", "B1001", "B9001"
+PACKER, SHIPPER, PICKER_ONLY = "B2001", "B2002", "B1004"
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ async def test_hello_login_pick_and_resend(node, connect_client):
     client = await connect_client()
     assert await client.call("hello") == {"warehouse": "MSK-1", "protocol": 1}
     me = await client.login(PICKER)
-    assert me["operator"] == PICKER and me["roles"] == ["picker"] and len(me["session"]) == 32
+    assert me["operator"] == PICKER and me["roles"] == ["picker", "packer"] and len(me["session"]) == 32
     task = (await client.call("next_task"))["task"]
     assert (task["shipment_id"], task["location"], task["qty"]) == ("S1", "A-01-01", 20)
     args = {"task_id": task["id"], "location": "A-01-01", "item": "MUG", "tote": "T00001", "qty": 20}
@@ -333,3 +334,94 @@ async def test_the_node_replaces_a_dead_writer_counts_it_and_keeps_serving(node,
         await asyncio.sleep(0.05)
     assert node.metrics.registry.get_sample_value("sklad_ledger_writer_restarts_total") == 1
     assert (await picker.call("next_task"))["task"]["shipment_id"] == "S1"
+
+
+async def picked_s1(client: TerminalClient, tote: str = "T00001") -> None:
+    while (task := (await client.call("next_task"))["task"]) is not None:
+        await client.call("confirm_pick", {"task_id": task["id"], "location": task["location"], "item": "MUG",
+                                           "tote": tote, "qty": task["qty"] - task["done_qty"]})
+
+
+async def test_pack_and_ship_need_a_packer_or_shipper(node, connect_client):
+    await picked_s1(await connect_client(SUPERVISOR))
+    counter = await connect_client(PICKER_ONLY)
+    pack = {"tote": "T00001", "shipment_id": "S1", "station": "PACK-01"}
+    assert "needs the packer role" in await refused(counter, "forbidden", "pack", pack)
+    before = movements(node)
+    shipper = await connect_client(SHIPPER)
+    assert "needs the packer role" in await refused(shipper, "forbidden", "pack", pack)
+    assert movements(node) == before
+    packer = await connect_client(PACKER)
+    assert (await packer.call("pack", pack))["units"] == 25
+    assert "shipper or packer" in await refused(counter, "forbidden", "ship", {"shipment_id": "S1", "dock": "DOCK-01"})
+    assert (await shipper.call("ship", {"shipment_id": "S1", "dock": "DOCK-01"}))["units"] == 25
+
+
+async def test_status_needs_a_session(node, connect_client):
+    anonymous = await connect_client()
+    assert "scan your badge" in await refused(anonymous, "unauthenticated", "status")
+    picker = await connect_client(PICKER)
+    assert "shipments" in await picker.call("status")
+
+
+async def test_a_badge_logging_in_again_replaces_its_older_session(node, connect_client):
+    lost, new = await connect_client(PICKER), await connect_client(PICKER)
+    assert lost.session != new.session
+    assert "logged in elsewhere" in await refused(lost, "unauthenticated", "next_task")
+    assert (await new.call("next_task"))["task"]["shipment_id"] == "S1"
+
+
+async def test_an_idle_session_lapses(node, connect_client):
+    picker = await connect_client(PICKER)
+    clock = node.server.ops.sessions
+    start = clock.now()
+    clock.now = lambda: start + node.cfg.session_idle_s + 1  # the node's clock, a shift later
+    assert "idle" in await refused(picker, "unauthenticated", "next_task")
+    await picker.login(PICKER)
+    assert (await picker.call("next_task"))["task"] is not None
+
+
+async def test_failed_logins_are_rate_limited_per_terminal(node, connect_client):
+    guesser = await connect_client()
+    for n in range(5):
+        await refused(guesser, "unauthenticated", "login", {"badge": f"B000{n}"})
+    message = await refused(guesser, "rate_limited", "login", {"badge": PICKER})
+    assert "too many unknown badges" in message and "wait" in message
+    assert guesser.session is None
+
+
+async def test_views_for_the_screens(node, connect_client):
+    picker = await connect_client(PICKER)
+    task = (await picker.call("next_task"))["task"]
+    view = await picker.call("task_view", {"task_id": task["id"]})
+    assert {k: view[k] for k in ("sku", "sku_name", "barcodes", "lot_tracked", "location", "qty", "tote",
+                                 "other_tasks_open")} == {
+        "sku": "MUG", "sku_name": "Mug", "barcodes": ["4600000000011"], "lot_tracked": False,
+        "location": "A-01-01", "qty": 20, "tote": None, "other_tasks_open": 1}
+    assert view["pack_station"].startswith("PACK-")
+    await picker.call("confirm_pick", {"task_id": task["id"], "location": "A-01-01", "item": "MUG",
+                                       "tote": "T00007", "qty": 20})
+    second = (await picker.call("next_task"))["task"]
+    assert (await picker.call("task_view", {"task_id": second["id"]}))["tote"] == "T00007"  # the shipment's tote
+    tote = await picker.call("tote", {"tote": "T00007"})
+    assert tote == {"tote": "T00007", "shipment_id": "S1", "expected_weight_g": 20 * 350, "unweighed": [],
+                    "lines": [{"sku": "MUG", "name": "Mug", "qty": 20, "unit_weight_g": 350}]}
+    assert "not a tote" in await refused(picker, "not_found", "tote", {"tote": "A-01-01"})
+    picker_only = await connect_client(PICKER_ONLY)
+    assert "packer or shipper" in await refused(picker_only, "forbidden", "shipment", {"shipment_id": "S1"})
+    assert "receiver" in await refused(picker_only, "forbidden", "expected", {"item": "MUG"})
+    assert "supervisor" in await refused(picker_only, "forbidden", "floor")
+    boss = await connect_client(SUPERVISOR)
+    shipment = await boss.call("shipment", {"shipment_id": "S1"})
+    assert shipment["status"] == "picking" and shipment["lines"][0]["picked"] == 20
+    assert "not known" in await refused(boss, "not_found", "shipment", {"shipment_id": "S404"})
+    assert "pick task 999" in await refused(boss, "not_found", "task_view", {"task_id": 999})
+    expected = await boss.call("expected", {"item": "4600000000011"})
+    assert expected["sku"] == "MUG" and expected["expected"] == 0 and expected["asns"] == []
+    floor = await boss.call("floor")
+    assert floor["picks"] == {PICKER: {"picks": 1, "units": 20}}
+    assert floor["current"][PICKER]["location"] == "A-05-01"
+    assert floor["names"][PICKER] == "Ivan Sokolov"
+    assert {"kind": "pick", "state": "assigned", "zone": "AMB", "count": 1} in floor["tasks"]
+    status = await boss.call("status")
+    assert status["sync_view"]["queued_movements"] >= 1

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from edge.domain import commands as c
 from edge.ledger.database import MIGRATIONS, migrate
 from edge.ledger.verify import verify
+from edge.sync_bridge import sync_status
 
 
 def cli_verify(path) -> subprocess.CompletedProcess:
@@ -124,3 +125,10 @@ def test_upgrading_an_old_ledger_keeps_its_movements(tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM expected_receipts").fetchone() == (0,)
     conn.close()
     assert cli_verify(path).returncode == 0
+
+
+def test_status_of_a_ledger_the_node_has_not_upgraded_yet(tmp_path):
+    path = tmp_path / "old.db"
+    migrate(path, "0004")  # what the previous version left; the new node migrates it when it starts
+    status = sync_status(path)
+    assert status["feed_outcomes_unreported"] is None and status["feed_rejections"] == 0

@@ -77,3 +77,32 @@ def test_a_key_from_an_earlier_batch_is_found_by_the_batch_lookup(ledger):
     assert [(o.ok, o.replayed) for o in outcomes] == [(True, False), (True, True), (False, False)]
     assert outcomes[2].error == "idempotency_mismatch"
     assert ledger.balance("TEA", "RCV-01") == (3, 0)
+
+
+def test_a_command_refused_after_its_movements_were_flushed_leaves_no_gap_in_seq(allocated):
+    ledger, tasks = allocated
+    # Somebody broke the ledger behind the node's back: S1's line shows 24 short. A short pick
+    # records its pick movement, flushes it to look for other stock (reallocation), and only
+    # then fails on the line's CHECK (picked + short <= qty) when the line counters are written.
+    ledger.conn.execute("UPDATE shipment_lines SET short = 24 WHERE shipment_id = 'S1'")
+    last = ledger.scalar("SELECT MAX(seq) FROM movements")
+    outcomes = ledger.run(
+        c.ShortPick("s1", tasks[1]["id"], tasks[1]["location"], 2, "T00001", operator="B1001"),
+        c.Receive("r1", "TEA", 1, "RCV-01"),
+        c.Receive("r2", "TEA", 1, "RCV-01"),
+    )
+    assert [o.ok for o in outcomes] == [False, True, True]
+    assert outcomes[0].error == "conflict"
+    assert [o.result["seq"] for o in outcomes[1:]] == [last + 1, last + 2]
+    assert ledger.seqs() == list(range(1, last + 3))
+    assert ledger.verify().ok
+
+
+def test_the_flush_refuses_movements_that_would_not_follow_the_last_committed_seq(ledger):
+    last = ledger.scalar("SELECT MAX(seq) FROM movements")
+    ledger.uow.movements.last_seq += 1  # as if a rolled-back row had been counted and not given back
+    (first, second) = ledger.run(c.Receive("r1", "TEA", 1, "RCV-01"), c.Receive("r2", "TEA", 1, "RCV-01"))
+    # The gap is caught at the flush; the batch is replayed from the ledger's real last seq.
+    assert first.ok and second.ok
+    assert [first.result["seq"], second.result["seq"]] == [last + 1, last + 2]
+    assert ledger.seqs() == list(range(1, last + 3))

@@ -84,14 +84,19 @@ cells = [{{ light = "ptl-1", tote = "T00701" }}]
 
 def warehouse_file(tmp: Path, ports: dict[str, int], links: dict[str, Path]) -> Path:
     """The sample warehouse on a ledger in `tmp`, ephemeral sockets, no metrics port or central."""
-    text = SAMPLE.read_text(encoding="utf-8")
+    return sample_with(tmp, DEVICES.format(sorter=ports["sorter-1"], scale=ports["scale-1"], ptl=ports["ptl-1"],
+                                           **{k: str(v) for k, v in links.items()}))
+
+
+def sample_with(tmp: Path, devices: str, warehouse_keys: str = "") -> Path:
+    """The sample warehouse with `devices` appended and `warehouse_keys` in its [warehouse] table."""
+    text = re.sub(r"(?m)^(gs1_company_prefix|sscc_extension) = .*\n", "", SAMPLE.read_text(encoding="utf-8"))
+    text = text.replace("[warehouse]\n", "[warehouse]\n" + warehouse_keys)
     text = re.sub(r"(?m)^path = .*$", 'path = "ledger.db"', text)
     text = re.sub(r"(?m)^(router|pub) = .*$", r'\1 = "tcp://127.0.0.1:0"', text)
     text = re.sub(r"(?m)^(metrics_port|url) = .*$", "", text)
-    text += DEVICES.format(sorter=ports["sorter-1"], scale=ports["scale-1"], ptl=ports["ptl-1"],
-                           **{k: str(v) for k, v in links.items()})
     path = tmp / "warehouse.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + devices, encoding="utf-8")
     return path
 
 

@@ -45,6 +45,7 @@ async def test_a_dead_scale_blocks_its_station_not_the_conveyor(floor, tmp_path,
     registry = floor.node.metrics.registry
     assert registry.get_sample_value("sklad_device_up", {"device": "scale-1", "kind": "scale"}) == 0
     assert registry.get_sample_value("sklad_device_up", {"device": "sorter-1", "kind": "sorter"}) == 1
+    assert registry.get_sample_value("sklad_device_errors_total", {"device": "scale-1", "kind": "scale"}) >= 1
     capsys.readouterr()
     assert cli.main(["status", "--config", floor.config.source]) == 0
     devices = json.loads(capsys.readouterr().out)["devices"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -123,3 +124,45 @@ def test_put_wall_errors(cells, words):
                       f"cells = {cells}\n")
     for word in words:
         assert word in message, message
+
+
+
+PRINTER = """
+[[devices]]
+name = "printer-1"
+kind = "label_printer"
+host = "10.0.0.31"
+stations = ["PACK-01", "PACK-02"]
+"""
+GS1 = 'gs1_company_prefix = "4601234"\nsscc_extension = 3\n'
+
+
+def with_printers(devices: str, warehouse_keys: str = GS1):
+    bare = re.sub(r"(?m)^(gs1_company_prefix|sscc_extension) = .*\n", "", WAREHOUSE)
+    text = bare.replace("[warehouse]\n", "[warehouse]\n" + warehouse_keys) + devices
+    return parse_hardware(parse_config(tomllib.loads(text), SOURCE, Path("/cfg")))
+
+
+def test_label_printer_serves_its_stations_with_the_warehouse_prefix():
+    hw = with_printers(PRINTER)
+    printer = hw.printers["PACK-01"]
+    assert hw.printers["PACK-02"] is printer and "PACK-03" not in hw.printers
+    assert (printer.host, printer.port, printer.timeout) == ("10.0.0.31", 9100, 3.0)
+    assert (hw.labels.company_prefix, hw.labels.extension) == ("4601234", 3)
+    assert hw.labels.warehouse == "MSK-1 Moscow fulfilment centre 1"
+    assert with_printers("").labels is None  # no printer: no SSCC numbering needed
+
+
+@pytest.mark.parametrize(("devices", "keys", "words"), [
+    (PRINTER, "", "warehouse.gs1_company_prefix: expected the warehouse's GS1 company prefix"),
+    (PRINTER, 'gs1_company_prefix = "46-01"\n', "warehouse.gs1_company_prefix: expected 6 to 12 digits"),
+    (PRINTER, GS1.replace("= 3", "= 12"), "warehouse.sscc_extension: expected one digit 0..9"),
+    (PRINTER.replace('"PACK-02"', '"DOCK-01"'), GS1, "devices[0].stations: expected locations of type pack_station"),
+    (PRINTER + PRINTER.replace("printer-1", "printer-2"), GS1,
+     "devices[1].stations: expected a station no other printer serves (PACK-01 has printer-1)"),
+    (PRINTER.replace("stations", "station"), GS1, "devices[0].station: expected one of the known keys"),
+])
+def test_label_printer_errors(devices, keys, words):
+    with pytest.raises(ConfigError) as info:
+        with_printers(devices, keys)
+    assert str(info.value).startswith(f"{SOURCE}: {words}"), str(info.value)

@@ -15,7 +15,7 @@ class FakeCentral(CentralClient):
     """Central's decision logic over an in-memory cursor; can drop off the network."""
 
     def __init__(self, feed: list[FeedEntry] | None = None):
-        self.cursor = Cursor(None, 0, 0)
+        self.held = Cursor(None, 0, 0)
         self.digests: dict[int, str] = {}
         self.feed_entries = feed or []
         self.down = False
@@ -32,12 +32,17 @@ class FakeCentral(CentralClient):
         with self.lock:
             self.uploads += 1
             self.sizes.append(len(batch.movements))
-            decision = decide(self.cursor, batch, self.digests)
+            decision = decide(self.held, batch, self.digests)
             for m in decision.new:
                 self.applied.append(m.seq)
                 self.digests[m.seq] = digest(m)
-            self.cursor = Cursor(batch.node_id, batch.epoch, decision.through)
+            self.held = Cursor(batch.node_id, batch.epoch, decision.through)
             return decision.ack
+
+    def cursor(self) -> dict:
+        if self.down:
+            raise Unreachable("link down")
+        return {"node_id": self.held.node_id, "epoch": self.held.epoch, "last_seq": self.held.last_seq}
 
     def feed(self, after: int, limit: int = 500, wait: float = 20.0):
         if self.down:
@@ -134,7 +139,7 @@ def test_uploads_in_bounded_batches_until_everything_is_acked(movement):
     agent = agent_for(central, [movement(i) for i in range(1, 11)])
     while agent.upload_once():
         pass
-    assert agent.outbox.acked == 10 and central.cursor.last_seq == 10
+    assert agent.outbox.acked == 10 and central.held.last_seq == 10
     # With two batches in flight one may overtake the other and be resent: the count of uploads
     # varies, but no batch is over the bound and every seq is applied once, in order.
     assert max(central.sizes) <= 4 and central.applied == list(range(1, 11))
@@ -147,7 +152,7 @@ def test_lost_ack_is_resent_and_acknowledged_as_a_replay(movement):
     agent.upload_once()
     agent.outbox.acked = 0  # the ack never reached the edge
     agent.upload_once()
-    assert central.cursor.last_seq == 4 and agent.outbox.acked == 4 and agent.status.uploaded == 4
+    assert central.held.last_seq == 4 and agent.outbox.acked == 4 and agent.status.uploaded == 4
 
 
 def test_gap_makes_the_agent_resend_from_the_expected_seq(movement):
@@ -158,7 +163,7 @@ def test_gap_makes_the_agent_resend_from_the_expected_seq(movement):
     assert agent.outbox.acked == 0
     while agent.upload_once():
         pass
-    assert central.cursor.last_seq == 8
+    assert central.held.last_seq == 8
 
 
 def test_fence_is_raised_and_nothing_is_applied(movement):
@@ -168,7 +173,7 @@ def test_fence_is_raised_and_nothing_is_applied(movement):
     cloned = agent_for(central, [movement(1, qty=9), movement(2), movement(3)])
     with pytest.raises(Fence):
         cloned.upload_once()
-    assert central.cursor.last_seq == 2
+    assert central.held.last_seq == 2
 
 
 def test_feed_entries_are_applied_in_order_exactly_once():
@@ -191,7 +196,7 @@ def test_outage_is_reported_and_nothing_is_lost(movement):
     central.down = False
     while agent.upload_once():
         pass
-    assert central.cursor.last_seq == 3 and agent.status.last_contact is not None
+    assert central.held.last_seq == 3 and agent.status.last_contact is not None
     assert datetime.now(UTC).timestamp() - agent.status.last_contact < 5
 
 

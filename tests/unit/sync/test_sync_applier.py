@@ -42,7 +42,7 @@ def test_same_seq_different_content_is_a_fence(batch, movement):
 
 
 def test_another_node_or_epoch_is_a_fence(batch, movement):
-    with pytest.raises(Fence, match="re-registered"):
+    with pytest.raises(Fence, match="sklad-edge rejoin"):
         decide(Cursor("node-b", 1, 10), batch(11, 1), {})
     with pytest.raises(Fence):
         decide(Cursor("node-a", 2, 10), batch(11, 1), {})

@@ -14,7 +14,7 @@ from central.catalog import schema
 from central.catalog.sqlite_fts import reindex_all
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""A simulated network label printer (`sklad-sim printer`)."""

@@ -1,0 +1,44 @@
+"""The edge reads central's feed as a tolerant reader (sync.feed.read_page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.feed import CancelShipment, MalformedPage, UnreadableCommand, read_command, read_page
+from sync.outcomes import OutcomeCode
+
+CANCEL = {"type": "cancel_shipment", "shipment_id": "S1", "order_id": "O1", "reason": "customer"}
+
+
+def test_fields_of_a_newer_version_are_ignored_at_every_level():
+    command = read_command({**CANCEL, "refund_policy": "full"})
+    assert command == CancelShipment(shipment_id="S1", order_id="O1", reason="customer")
+
+
+@pytest.mark.parametrize(("raw", "kind", "code", "words"), [
+    ({"type": "reserve_dock_slot"}, "reserve_dock_slot", OutcomeCode.UNKNOWN_COMMAND, "upgrade this node"),
+    ({**CANCEL, "shipment_id": "a b"}, "cancel_shipment", OutcomeCode.INVALID_ENTRY, "shipment_id"),
+    ({**CANCEL, "reason": None}, "cancel_shipment", OutcomeCode.INVALID_ENTRY, "reason"),
+    ({"shipment_id": "S1"}, "?", OutcomeCode.INVALID_ENTRY, "no type"),
+    ("cancel everything", "?", OutcomeCode.INVALID_ENTRY, "no type"),
+    ({"type": 7}, "?", OutcomeCode.INVALID_ENTRY, "no type"),
+])
+def test_what_this_node_cannot_act_on_is_kept_with_a_reason(raw, kind, code, words):
+    command = read_command(raw)
+    assert isinstance(command, UnreadableCommand)
+    assert (command.type, command.code) == (kind, code) and words in command.reason
+
+
+def test_one_bad_entry_never_hides_the_rest_of_the_page():
+    page = [{"feed_seq": 11, "command": {"type": "launch"}}, "garbage", {"command": CANCEL},
+            {"feed_seq": 14, "command": CANCEL, "trace": 1}]
+    entries = read_page(page, after=10)
+    assert [e.feed_seq for e in entries] == [11, 12, 13, 14]
+    assert [type(e.command).__name__ for e in entries] == ["UnreadableCommand"] * 3 + ["CancelShipment"]
+    assert "has no feed_seq" in entries[2].command.reason
+
+
+@pytest.mark.parametrize("page", [{"entries": []}, [{"feed_seq": 12, "command": CANCEL}]])
+def test_a_page_that_cannot_be_trusted_is_refused_whole(page):
+    with pytest.raises(MalformedPage):
+        read_page(page, after=10)

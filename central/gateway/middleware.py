@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from central.api.auth import identify
 from central.api.errors import error_response
 from central.bootstrap import Central
+from central.errors import Unauthorized
 from central.gateway.policy import Caller, Limits, Network, RouteClass, classify, parse_limits, parse_networks
 from central.gateway.store import BucketStore, MemoryStore
 
@@ -51,8 +52,11 @@ class RateLimit:
         scheme, token = get_authorization_scheme_param(Headers(scope=scope).get("authorization"))
         if not token or scheme.lower() != "bearer":
             return None
-        who = identify(self.central, token)
-        return who.customer_id if who is not None else None
+        try:
+            who = identify(self.central, token)
+        except Unauthorized:
+            return None  # counted by IP only; the route itself answers 401 if it needs a token
+        return who.customer_id
 
     def _refuse(self, route: RouteClass, callers: list[tuple[Caller, str]], wait: float) -> ASGIApp:
         seconds = max(1, math.ceil(wait))

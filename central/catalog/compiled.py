@@ -2,7 +2,7 @@
 
 Building and compiling a SQLAlchemy statement costs more Python than the database spends on a
 typical search; the SQL text of a shape never changes, so it is compiled the first time and the
-driver gets the same text every time (psycopg prepares it on the server after a few runs).
+driver gets the same text every time.
 """
 
 from __future__ import annotations

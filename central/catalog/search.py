@@ -2,8 +2,7 @@
 all in one statement over the same rows. Availability is not here: see availability.py.
 
 Statements are built per shape (which words, filters and order a query has, not their values),
-with named bind parameters, so each shape is compiled once (compiled.py) and the database can
-keep it prepared. Facet counts are served from the worker's FacetCache when a fresh entry is
+with named bind parameters, so each shape is compiled once (compiled.py). Facet counts are served from the worker's FacetCache when a fresh entry is
 there; the page of hits, with its live availability, is read every time.
 """
 

@@ -2,8 +2,9 @@
 all in one statement over the same rows. Availability is not here: see availability.py.
 
 Statements are built per shape (which words, filters and order a query has, not their values),
-with named bind parameters, so each shape is compiled once (compiled.py). Facet counts are served from the worker's FacetCache when a fresh entry is
-there; the page of hits, with its live availability, is read every time.
+with named bind parameters, so each shape is compiled once (compiled.py). Facet counts are served
+from the worker's FacetCache when a fresh entry is there; the page of hits, with its live
+availability, is read every time.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 TTL_S = 5.0
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 2_000  # a broad query's buckets are a few kB: a bound of ~10 MB a worker
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,24 @@ are shared SQL (central/catalog/search.py); only the text match and its rank dif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.catalog.query import SearchQuery
+
+# Runs one compiled statement with its parameters on the request's connection.
+Fetch = Callable[[str, Any], list[tuple]]  # params: a dict (PostgreSQL) or a tuple (SQLite)
+
+
+def param(name: str, type_: sa.types.TypeEngine[object] | type[sa.types.TypeEngine[object]]) -> sa.BindParameter:
+    """A named parameter of a compiled search statement: its value comes with each run
+    (search.params_of), never from the statement (None here only lets the shape compile)."""
+    return sa.bindparam(name, None, type_=type_)
 
 
 @dataclass(frozen=True)
@@ -24,15 +34,31 @@ class Match:
 
 
 class SearchIndex:
-    """Base of the adapters. A subclass answers text matches and keeps its index current."""
+    """Base of the adapters. A subclass answers text matches and keeps its index current.
 
-    def match(self, query: SearchQuery) -> Match | None:
-        """The text match for `query`, or None if it has no words to match."""
+    Statements are compiled once per shape and reused (central/catalog/compiled.py), so a match
+    is built from the query's text shape with named bind parameters, whose values come from
+    `text_params`."""
+
+    def text_shape(self, query: SearchQuery) -> Hashable | None:
+        """What about the query's words changes the SQL; None if it has no words to match."""
         raise NotImplementedError
 
-    def near_match(self, query: SearchQuery, conn: Connection) -> Match | None:
-        """A looser match tried when `match` finds nothing (typos); None if unsupported."""
-        return None
+    def text_params(self, query: SearchQuery) -> dict[str, object]:
+        """Values of the bind parameters the match (and near match) use."""
+        raise NotImplementedError
+
+    def match(self, shape: Hashable) -> Match:
+        """The text match for queries of this text shape."""
+        raise NotImplementedError
+
+    def allows_near(self, query: SearchQuery) -> bool:
+        """Whether a looser match (typos) is worth trying when `match` finds nothing."""
+        return False
+
+    def near_match(self, fetch: Fetch) -> Match:
+        """The looser match; only called when allows_near said so."""
+        raise NotImplementedError
 
     def refresh(self, conn: Connection, sku_ids: Sequence[str]) -> None:
         """Bring the index up to date with these SKUs' rows, in the caller's transaction."""

@@ -4,20 +4,22 @@ similarity on lower(name) when the words themselves find nothing (a typo)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from central.catalog.index import Match, SearchIndex
+from central.catalog.index import Fetch, Match, SearchIndex, param
 from central.catalog.morphology import forms
 from central.catalog.query import SearchQuery
-from central.catalog.schema import pg_trgm_schema
+from central.catalog.schema import PG_TRGM_SCHEMA
 from central.db.tables import skus
 
 RUSSIAN = sa.literal_column("'russian'::regconfig")
 EXACT_NAME_BONUS = 100.0
+FORMS = 2  # a word and its fleeting-vowel twin (morphology.forms)
 MIN_TYPO_CHARS = 4  # shorter text has too few trigrams to tell a typo from another word
 _search_doc = sa.literal_column("skus.search_doc")
+_exact = param("exact", sa.String)
 
 
 def _name_key() -> sa.ColumnElement[str]:
@@ -30,35 +32,43 @@ class PostgresIndex(SearchIndex):
         self._trgm: str | None = None
         self._lock = threading.Lock()
 
-    def match(self, query: SearchQuery) -> Match | None:
-        words = query.words
-        if not words:
-            return None
+    def text_shape(self, query: SearchQuery) -> Hashable | None:
+        """How many words: each is FORMS bind parameters, so queries share few statements."""
+        return len(query.words) or None
+
+    def text_params(self, query: SearchQuery) -> dict[str, object]:
+        params: dict[str, object] = {"exact": query.exact_name}
+        for i, word in enumerate(query.words):
+            twins = forms(word)
+            # A word without a fleeting-vowel twin repeats itself: ('x' | 'x') matches as 'x' does.
+            params |= {f"w{i}_{j}": twins[j % len(twins)] for j in range(FORMS)}
+        return params
+
+    def match(self, shape: Hashable) -> Match:
+        assert isinstance(shape, int)
         tsquery = None
-        for word in words:
+        for i in range(shape):
             either = None
-            for form in forms(word):
-                one = sa.func.plainto_tsquery(RUSSIAN, form)
+            for j in range(FORMS):
+                one = sa.func.plainto_tsquery(RUSSIAN, param(f"w{i}_{j}", sa.String))
                 either = one if either is None else either.op("||")(one)
             tsquery = either if tsquery is None else tsquery.op("&&")(either)
-        rank = sa.func.ts_rank(_search_doc, tsquery, type_=sa.Float) + _exact_bonus(query)
+        rank = sa.func.ts_rank(_search_doc, tsquery, type_=sa.Float) + sa.case(
+            (_name_key() == _exact, EXACT_NAME_BONUS), else_=0.0)
         return Match(rank=rank, where=_search_doc.bool_op("@@")(tsquery))
 
-    def near_match(self, query: SearchQuery, conn: Connection) -> Match | None:
-        text = query.exact_name
-        if len(text) < MIN_TYPO_CHARS:
-            return None
-        trgm = self._trgm_schema(conn)
-        similar = _name_key().op(f"OPERATOR({trgm}.%>)", is_comparison=True)(text)
-        rank = getattr(sa.func, trgm).word_similarity(text, _name_key(), type_=sa.Float)
+    def allows_near(self, query: SearchQuery) -> bool:
+        return len(query.exact_name) >= MIN_TYPO_CHARS
+
+    def near_match(self, fetch: Fetch) -> Match:
+        trgm = self._trgm_schema(fetch)
+        similar = _name_key().op(f"OPERATOR({trgm}.%>)", is_comparison=True)(_exact)
+        rank = getattr(sa.func, trgm).word_similarity(_exact, _name_key(), type_=sa.Float)
         return Match(rank=rank, where=similar)
 
-    def _trgm_schema(self, conn: Connection) -> str:
+    def _trgm_schema(self, fetch: Fetch) -> str:
         with self._lock:
             if self._trgm is None:
-                self._trgm = pg_trgm_schema(conn) or "public"
+                found = fetch(PG_TRGM_SCHEMA, {})
+                self._trgm = found[0][0] if found else "public"
             return self._trgm
-
-
-def _exact_bonus(query: SearchQuery) -> sa.ColumnElement[float]:
-    return sa.case((_name_key() == query.exact_name, EXACT_NAME_BONUS), else_=0.0)

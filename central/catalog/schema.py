@@ -94,10 +94,12 @@ def ensure_pg_trgm(conn: Connection) -> str:
     return schema
 
 
+PG_TRGM_SCHEMA = ("SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                  " WHERE e.extname = 'pg_trgm'")
+
+
 def pg_trgm_schema(conn: Connection) -> str | None:
-    return conn.exec_driver_sql(
-        "SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
-        " WHERE e.extname = 'pg_trgm'").scalar_one_or_none()
+    return conn.exec_driver_sql(PG_TRGM_SCHEMA).scalar_one_or_none()
 
 
 def create_sqlite(conn: Connection) -> None:

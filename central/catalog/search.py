@@ -1,19 +1,28 @@
 """Search: the text match from the database's index, then filters, facets and one page of hits,
-all in one statement over the same rows. Availability is not here: see availability.py."""
+all in one statement over the same rows. Availability is not here: see availability.py.
+
+Statements are built per shape (which words, filters and order a query has, not their values),
+with named bind parameters, so each shape is compiled once (compiled.py). Facet counts are served
+from the worker's FacetCache when a fresh entry is there; the page of hits, with its live
+availability, is read every time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from central.catalog.index import Match, SearchIndex
+from central.catalog.availability import held_by_warehouse
+from central.catalog.compiled import Statements
+from central.catalog.facet_cache import FacetCache, Facets
+from central.catalog.index import Fetch, Match, SearchIndex, param
 from central.catalog.query import PRICE_BAND_EDGES, SearchQuery, Sort
 from central.db.tables import categories, skus, stock
 
-HIT_COLUMNS = ("sku", "name", "brand", "category_id", "price_minor", "created_at", "rank")
+FACETS = ("category", "brand", "band")
+PRICE_CEILING = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -23,33 +32,119 @@ class Hit:
     brand: str
     category_id: str | None
     price_minor: int
-    created_at: datetime | None
-    rank: float
+    held: str | None  # available units by warehouse, as availability.held_by_warehouse reads them
 
 
 @dataclass
 class Found:
-    total: int = 0
+    facets: Facets
     hits: list[Hit] = field(default_factory=list)
-    categories: dict[str, int] = field(default_factory=dict)
-    brands: dict[str, int] = field(default_factory=dict)
-    price_bands: dict[int, int] = field(default_factory=dict)
-    near: bool = False  # found by similarity (a typo?) rather than by the words themselves
 
 
-def find(conn: Connection, index: SearchIndex, query: SearchQuery) -> Found:
-    match = index.match(query)
-    found = _run(conn, query, match)
-    if found.total or match is None or _matches_anything(conn, match):
-        return found  # found, or the filters left nothing of what the words do find
-    if (near := index.near_match(query, conn)) is not None:
-        found = _run(conn, query, near)
-        found.near = True
+@dataclass(frozen=True)
+class Shape:
+    """What decides a search statement's SQL text: the index's text shape and which filters are set."""
+
+    text: Hashable | None
+    near: bool = False  # the index's looser match instead of the words
+    category: bool = False
+    brand: bool = False
+    in_stock: bool = False
+    order: Sort = Sort.new
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search's collaborators: the index, its compiled statements, the facet cache, and how
+    to run a statement on this request's connection."""
+
+    index: SearchIndex
+    statements: Statements
+    cache: FacetCache
+    fetch: Fetch
+
+
+def find(search: Search, query: SearchQuery) -> Found:
+    key = facet_key(query)
+    generation = search.cache.generation
+    if key is not None and (cached := search.cache.get(key)) is not None:
+        return Found(cached, _hits(search, query, cached.near))
+    found = _count_and_page(search, query, near=False)
+    if _worth_a_near_match(search, query, found):
+        found = _count_and_page(search, query, near=True)
+    if key is not None:
+        search.cache.put(key, found.facets, generation)
     return found
 
 
-def _matches_anything(conn: Connection, match: Match) -> bool:
-    return conn.execute(sa.select(filtered(SearchQuery(), match).limit(1).exists())).scalar_one()
+def _worth_a_near_match(search: Search, query: SearchQuery, found: Found) -> bool:
+    """Nothing found, and not because of the filters: the words find nothing at all (a typo?)."""
+    return (not found.facets.total and search.index.text_shape(query) is not None
+            and search.index.allows_near(query) and not _matches_anything(search, query))
+
+
+def facet_key(query: SearchQuery) -> Hashable | None:
+    """What the facet counts depend on; None when they depend on stock (in_stock) too."""
+    if query.in_stock:
+        return None
+    return (query.exact_name, query.category, query.brand, query.price_min, query.price_max)
+
+
+def shape_of(query: SearchQuery, index: SearchIndex, near: bool = False) -> Shape:
+    text = index.text_shape(query)
+    order = query.order
+    if order is Sort.relevance and text is None:
+        order = Sort.new  # nothing to be relevant to
+    return Shape(text=text, near=near, category=query.category is not None, brand=query.brand is not None,
+                 in_stock=query.in_stock, order=order)
+
+
+def params_of(query: SearchQuery, index: SearchIndex) -> dict[str, object]:
+    return index.text_params(query) | {
+        "category": query.category, "brand": query.brand,
+        "price_min": 0 if query.price_min is None else query.price_min,
+        "price_max": PRICE_CEILING if query.price_max is None else query.price_max,
+        "limit": query.page_size, "offset": query.offset}
+
+
+def _match(search: Search, shape: Shape) -> Match | None:
+    if shape.near:
+        return search.index.near_match(search.fetch)
+    return None if shape.text is None else search.index.match(shape.text)
+
+
+def _count_and_page(search: Search, query: SearchQuery, near: bool) -> Found:
+    shape = shape_of(query, search.index, near)
+    statement = search.statements.get(("facets", shape), lambda: facets_and_page(shape, _match(search, shape)))
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in FACETS}
+    total, placed = 0, []
+    for kind, key, n, pos, *hit in search.fetch(statement.sql, statement.params(params_of(query, search.index))):
+        if kind == "hit":
+            placed.append((pos, Hit(*hit)))
+        elif kind == "total":
+            total = n
+        elif key is not None:  # uncategorised SKUs: no category bucket
+            counts[kind][key] = n
+    facets = Facets(total=total, categories=counts["category"], brands=counts["brand"],
+                    price_bands={int(band): n for band, n in counts["band"].items()}, near=near)
+    return Found(facets, [hit for _, hit in sorted(placed, key=lambda p: p[0])])
+
+
+def _hits(search: Search, query: SearchQuery, near: bool) -> list[Hit]:
+    shape = shape_of(query, search.index, near)
+    statement = search.statements.get(("page", shape), lambda: page_only(shape, _match(search, shape)))
+    return [Hit(*row) for row in search.fetch(statement.sql, statement.params(params_of(query, search.index)))]
+
+
+def _matches_anything(search: Search, query: SearchQuery) -> bool:
+    shape = Shape(text=search.index.text_shape(query))
+    statement = search.statements.get(("any", shape), lambda: sa.select(
+        filtered(shape, _match(search, shape)).limit(1).exists()))
+    unfiltered = params_of(SearchQuery(text=query.text), search.index)
+    return bool(search.fetch(statement.sql, statement.params(unfiltered))[0][0])
+
+
+# ---------------------------------------------------------------- statements by shape
 
 
 def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
@@ -57,28 +152,26 @@ def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     return sum((sa.case((price >= edge, 1), else_=0) for edge in PRICE_BAND_EDGES), sa.literal(0))
 
 
-def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
+def filtered(shape: Shape, match: Match | None) -> sa.Select:
     """SKUs matching the text (all, without text) and every filter, with rank and price band."""
     # Ranking costs a pass over every hit's document: only when the order needs it.
-    rank = match.rank if match is not None and query.order is Sort.relevance else sa.literal(0.0)
+    rank = match.rank if match is not None and shape.order is Sort.relevance else sa.literal(0.0)
     # No names or texts: facets count many rows; the page looks its names up (_page).
-    stmt = sa.select(*[skus.c[c] for c in HIT_COLUMNS[:-1] if c != "name"], rank.label("rank"),
-                     band_of(skus.c.price_minor).label("band"))
+    stmt = sa.select(skus.c.sku, skus.c.brand, skus.c.category_id, skus.c.price_minor, skus.c.created_at,
+                     rank.label("rank"), band_of(skus.c.price_minor).label("band"))
     if match is not None and match.keys is not None:
         stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku)
     else:
         stmt = stmt.select_from(skus)
     if match is not None and match.where is not None:
         stmt = stmt.where(match.where)
-    if query.category is not None:
-        stmt = stmt.where(skus.c.category_id.in_(_subtree(query.category)))
-    if query.brand is not None:
-        stmt = stmt.where(skus.c.brand == query.brand)
-    if query.price_min is not None:
-        stmt = stmt.where(skus.c.price_minor >= query.price_min)
-    if query.price_max is not None:
-        stmt = stmt.where(skus.c.price_minor <= query.price_max)
-    if query.in_stock:
+    if shape.category:
+        stmt = stmt.where(skus.c.category_id.in_(_subtree(param("category", sa.String))))
+    if shape.brand:
+        stmt = stmt.where(skus.c.brand == param("brand", sa.String))
+    # The price range is always there (0 to PRICE_CEILING when not asked): one statement less per filter.
+    stmt = stmt.where(skus.c.price_minor.between(param("price_min", sa.BigInteger), param("price_max", sa.BigInteger)))
+    if shape.in_stock:
         # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
         # that reads all of stock; this probes ix_stock_sku once per hit.
         held = (sa.select(sa.literal(1)).where(stock.c.sku == skus.c.sku, stock.c.on_hand > stock.c.reserved)
@@ -87,7 +180,7 @@ def filtered(query: SearchQuery, match: Match | None) -> sa.Select:
     return stmt
 
 
-def _subtree(category_id: str) -> sa.Select:
+def _subtree(category_id: sa.BindParameter[str]) -> sa.Select:
     root = categories.alias("root")
     prefix = root.c.path + "/"
     return (sa.select(categories.c.category_id)
@@ -96,51 +189,43 @@ def _subtree(category_id: str) -> sa.Select:
                           sa.func.substr(categories.c.path, 1, sa.func.length(prefix)) == prefix)))
 
 
-def _order(hits: sa.CTE, query: SearchQuery) -> list[sa.ColumnElement]:
-    sort = query.order
-    if sort is Sort.relevance and not query.words:
-        sort = Sort.new  # nothing to be relevant to
+def _order(hits: sa.CTE | sa.Subquery, order: Sort) -> list[sa.ColumnElement]:
     by = {Sort.relevance: [hits.c.rank.desc()], Sort.price_asc: [hits.c.price_minor.asc()],
           Sort.price_desc: [hits.c.price_minor.desc()],
-          Sort.new: [hits.c.created_at.desc().nulls_last()]}[sort]
+          Sort.new: [hits.c.created_at.desc().nulls_last()]}[order]
     return [*by, hits.c.sku]
 
 
-def _page(hits: sa.CTE, query: SearchQuery) -> sa.Subquery:
-    order = _order(hits, query)
-    ranked = (sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=order).label("pos"),
-                        *[c for c in hits.c if c.name != "band"])
-              .order_by(*order).limit(query.page_size).offset(query.offset).subquery("ranked"))
-    columns = [ranked.c.pos, *[skus.c.name if c == "name" else ranked.c[c] for c in HIT_COLUMNS]]
-    return sa.select(*columns).join_from(ranked, skus, skus.c.sku == ranked.c.sku).subquery("page")
+def _page(hits: sa.CTE | sa.Subquery, order: Sort) -> sa.Subquery:
+    """One page of hits: position, the hit's columns, and its available units (read live)."""
+    # LIMIT first, numbered after: the database keeps only the top rows of every hit (a top-N
+    # heap) instead of sorting them all for row_number.
+    top = (sa.select(hits.c.sku, hits.c.brand, hits.c.category_id, hits.c.price_minor, hits.c.created_at,
+                     hits.c.rank)
+           .order_by(*_order(hits, order)).limit(param("limit", sa.Integer))
+           .offset(param("offset", sa.Integer)).subquery("top"))
+    ranked = sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=_order(top, order)).label("pos"),
+                       top.c.sku, top.c.brand, top.c.category_id, top.c.price_minor).subquery("ranked")
+    return (sa.select(ranked.c.pos, ranked.c.sku, skus.c.name, ranked.c.brand, ranked.c.category_id,
+                      ranked.c.price_minor, held_by_warehouse(ranked.c.sku).label("held"))
+            .join_from(ranked, skus, skus.c.sku == ranked.c.sku).subquery("page"))
 
 
-def _run(conn: Connection, query: SearchQuery, match: Match | None) -> Found:
-    found = Found()
-    if query.words and match is None:
-        return found
-    hits = filtered(query, match).cte("hits")
-    page = _page(hits, query)
+def page_only(shape: Shape, match: Match | None) -> sa.Select:
+    page = _page(filtered(shape, match).subquery("hits"), shape.order)
+    return sa.select(*[c for c in page.c if c.name != "pos"]).order_by(page.c.pos)
+
+
+def facets_and_page(shape: Shape, match: Match | None) -> sa.CompoundSelect:
+    """Rows (kind, key, count, pos, *hit): the total, one per facet bucket, one per hit of the page."""
+    hits = filtered(shape, match).cte("hits")
+    page = _page(hits, shape.order)
     blanks = [sa.cast(sa.null(), c.type) for c in page.c]
     parts = [sa.select(sa.literal("total"), sa.cast(sa.null(), sa.String), sa.func.count(), *blanks)
              .select_from(hits)]
-    for kind, key in (("category", hits.c.category_id), ("brand", hits.c.brand), ("band", hits.c.band)):
+    for kind, key in zip(FACETS, (hits.c.category_id, hits.c.brand, hits.c.band), strict=True):
         parts.append(sa.select(sa.literal(kind), sa.cast(key, sa.String), sa.func.count(), *blanks)
                      .select_from(hits).group_by(key))
     parts.append(sa.select(sa.literal("hit"), sa.cast(sa.null(), sa.String),
                            sa.cast(sa.null(), sa.BigInteger), *page.c))
-    placed: list[tuple[int, Hit]] = []
-    for kind, key, n, pos, *hit in conn.execute(sa.union_all(*parts)):
-        if kind == "hit":
-            placed.append((pos, Hit(*hit)))
-        elif kind == "total":
-            found.total = n
-        elif kind == "category":
-            if key is not None:
-                found.categories[key] = n
-        elif kind == "brand":
-            found.brands[key] = n
-        else:
-            found.price_bands[int(key)] = n
-    found.hits = [hit for _, hit in sorted(placed, key=lambda p: p[0])]
-    return found
+    return sa.union_all(*parts)

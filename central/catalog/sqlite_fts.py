@@ -4,12 +4,12 @@ applied in Python when indexing and when querying), ranked by bm25 with the name
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from central.catalog.index import Match, SearchIndex
+from central.catalog.index import Match, SearchIndex, param
 from central.catalog.morphology import forms, normalize, stem, stemmed_text
 from central.catalog.query import SearchQuery
 from central.db.tables import skus
@@ -31,13 +31,19 @@ def match_expression(words: Sequence[str]) -> str:
 
 
 class SqliteIndex(SearchIndex):
-    def match(self, query: SearchQuery) -> Match | None:
-        if not query.words:
-            return None
+    def text_shape(self, query: SearchQuery) -> Hashable | None:
+        """One FTS5 expression whatever the words: every query with words has the same SQL."""
+        return "words" if query.words else None
+
+    def text_params(self, query: SearchQuery) -> dict[str, object]:
+        return {"fts": match_expression(query.words), "exact": query.exact_name} if query.words else {}
+
+    def match(self, shape: Hashable) -> Match:
+        expression = param("fts", sa.String)
         found = (sa.select(fts.c.rowid.label("doc_id"), (-sa.literal_column(BM25, sa.Float)).label("score"))
-                 .where(sa.literal_column("catalog_fts").op("MATCH")(match_expression(query.words)))
+                 .where(sa.literal_column("catalog_fts").op("MATCH")(expression))
                  .subquery("fts_hits"))
-        bonus = sa.case((docs.c.name_key == query.exact_name, EXACT_NAME_BONUS), else_=0.0)
+        bonus = sa.case((docs.c.name_key == param("exact", sa.String), EXACT_NAME_BONUS), else_=0.0)
         keys = (sa.select(docs.c.sku, (found.c.score + bonus).label("rank"))
                 .join_from(found, docs, docs.c.doc_id == found.c.doc_id).subquery("text_match"))
         return Match(rank=keys.c.rank, keys=keys)

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from central.api.auth import identify
 from central.api.errors import error_response
 from central.bootstrap import Central
-from central.errors import CentralError
+from central.errors import Unauthorized
 from central.gateway.policy import Caller, Limits, Network, RouteClass, classify, parse_limits, parse_networks
 from central.gateway.store import BucketStore, MemoryStore
 
@@ -54,8 +54,8 @@ class RateLimit:
             return None
         try:
             who = identify(self.central, token)
-        except CentralError:
-            return None  # the access check answers 401 for it; the IP bucket still counts the attempt
+        except Unauthorized:
+            return None  # counted by IP only; the route itself answers 401 if it needs a token
         return who.customer_id
 
     def _refuse(self, route: RouteClass, callers: list[tuple[Caller, str]], wait: float) -> ASGIApp:

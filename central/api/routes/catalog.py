@@ -3,9 +3,12 @@ no token; the gateway rate-limits them). Category upkeep is admin-only."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, Field
 
 from central.api.auth import AdminDep, CentralDep
@@ -17,6 +20,7 @@ from central.catalog.views import CategoryView, ItemView, SearchPageView
 from central.errors import InvalidRequest
 
 router = APIRouter(tags=["catalog"], responses=ERROR_RESPONSES)
+_SEARCH_THREADS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="catalog-search")
 MAX_PRICE = 10**12
 
 
@@ -35,11 +39,11 @@ PickupQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r
 
 
 @router.get("/catalog/search", response_model=SearchPageView)
-def search(central: CentralDep, q: SearchText = "", category: IdQuery = None, brand: BrandQuery = None,
+async def search(central: CentralDep, q: SearchText = "", category: IdQuery = None, brand: BrandQuery = None,
            price_min: Price = None, price_max: Price = None, in_stock: bool = False,
            pickup_point: PickupQuery = None, sort: Sort | None = None,
            page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-           page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20) -> SearchPageView:
+           page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20) -> Response:
     """Full text over name, brand, attributes and description (Russian and English word forms),
     filters, facet counts over every matching SKU (category, brand, price band), and for each hit
     its availability now (on hand - reserved) with a delivery estimate to `pickup_point`.
@@ -51,7 +55,12 @@ def search(central: CentralDep, q: SearchText = "", category: IdQuery = None, br
                              price_min=price_min, price_max=price_max)
     query = SearchQuery(text=q, category=category, brand=brand, price_min=price_min, price_max=price_max,
                         in_stock=in_stock, pickup_point=pickup_point, sort=sort, page=page, page_size=page_size)
-    return service.search(central, query)
+    # Searches take their own few threads, fewer than the connection pool holds: a burst queues
+    # here instead of opening overflow connections, each a new PostgreSQL backend to warm up.
+    page = await asyncio.get_running_loop().run_in_executor(
+        _SEARCH_THREADS, contextvars.copy_context().run, service.search, central, query)
+    # The service built (and so validated) the view: out as JSON without a second validation.
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get("/catalog/items/{sku}", response_model=ItemView)

@@ -64,6 +64,14 @@ def test_each_customer_has_a_checkout_budget(limited: Callable[[str], TestClient
     assert refused.json()["error"]["details"]["budgets"]["customer"] == "0.001/s, bursts of 2"
 
 
+def test_a_forged_token_counts_by_ip_and_gets_the_routes_own_answer(limited: Callable[[str], TestClient]) -> None:
+    client = limited("checkout.ip=1000/1000,search.ip=1000/1000")
+    forged = {"Authorization": "Bearer c2.alice.9999999999.forged"}
+    assert client.get("/catalog/search", params={"q": "item"}, headers=forged).status_code == 200  # public
+    refused = client.post("/orders", json=order_body("k1", "pp-msk", A=1), headers=forged)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+
+
 def test_login_like_routes_and_off(limited: Callable[[str], TestClient], admin_headers: dict[str, str]) -> None:
     client = limited("login.ip=0.01/2")
     tokens = [client.post("/admin/customers/eve/token", headers=admin_headers).status_code for _ in range(3)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from central.catalog.availability import parse_held
 from central.catalog.categories import paths
 from central.catalog.delivery import days_for, nearest_with_stock
 from central.catalog.generator import LEAVES, brands_of, product
@@ -76,3 +77,8 @@ def test_generated_catalog_is_deterministic_and_consistent() -> None:
         leaf = next(leaf for leaf in LEAVES if leaf.category_id == p.category_id)
         assert p.brand in brands_of(leaf) and p.brand in p.name and p.sku == f"SKU-{n:06d}"
         assert leaf.price_rub[0] * 100 - 1 <= p.price_minor <= leaf.price_rub[1] * 100
+
+
+def test_held_units_by_warehouse_parse_back() -> None:
+    assert parse_held("wh-1:4,spb:dock:7") == {"wh-1": 4, "spb:dock": 7}
+    assert parse_held(None) == parse_held("") == {}

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from edge.domain import commands as c
 from edge.domain import labels as lc
+from edge.domain import replenish_commands as rc
 from edge.fleet import ledger_handlers as fleet_handlers
-from edge.handlers import exceptions, feed, inbound, inventory, labels, outbound, picking, shipping
+from edge.handlers import exceptions, feed, inbound, inventory, labels, outbound, picking, replenishment, shipping
 from edge.ledger.uow import UnitOfWork
 
 Handler = Callable[[c.Command, UnitOfWork], dict]
@@ -30,5 +31,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ApplyFeedEntry: feed.apply_feed_entry,
     lc.AssignLabel: labels.assign_label,
     lc.RecordLabelPrint: labels.record_label_print,
+    rc.RequestReplenishment: replenishment.request_replenishment,
+    rc.NextReplenishment: replenishment.next_replenishment,
+    rc.ConfirmReplenishment: replenishment.confirm_replenishment,
+    rc.RulesFromVelocity: replenishment.rules_from_velocity,
 }
 HANDLERS.update(fleet_handlers.HANDLERS)  # transport tasks of the robot fleet

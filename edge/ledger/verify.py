@@ -1,7 +1,8 @@
 """`sklad-edge verify`: prove the ledger's invariants from the raw tables.
 
 Balances must equal the sum of movements per (sku, location, lot); nothing is negative; allocated
-never exceeds on hand and equals what open pick tasks still need; seq is gap-free from 1.
+never exceeds on hand and equals what open pick and replenish tasks still need (a replenish task
+holds the reserve units it will carry); seq is gap-free from 1.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ SELECT sku, location, lot, SUM(delta) FROM (
 
 OPEN_PICKS = """
 SELECT sku, location, lot, SUM(qty - done_qty) FROM tasks
-WHERE kind = 'pick' AND state IN ('open', 'assigned') GROUP BY sku, location, lot
+WHERE kind IN ('pick', 'replenish') AND state IN ('open', 'assigned') GROUP BY sku, location, lot
 """
 
 

@@ -7,8 +7,20 @@ from collections.abc import Callable
 from edge.domain import commands as c
 from edge.domain import labels as lc
 from edge.domain import replenish_commands as rc
+from edge.domain import returns as rt
 from edge.fleet import ledger_handlers as fleet_handlers
-from edge.handlers import exceptions, feed, inbound, inventory, labels, outbound, picking, replenishment, shipping
+from edge.handlers import (
+    exceptions,
+    feed,
+    inbound,
+    inventory,
+    labels,
+    outbound,
+    picking,
+    replenishment,
+    returns,
+    shipping,
+)
 from edge.ledger.uow import UnitOfWork
 
 Handler = Callable[[c.Command, UnitOfWork], dict]
@@ -35,5 +47,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     rc.NextReplenishment: replenishment.next_replenishment,
     rc.ConfirmReplenishment: replenishment.confirm_replenishment,
     rc.RulesFromVelocity: replenishment.rules_from_velocity,
+    rt.ReceiveReturn: returns.receive_return,
+    rt.InspectReturn: returns.inspect_return,
 }
 HANDLERS.update(fleet_handlers.HANDLERS)  # transport tasks of the robot fleet

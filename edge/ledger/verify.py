@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from edge.ledger.verify_labels import check_labels
+from edge.ledger.verify_returns import check_returns
 
 
 @dataclass
@@ -83,6 +84,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         _seq_gaps(conn, report)
         _balances(conn, report)
         check_labels(conn, report.problems)
+        check_returns(conn, report.problems)
         bad = conn.execute("PRAGMA foreign_key_check").fetchall()
         if bad:
             report.problems.append(f"{len(bad)} rows reference missing parents (first: {bad[0]})")

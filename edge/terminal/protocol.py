@@ -189,3 +189,7 @@ def decode_event(frames: list[bytes]) -> tuple[str, dict]:
 from edge.terminal.fleet_protocol import FLEET_OPS  # noqa: E402
 
 OPS.update(FLEET_OPS)
+
+from edge.terminal.floor_protocol import FLOOR_OPS  # noqa: E402  (replenishment and returns)
+
+OPS.update(FLOOR_OPS)

@@ -70,3 +70,12 @@ class ReplenishmentDone(Event):
     qty: int
     to_location: str
     operator: str | None
+
+
+@dataclass(frozen=True)
+class HandToFleet(Command):
+    """Give open replenish task `task_id` to the robot fleet: one transport task carries its pallet
+    (recorded in the same transaction, so no pick can take the units in between)."""
+
+    task_id: int
+    ID_FIELDS = ("task_id",)

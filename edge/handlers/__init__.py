@@ -47,6 +47,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     rc.NextReplenishment: replenishment.next_replenishment,
     rc.ConfirmReplenishment: replenishment.confirm_replenishment,
     rc.RulesFromVelocity: replenishment.rules_from_velocity,
+    rc.HandToFleet: replenishment.hand_to_fleet,
     rt.ReceiveReturn: returns.receive_return,
     rt.InspectReturn: returns.inspect_return,
 }

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from edge.domain.model import Location
 from edge.domain.replenish_commands import (
     ConfirmReplenishment,
+    HandToFleet,
     NextReplenishment,
     ReplenishmentDone,
     ReplenishmentRequested,
@@ -21,6 +22,8 @@ from edge.domain.replenish_commands import (
 )
 from edge.domain.replenishment import choose_face, plan_sources, refill_qty, rule_for, velocity_rule
 from edge.errors import Conflict
+from edge.fleet.commands import CreateTransport
+from edge.fleet.ledger_handlers import create_transport
 from edge.handlers import outbound
 from edge.ledger.replenish_store import ReplenishStore
 from edge.ledger.uow import Movement, UnitOfWork
@@ -158,3 +161,21 @@ def rules_from_velocity(cmd: RulesFromVelocity, uow: UnitOfWork) -> dict:
             store.set_rule(sku, rule, "velocity")
             rules[sku] = {"min": rule.min_qty, "max": rule.max_qty}
     return {"rules": rules}
+
+
+def hand_to_fleet(cmd: HandToFleet, uow: UnitOfWork) -> dict:
+    """The units held for the task become the transport's load: the transport moves them source ->
+    vehicle -> face as movements, and the replenish task is done (by vehicle)."""
+    task = uow.tasks.get(cmd.task_id)
+    if task["kind"] != "replenish" or task["state"] != "open":
+        raise Conflict(f"task {cmd.task_id} is not an open replenishment (it is a {task['state']} {task['kind']} task)")
+    to_location, _ = ReplenishStore(uow).destination(task["id"])
+    uow.balances.change(task["sku"], task["location"], task["lot"], 0, -task["qty"])
+    transport = create_transport(CreateTransport(
+        cmd.key, "replenish", f"PAL-{task['sku']}-{task['id']}", task["location"], to_location, "pallet",
+        task["sku"], task["qty"], task["lot"] or None, operator=cmd.operator, device=cmd.device), uow)
+    uow.tasks.update(task["id"], uow.now, state="done", assignee=f"transport {transport['transport_id']}")
+    uow.conn.cursor().execute("UPDATE replenishments SET transport_id = ? WHERE task_id = ?",
+                              (transport["transport_id"], task["id"]))
+    return {"task_id": task["id"], "transport_id": transport["transport_id"], "load": f"PAL-{task['sku']}-{task['id']}",
+            "from_location": task["location"], "to_location": to_location}

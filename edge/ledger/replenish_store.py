@@ -8,8 +8,12 @@ from edge.ledger.uow import UnitOfWork
 
 RULES_CACHE = "replenish_rules"
 OPEN = "('open', 'assigned')"
-INCOMING = ("SELECT r.to_location, t.sku, SUM(t.qty - t.done_qty) FROM replenishments r "
-            f"JOIN tasks t ON t.id = r.task_id WHERE t.state IN {OPEN} AND t.sku = ? GROUP BY r.to_location, t.sku")
+# Units on their way to a face: open replenish tasks, and pallets vehicles carry for them.
+INCOMING = ("SELECT face, SUM(qty) FROM ("
+            "SELECT r.to_location AS face, t.qty - t.done_qty AS qty FROM replenishments r "
+            f"JOIN tasks t ON t.id = r.task_id WHERE t.state IN {OPEN} AND t.sku = ? UNION ALL "
+            "SELECT destination, qty FROM transport_tasks WHERE kind = 'replenish' AND sku = ? "
+            "AND state NOT IN ('done', 'failed')) GROUP BY face")
 
 
 class ReplenishStore:
@@ -35,7 +39,7 @@ class ReplenishStore:
 
     def _incoming(self, sku: str) -> dict[str, int]:
         self.uow.behind.flush()
-        return {face: qty for face, _, qty in self.cur.execute(INCOMING, (sku,)).fetchall()}
+        return dict(self.cur.execute(INCOMING, (sku, sku)).fetchall())
 
     def level(self, sku: str, face: Location) -> FaceLevel:
         on_hand = allocated = 0

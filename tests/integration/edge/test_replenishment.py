@@ -12,6 +12,7 @@ import pytest
 
 from edge.domain import commands as c
 from edge.domain import replenish_commands as rc
+from edge.fleet.commands import TransportStep
 from edge.replenish_config import RuleDecl, store_rules
 
 
@@ -138,3 +139,23 @@ def test_rules_from_pick_velocity(ledger):
 def test_velocity_needs_a_whole_number_of_days(days):
     with pytest.raises(Exception, match="days"):
         rc.RulesFromVelocity("vel", days, 1)
+
+
+def test_a_replenishment_handed_to_the_fleet_rides_a_pallet_to_the_face(ledger):
+    rules(ledger, RuleDecl("", "MUG", 15, 40))
+    (task_id,) = ledger.ok(rc.RequestReplenishment("ask", "MUG", "A-01-01", 12))["tasks"]
+    handed = ledger.ok(rc.HandToFleet("robot", task_id, device="fleet"))
+    assert (handed["from_location"], handed["to_location"]) == ("A-01-03", "A-01-01")
+    assert ledger.balance("MUG", "A-01-03") == (50, 0)  # the transport holds the load now, not the task
+    assert replenish_tasks(ledger)[0]["state"] == "done"
+    ledger.refused(rc.HandToFleet("robot-again", task_id), "conflict", "not an open replenishment")
+    assert ledger.rows("SELECT kind, source, destination, sku, qty, state FROM transport_tasks") == [
+        ("replenish", "A-01-03", "A-01-01", "MUG", 12, "open")]
+    ledger.ok(rc.RequestReplenishment("more", "MUG", "A-01-01"))  # the pallet on its way counts
+    assert replenish_tasks(ledger)[-1]["qty"] == 40 - 20 - 12
+    vehicle = ledger.scalar("SELECT code FROM locations WHERE type = 'robot' ORDER BY code LIMIT 1")
+    transport = handed["transport_id"]
+    for step in ("assign", "picked", "dropped"):
+        ledger.ok(TransportStep(f"t-{step}", transport, step, vehicle=vehicle.removeprefix("ROBOT-")))
+    assert ledger.balance("MUG", "A-01-01") == (32, 0)
+    assert ledger.verify().ok

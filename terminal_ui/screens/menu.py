@@ -14,6 +14,7 @@ from terminal_ui.screens.base import HandheldScreen
 from terminal_ui.screens.exceptions import ExceptionsScreen
 from terminal_ui.screens.form import FormScreen
 from terminal_ui.screens.pick import PickScreen
+from terminal_ui.screens.replenish import RETURN_RECEIVE, ReplenishScreen
 
 # (label, roles that may, screen factory)
 JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
@@ -24,6 +25,8 @@ JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
     ("Pack", ("packer",), lambda: FormScreen(flows.PACK)),
     ("Ship", ("shipper", "packer"), lambda: FormScreen(flows.SHIP)),
     ("Exceptions", ("supervisor",), ExceptionsScreen),
+    ("Replenish", ("picker", "receiver"), ReplenishScreen),
+    ("Returns in", ("receiver",), lambda: FormScreen(RETURN_RECEIVE)),
 )
 
 

@@ -25,7 +25,7 @@ from edge.errors import Conflict
 from edge.fleet.commands import CreateTransport
 from edge.fleet.ledger_handlers import create_transport
 from edge.handlers import outbound
-from edge.ledger.replenish_store import ReplenishStore
+from edge.ledger.replenish_store import RULES_CACHE, ReplenishStore
 from edge.ledger.uow import Movement, UnitOfWork
 
 TASK_VIEW = ("id", "sku", "lot", "qty", "done_qty", "location", "state", "assignee")
@@ -76,7 +76,8 @@ def after_pick(uow: UnitOfWork, sku: str, location: str) -> None:
     """A pick left `location`: refill it if that took a pick face below its min. Runs on every
     pick, so the cheap questions (a rule? below min?) come before the reserve is searched."""
     face = uow.locations.get(location)
-    if face.type != "pick_face":
+    rules = uow.caches.get(RULES_CACHE)
+    if face.type != "pick_face" or rules == {}:  # a warehouse without rules pays nothing per pick
         return
     store = ReplenishStore(uow)
     rule = rule_for(sku, face.zone, store.rules())

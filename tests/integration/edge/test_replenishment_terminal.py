@@ -3,12 +3,18 @@ ROUTER on loopback), as the handheld does them, with role checks and refusals.""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
+
 import pytest
 import test_terminal_server as harness
 from test_terminal_server import PICKER, RECEIVER, SUPERVISOR, refused
 
 from edge.domain import commands as c
+from edge.replenish_config import RuleDecl
+from edge.runtime import build_node
 from sync import feed as f
+from terminal_ui.client import TerminalClient
 
 # The terminal tests' fixtures (a node serving the seeded ledger with S1 allocated), used by name.
 allocated_cfg, node, zctx, connect_client = harness.allocated_cfg, harness.node, harness.zctx, harness.connect_client
@@ -54,3 +60,23 @@ async def test_a_return_received_and_inspected_at_the_handheld(node, connect_cli
     await receiver.call("return_inspect", {"return_id": "R7", "item": "MUG", "qty": 1, "outcome": "dispose",
                                            "reason": "cracked"}, key="ri-4")
     assert (await receiver.call("returns"))["returns"] == []
+
+
+async def test_a_pick_below_min_puts_a_replenishment_on_the_pickers_handheld(allocated_cfg, zctx):
+    cfg = replace(allocated_cfg, replenishment=(RuleDecl("", "MUG", 15, 40),))  # the warehouse file's rule
+    node = await build_node(cfg)
+    serving = asyncio.create_task(node.server.serve())
+    picker = await TerminalClient(node.server.router_endpoint, ctx=zctx, timeout=3.0, retries=0).connect()
+    try:
+        await picker.login(PICKER)
+        task = (await picker.call("next_task"))["task"]
+        await picker.call("confirm_pick", {"task_id": task["id"], "location": "A-01-01", "item": "MUG",
+                                           "tote": "T00001", "qty": 20}, key="p-1")
+        job = (await picker.call("replenish_next", key="n-1"))["task"]
+        assert (job["from_location"], job["to_location"], job["qty"], job["trigger"]) == ("A-01-03", "A-01-01", 40,
+                                                                                         "min")
+    finally:
+        await picker.close()
+        serving.cancel()
+        await node.server.drain()
+        await node.close()

@@ -62,6 +62,7 @@ class WarehouseConfig:
     session_idle_s: float = 8 * 3600.0  # a terminal left alone for a shift logs out
     devices: tuple[DeviceDecl, ...] = ()
     fleet: Any = None  # edge.fleet.config.FleetConfig when the file has a [fleet] table
+    replenishment: tuple = ()  # edge.replenish_config.RuleDecl: pick-face min/max per zone and SKU
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tote_codes(self) -> list[str]:
@@ -185,6 +186,7 @@ def parse_config(doc: dict[str, Any], source: str, base_dir: Path) -> WarehouseC
         session_idle_s=60 * node.number("session_idle_minutes", 8 * 60, minimum=1),
         devices=tuple(DeviceDecl(d.text("name"), d.text("kind"), dict(d.table)) for d in top.tables("devices")),
         fleet=fleet,
+        replenishment=_replenishment(top, zones),
         raw=doc,
     )
 
@@ -193,6 +195,12 @@ def _fleet(doc: dict[str, Any], source: str, locations: list[Location]):
     from edge.fleet.config import parse_fleet  # it reads tables with _Reader: import after it exists
 
     return parse_fleet(doc, source, {loc.code: (loc.x, loc.y) for loc in locations})
+
+
+def _replenishment(top: _Reader, zones: dict[str, str]) -> tuple:
+    from edge.replenish_config import parse_replenishment
+
+    return parse_replenishment(top, zones)
 
 
 def _curve_key(r: _Reader, key: str) -> str | None:

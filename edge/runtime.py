@@ -22,6 +22,7 @@ from edge.hardware.lookups import DeviceQueries
 from edge.ledger.database import open_ledger
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
+from edge.replenish_by_robot import RobotReplenisher
 from edge.sync_bridge import build_agent, sync_status
 from edge.sync_monitor import SyncAlerts
 from edge.terminal.operations import Operations
@@ -47,6 +48,7 @@ class Node:
     devices: DeviceHub | None = None
     fleet: NodeFleet | None = None
     waves: WaveSchedule | None = None
+    replenisher: RobotReplenisher | None = None  # replenish tasks go to the fleet when there is one
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
@@ -57,6 +59,8 @@ class Node:
             self.devices.observe(events)
         if self.fleet:
             self.fleet.on_events(events)
+        if self.fleet and self.replenisher:  # a fleet that failed to start is None
+            self.replenisher.on_events(events)
 
     async def watch_sync(self, every: float = 2.0) -> None:
         """Keep the sync gauges current (read from the ledger, off the event loop)."""
@@ -150,6 +154,7 @@ async def build_node(cfg: WarehouseConfig) -> Node:
     if cfg.fleet is not None:
         node.fleet = build_fleet(cfg, writer.execute, server.publish, metrics.registry)
         ops.fleet = node.fleet
+        node.replenisher = RobotReplenisher(node.fleet, writer.execute)
     if cfg.metrics_port is not None:
         metrics.serve(cfg.metrics_port)
     return node

@@ -30,6 +30,7 @@ from edge.sync_bridge import sync_status
 from simulators.agv.demo_fleet import DemoFleet
 from simulators.cluster_picker import ClusterPicker
 from simulators.courier import Dispatch
+from simulators.demo_floorflows import replenishment_rows, returns_flow, stock_reserve, tighten_replenishment
 from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
@@ -118,6 +119,7 @@ def run(args, tmp: Path) -> int:
                                      sync_timeouts=(3.0, 1.0))
         printer.start()  # every shipment packed gets its SSCC label
         printer.declare(config, [loc.code for loc in cfg.locations if loc.type == "pack_station"])
+        tighten_replenishment(config)
         console.print(f"central on {base}; opening warehouse {cfg.id} with {args.skus} SKUs")
         shop.open_warehouse(cfg.id, token, args.skus)
         console.print("receiving and putting away stock on the floor ...")
@@ -130,6 +132,8 @@ def run(args, tmp: Path) -> int:
         console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
         orders = place_orders(shop, args.orders, args.skus, random.Random(11))
         wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
+        reserve = asyncio.run(stock_reserve(endpoint, 20, 40))
+        console.print(f"{reserve} units go into reserve behind 20 pick faces (min 58, max 70 per face)")
         pallets = asyncio.run(fleet.replenish(endpoint, 4))
         console.print(f"a supervisor sends {pallets} replenishment pallets to the pick faces by robot; picked "
                       "totes ride to the pack stations")
@@ -150,13 +154,16 @@ def run(args, tmp: Path) -> int:
         # An order is FULFILLED at central once its shipment's ship movement has synced.
         lag = wait_for("central to see every shipped order fulfilled",
                        lambda: sum(shop.order(o, c)["status"] == "FULFILLED" for o, c in orders) == stats.shipped, 60)
+        console.print("customers return a few parcels; the returns desk receives and inspects them")
+        returned = returns_flow(shop, endpoint, cfg.ledger_path, orders, 3, wait_for)
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
         fleet.wait_done(20)
         verified = verify_ledger(cfg.ledger_path)
         delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
                                                       orders)
         show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
-                    [*fleet.report_rows(), *delivered, *floor_rows(cart, printer)])
+                    [*fleet.report_rows(), *replenishment_rows(cfg.ledger_path), *returned, *delivered,
+                     *floor_rows(cart, printer)])
         if args.hold:
             hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))
     finally:

@@ -90,8 +90,41 @@ class AdvanceShippingNotice(_Model):
     expected_at: datetime
 
 
+class ReturnLine(_Model):
+    sku: Sku
+    qty: Qty
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ReturnNotice(_Model):
+    """A customer's parcel is coming back from a pickup point: receive it at a returns location,
+    inspect each unit. Every movement of the return carries `return_reason(return_id)` as its
+    reason, so central counts what the floor received against this notice."""
+
+    type: Literal["return_notice"] = "return_notice"
+    return_id: Ident
+    order_id: Ident
+    shipment_id: Ident
+    warehouse_id: Ident
+    lines: Annotated[list[ReturnLine], Field(min_length=1)]
+
+
+RETURN_PREFIX = "return "
+
+
+def return_reason(return_id: str) -> str:
+    return RETURN_PREFIX + return_id
+
+
+def return_id_of(reason: str | None) -> str | None:
+    """The return a movement's reason names, if any ("return R-1" or "return R-1: dispose: torn")."""
+    if not reason or not reason.startswith(RETURN_PREFIX):
+        return None
+    return reason[len(RETURN_PREFIX):].split(":", 1)[0] or None
+
+
 FeedCommand = Annotated[
-    FulfilmentOrder | CancelShipment | CatalogUpsert | AdvanceShippingNotice,
+    FulfilmentOrder | CancelShipment | CatalogUpsert | AdvanceShippingNotice | ReturnNotice,
     Field(discriminator="type"),
 ]
 

@@ -22,7 +22,7 @@ class FlowSpec:
         return self.op, {arg: values[name] for arg, name in self.args if values.get(name) is not None}
 
 
-def _is_item(answer: dict) -> str | None:
+def is_item(answer: dict) -> str | None:
     return None if answer.get("kind") == "item" else f"{answer.get('code')} is a {answer.get('kind')}: scan the item"
 
 
@@ -55,7 +55,7 @@ RECEIVE = FlowSpec(
 PUTAWAY = FlowSpec(
     "PUT AWAY",
     (Step("from", "Scan the bin or door to take from"),
-     Step("item", "Scan the item", lookup=lambda v: ("scan", {"code": v["item"]}), accept=_is_item),
+     Step("item", "Scan the item", lookup=lambda v: ("scan", {"code": v["item"]}), accept=is_item),
      Step("lot", "Scan or key the lot of {sku}", skip=_lot_known),
      Step("qty", "Key qty to put away, Enter", number=True,
           lookup=lambda v: ("putaway_suggest", {"item": v["sku"], "qty": v["qty"], "from_location": v["from"]})),
@@ -69,7 +69,7 @@ PUTAWAY = FlowSpec(
 COUNT = FlowSpec(
     "COUNT",
     (Step("bin", "Scan the bin to count"),
-     Step("item", "Scan the item", lookup=lambda v: ("scan", {"code": v["item"]}), accept=_is_item),
+     Step("item", "Scan the item", lookup=lambda v: ("scan", {"code": v["item"]}), accept=is_item),
      Step("counted", "Key how many {sku} you count, Enter", number=True, zero=True)),
     "count", (("location", "bin"), ("item", "sku"), ("counted", "counted"), ("lot", "lot")),
     "Counted {counted} x {sku} in {bin}",

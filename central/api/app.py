@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from central.api import errors, metrics
 from central.api.access import Access
 from central.api.limits import BodyLimit
-from central.api.routes import admin, catalog, courier, logistics, orders, payments, sync, system
+from central.api.routes import admin, catalog, courier, logistics, orders, payments, returns, sync, system
 from central.bootstrap import Central, bootstrap
 from central.gateway import middleware as gateway
 from central.services.sweep import sweep_once
@@ -58,6 +58,7 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
     app.include_router(orders.build(meter))  # first: routes match in order, checkout is hottest
     app.include_router(system.router)
     app.include_router(admin.router)
+    app.include_router(returns.router)
     app.include_router(payments.build(meter))
     app.include_router(sync.router)
     app.include_router(logistics.router)

@@ -406,3 +406,8 @@ sa.Table(
     sa.Index("ix_skus_brand", "brand"),
     extend_existing=True,
 )
+
+# Customer returns live in their own module (one hook here keeps them in this metadata).
+from central.db.returns_tables import define as _define_returns  # noqa: E402
+
+customer_returns, customer_return_lines = _define_returns(metadata, ID)

@@ -20,6 +20,7 @@ class PaymentStatus(StrEnum):
     SUCCEEDED = "SUCCEEDED"
     REFUND_DUE = "REFUND_DUE"
     REFUNDED = "REFUNDED"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"  # returned lines paid back; the rest of the money stays
 
 
 class PaymentEvent(StrEnum):
@@ -28,6 +29,7 @@ class PaymentEvent(StrEnum):
     DECLINED = "declined"
     REFUND_REQUESTED = "refund_requested"
     REFUNDED = "refunded"
+    RETURN_REFUNDED = "return_refunded"  # part of the money went back for lines the customer returned
 
 
 P, PE = PaymentStatus, PaymentEvent
@@ -54,6 +56,19 @@ PAYMENT = Lifecycle[PaymentStatus, PaymentEvent]("payment", P.PENDING, {
     (P.REFUNDED, PE.DECLINED): Step(P.REFUNDED, "late_failure_ignored"),
     (P.REFUNDED, PE.REFUND_REQUESTED): Refusal("already_refunded", "{what} was refunded already"),
     (P.REFUNDED, PE.REFUNDED): Step(P.REFUNDED, "refunded"),
+    # Customer returns: each return is its own refund; the payment records that part went back,
+    # and REFUNDED once the returns add up to the whole amount (REFUNDED after RETURN_REFUNDED).
+    (P.PENDING, PE.RETURN_REFUNDED): _NOT_CAPTURED,
+    (P.FAILED, PE.RETURN_REFUNDED): _NOT_CAPTURED,
+    (P.SUCCEEDED, PE.RETURN_REFUNDED): Step(P.PARTIALLY_REFUNDED, "partially_refunded"),
+    (P.REFUND_DUE, PE.RETURN_REFUNDED): Step(P.REFUND_DUE, "partially_refunded"),
+    (P.REFUNDED, PE.RETURN_REFUNDED): Refusal("already_refunded", "{what} was refunded already"),
+    (P.PARTIALLY_REFUNDED, PE.CAPTURED): Step(P.PARTIALLY_REFUNDED, "already_paid"),
+    (P.PARTIALLY_REFUNDED, PE.CAPTURED_UNPAYABLE): Step(P.PARTIALLY_REFUNDED, "already_paid"),
+    (P.PARTIALLY_REFUNDED, PE.DECLINED): Step(P.PARTIALLY_REFUNDED, "late_failure_ignored"),
+    (P.PARTIALLY_REFUNDED, PE.RETURN_REFUNDED): Step(P.PARTIALLY_REFUNDED, "partially_refunded"),
+    (P.PARTIALLY_REFUNDED, PE.REFUND_REQUESTED): Step(P.REFUND_DUE, "refund_due"),
+    (P.PARTIALLY_REFUNDED, PE.REFUNDED): Step(P.REFUNDED, "refunded"),
 })
 
 

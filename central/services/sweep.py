@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from central.bootstrap import Central
 from central.services.orders import expire_due
 from central.services.refunds import refund_due
+from central.services.returns import refund_returns
 
 
 @dataclass(frozen=True)
@@ -17,4 +18,4 @@ class SweepResult:
 
 def sweep_once(central: Central) -> SweepResult:
     """One bounded batch of each; callers repeat while there was work."""
-    return SweepResult(expired=expire_due(central), refunded=refund_due(central))
+    return SweepResult(expired=expire_due(central), refunded=refund_due(central) + refund_returns(central))

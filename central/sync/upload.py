@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from central.bootstrap import Central
 from central.domain.orders import ShipmentEvent
 from central.errors import Forbidden
+from central.services.returns import count_received
 from central.sync.cursor import known_digests, lock_cursor, save_cursor
 from central.sync.movement_rows import insert_movements, rows
 from central.sync.shipments import floor_events, progress_shipments
@@ -71,5 +72,6 @@ def apply_batch(central: Central, batch: MovementBatch) -> dict:
             ref = f"{batch.node_id}:{new[0].seq}-{new[-1].seq}"
             apply_deltas(conn, wid, work.totals, now=now, ref=ref)
             progress_shipments(conn, wid, work.stages, now)
+            count_received(conn, wid, new, now)
             save_cursor(conn, batch.warehouse_id, Cursor(batch.node_id, batch.epoch, decision.through), now)
     return decision.ack

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 LOCATION_TYPES = frozenset(
-    {"receiving", "reserve", "pick_face", "staging", "pack_station", "dock", "tote", "robot", "put_wall"}
+    {"receiving", "reserve", "pick_face", "staging", "pack_station", "dock", "tote", "robot", "put_wall",
+     "returns", "quarantine"}
 )
 STORAGE_TYPES = frozenset({"reserve", "pick_face"})
 MOVEMENT_KINDS = frozenset(

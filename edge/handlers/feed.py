@@ -15,6 +15,7 @@ from edge.domain import commands as c
 from edge.errors import AlreadyShipped, CommandRejected, Conflict, InvalidCommand, NotFound
 from edge.handlers.inbound import upsert_sku
 from edge.handlers.outbound import allocate_shipment, cancel_shipment
+from edge.handlers.returns import expect_return
 from edge.ledger.uow import UnitOfWork
 from sync import feed as f
 from sync.outcomes import OutcomeCode
@@ -58,6 +59,7 @@ APPLY = {
     f.CancelShipment: _cancel,
     f.CatalogUpsert: _catalog,
     f.AdvanceShippingNotice: _asn,
+    f.ReturnNotice: lambda cmd, key, uow: expect_return(cmd, uow),
     f.UnreadableCommand: _unreadable,
 }
 

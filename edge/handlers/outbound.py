@@ -9,6 +9,7 @@ from edge.domain.commands import AllocateShipment, CancelShipment
 from edge.domain.events import ShipmentAllocated, ShipmentStatusChanged, TaskCreated
 from edge.domain.path import walking_order
 from edge.errors import AlreadyShipped, Conflict, NotFound
+from edge.handlers import replenishment
 from edge.handlers.putback import put_back
 from edge.ledger.uow import UnitOfWork
 
@@ -29,8 +30,11 @@ def pick_origin(uow: UnitOfWork):
 
 
 def allocate_line(uow: UnitOfWork, shipment_id: str, sku: str, qty: int,
-                  exclude: frozenset[str] = frozenset(), assignee: str | None = None) -> int:
-    """Create pick tasks for up to `qty` units of `sku`; returns how many units were allocated."""
+                  exclude: frozenset[str] = frozenset(), assignee: str | None = None, refill: str = "demand") -> int:
+    """Create pick tasks for up to `qty` units of `sku`; returns how many units were allocated.
+
+    Units the faces could not give came from reserve: the faces get a replenishment (`refill`)
+    ahead of the next picks."""
     today = date.fromisoformat(uow.now[:10])
     candidates = uow.balances.candidates(sku, set(exclude))
     plan, left = plan_allocation(qty, candidates, pick_origin(uow), uow.catalog.lot_tracked(sku), today)
@@ -45,6 +49,9 @@ def allocate_line(uow: UnitOfWork, shipment_id: str, sku: str, qty: int,
         uow.emit(TaskCreated(task_id, "pick", code, sku, a.qty))
     allocated = qty - left
     uow.shipments.bump_line(shipment_id, sku, allocated=allocated)
+    from_reserve = sum(a.qty for a in plan if a.stock.location.type == "reserve")
+    if from_reserve:
+        replenishment.replenish(uow, sku, None, refill, need=from_reserve, exclude=exclude)
     return allocated
 
 

@@ -6,6 +6,7 @@ from edge.domain.commands import ConfirmPick, NextTask, ShortPick
 from edge.domain.events import PickConfirmed, ShipmentStatusChanged, ShortageRecorded, TaskAssigned
 from edge.errors import Conflict, InvalidCommand
 from edge.handlers.outbound import allocate_line
+from edge.handlers.replenishment import after_pick
 from edge.ledger.batch_store import BatchStore
 from edge.ledger.uow import Movement, UnitOfWork
 
@@ -84,6 +85,7 @@ def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
     if cmd.qty > remaining:
         raise Conflict(f"over-pick: task {task['id']} needs {remaining} more, not {cmd.qty}")
     seq = _pick(uow, task, cmd.qty, cmd.tote)
+    after_pick(uow, task["sku"], task["location"])
     done = task["done_qty"] + cmd.qty
     if done == task["qty"]:
         uow.tasks.update(task["id"], uow.now, done_qty=done, tote=cmd.tote, state="done")
@@ -109,7 +111,7 @@ def short_pick(cmd: ShortPick, uow: UnitOfWork) -> dict:
     # The bin is blocked for allocation until somebody counts it.
     uow.tasks.create("count", uow.now, sku=task["sku"], lot=task["lot"], location=task["location"])
     again = allocate_line(uow, task["shipment_id"], task["sku"], missing,
-                          exclude=frozenset({task["location"]}), assignee=task["assignee"])
+                          exclude=frozenset({task["location"]}), assignee=task["assignee"], refill="urgent")
     line_short = missing - again
     uow.shipments.bump_line(task["shipment_id"], task["sku"], allocated=-missing, short=line_short)
     uow.emit(ShortageRecorded(task["shipment_id"], task["sku"], task["location"], missing, again, line_short))

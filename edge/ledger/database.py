@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from edge.config import WarehouseConfig
 from edge.ledger.connection import apply_pragmas, connect
+from edge.replenish_config import store_rules
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
@@ -63,6 +65,7 @@ def load_layout(conn: sqlite3.Connection, cfg: WarehouseConfig) -> None:
         "INSERT OR IGNORE INTO totes(code) VALUES (?)", [(c,) for c in cfg.tote_codes()]
     )
     _retire_the_rest(conn, {row[0] for row in rows}, cfg)
+    store_rules(conn, cfg.replenishment, datetime.now(UTC).isoformat(timespec="microseconds"))
     conn.execute("COMMIT")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import apsw
@@ -59,6 +59,8 @@ class UnitOfWork:
     clock: Callable[[], str] = utc_now
     new_id: Callable[[], str] = ids.new_id
     adjust_reasons: tuple[str, ...] = ()
+    # Read-mostly tables a handler caches for the writer's life (replenishment rules); dropped on change.
+    caches: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         cur = self.conn.cursor()

@@ -1,7 +1,8 @@
 """`sklad-edge verify`: prove the ledger's invariants from the raw tables.
 
 Balances must equal the sum of movements per (sku, location, lot); nothing is negative; allocated
-never exceeds on hand and equals what open pick tasks still need; seq is gap-free from 1.
+never exceeds on hand and equals what open pick and replenish tasks still need (a replenish task
+holds the reserve units it will carry); seq is gap-free from 1.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from edge.ledger.verify_batches import check_batches
 from edge.ledger.verify_labels import check_labels
+from edge.ledger.verify_returns import check_returns
 
 
 @dataclass
@@ -44,7 +46,7 @@ SELECT sku, location, lot, SUM(delta) FROM (
 
 OPEN_PICKS = """
 SELECT sku, location, lot, SUM(qty - done_qty) FROM tasks
-WHERE kind = 'pick' AND state IN ('open', 'assigned') GROUP BY sku, location, lot
+WHERE kind IN ('pick', 'replenish') AND state IN ('open', 'assigned') GROUP BY sku, location, lot
 """
 
 
@@ -84,6 +86,7 @@ def verify(conn: sqlite3.Connection) -> Report:
         _balances(conn, report)
         check_labels(conn, report.problems)
         check_batches(conn, report.problems)
+        check_returns(conn, report.problems)
         bad = conn.execute("PRAGMA foreign_key_check").fetchall()
         if bad:
             report.problems.append(f"{len(bad)} rows reference missing parents (first: {bad[0]})")

@@ -13,7 +13,7 @@ from edge.hardware.health import read_status
 from edge.ledger.batch import Outcome
 from edge.ledger.status import ledger_status
 from edge.sync_bridge import sync_status
-from edge.terminal import batch_ops, fleet_ops
+from edge.terminal import batch_ops, fleet_ops, floor_ops
 from edge.terminal.fleet_protocol import FLEET_OPS
 from edge.terminal.pack_scale import PackScale, weight_text
 from edge.terminal.protocol import VERSION, Request
@@ -162,6 +162,10 @@ QUERIES: dict[str, Callable[[Operations, dict, Session], Awaitable[dict]]] = {
     "expected": Operations._expected,
     "floor": Operations._floor,
 }
+
+
+BUILDERS.update(floor_ops.BUILDERS)  # replenishment and customer returns
+QUERIES.update(floor_ops.QUERIES)
 
 
 async def _wrap(name: str, rows: Awaitable[list]) -> dict:

@@ -186,9 +186,12 @@ def decode_event(frames: list[bytes]) -> tuple[str, dict]:
     return body["topic"], body["data"]
 
 
-# The robot fleet's supervisor operations live in their own module; they join the table here.
+# The robot fleet's supervisor operations, waves and batches, replenishment and returns live in
+# modules of their own; they join the table here.
 from edge.terminal.batch_protocol import BATCH_OPS  # noqa: E402
 from edge.terminal.fleet_protocol import FLEET_OPS  # noqa: E402
+from edge.terminal.floor_protocol import FLOOR_OPS  # noqa: E402
 
 OPS.update(FLEET_OPS)
 OPS.update(BATCH_OPS)
+OPS.update(FLOOR_OPS)

@@ -15,6 +15,7 @@ from terminal_ui.screens.cluster import ClusterScreen
 from terminal_ui.screens.exceptions import ExceptionsScreen
 from terminal_ui.screens.form import FormScreen
 from terminal_ui.screens.pick import PickScreen
+from terminal_ui.screens.replenish import RETURN_RECEIVE, ReplenishScreen
 
 # (label, roles that may, screen factory)
 JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
@@ -26,6 +27,8 @@ JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
     ("Ship", ("shipper", "packer"), lambda: FormScreen(flows.SHIP)),
     ("Exceptions", ("supervisor",), ExceptionsScreen),
     ("Cluster pick", ("picker",), ClusterScreen),
+    ("Replenish", ("picker", "receiver"), ReplenishScreen),
+    ("Returns in", ("receiver",), lambda: FormScreen(RETURN_RECEIVE)),
 )
 
 

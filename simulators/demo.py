@@ -52,8 +52,10 @@ def wait_for(what: str, done: Callable[[], bool], timeout: float) -> float:
 
 
 async def shift(endpoint: str, badges: list[str], short_rate: float, totes: list[str], shipments: int,
-                timeout: float, stats: FloorStats) -> FloorStats:
-    """Pickers work until every shipment is shipped (or refused for a supervisor)."""
+                timeout: float, stats: FloorStats | None = None) -> FloorStats:
+    """Pickers work until every shipment is shipped (or refused for a supervisor); `stats` may carry
+    what was done before the shift (the demo's cluster batch)."""
+    stats = stats if stats is not None else FloorStats()
     rack: asyncio.Queue = asyncio.Queue()
     for tote in totes:
         rack.put_nowait(tote)

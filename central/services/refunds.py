@@ -11,6 +11,7 @@ once (another worker, `sklad-central sweep`) are harmless for the same reason.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -37,12 +38,18 @@ def refund_due(central: Central, limit: int = REFUND_BATCH) -> int:
             sa.select(payments.c.payment_id).where(payments.c.status == PaymentStatus.REFUND_DUE.value)
             .order_by(payments.c.updated_at, payments.c.payment_id).limit(limit)
         ).scalars().all()
+    return refund_each(central, due, _refund_one, "payment")
+
+
+def refund_each(central: Central, ids: Sequence[str], refund_one: Callable[[Central, str], bool], what: str) -> int:
+    """Refund each of `ids` with `refund_one`; one the acquirer refuses or cannot take is logged and
+    stays due for the next sweep, and the rest go on. Returns how many were refunded."""
     refunded = 0
-    for payment_id in due:
+    for thing_id in ids:
         try:
-            refunded += _refund_one(central, payment_id)
+            refunded += refund_one(central, thing_id)
         except AcquirerError as exc:
-            log.warning("refund of payment %s failed, will retry: %s", payment_id, exc.message)
+            log.warning("refund of %s %s failed, will retry: %s", what, thing_id, exc.message)
     return refunded
 
 

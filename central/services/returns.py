@@ -24,7 +24,8 @@ from central.db.tables import order_lines, payments, shipment_lines, shipments
 from central.domain.orders import ShipmentStatus
 from central.domain.payments import PAYMENT, PaymentEvent, PaymentStatus
 from central.domain.returns import RETURN, ReturnEvent, ReturnStatus, split_return
-from central.errors import AcquirerError, InvalidRequest, NotFound
+from central.errors import InvalidRequest, NotFound
+from central.services.refunds import refund_each
 from central.services.transitions import lock_order, lock_payment, locked, write_payment, write_step
 from sync.feed import ReturnLine, ReturnNotice, return_id_of
 from sync.movements import Movement
@@ -174,13 +175,7 @@ def refund_returns(central: Central, limit: int = REFUND_BATCH) -> int:
     with central.db.read() as conn:
         due = conn.execute(sa.select(returns_t.c.return_id).where(returns_t.c.status == ReturnStatus.REFUND_DUE.value)
                            .order_by(returns_t.c.updated_at, returns_t.c.return_id).limit(limit)).scalars().all()
-    refunded = 0
-    for return_id in due:
-        try:
-            refunded += _refund_one(central, return_id)
-        except AcquirerError as exc:
-            log.warning("refund of return %s failed, will retry: %s", return_id, exc.message)
-    return refunded
+    return refund_each(central, due, _refund_one, "return")
 
 
 def _refund_one(central: Central, return_id: str) -> bool:

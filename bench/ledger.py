@@ -166,7 +166,8 @@ async def zmq_open_loop(endpoint: str, units: list[PickTask], rate: float) -> li
 
 
 async def over_zmq(folder: Path, shipments: int, rate_seconds: float) -> tuple[float, list[float]]:
-    config, _, tasks = prepare(folder, shipments, skus=skus_for(shipments), pickers=16)
+    # The pick path alone: bench/robots.py measures the fleet that would carry each finished tote.
+    config, _, tasks = prepare(folder, shipments, skus=skus_for(shipments), pickers=16, fleet=False)
     gc.freeze()  # the harness's own setup objects must not stall its clients' event loop
     paced = int(rate_seconds * 1000 / 10)  # tasks of 10 units
     proc, endpoint = start_node(config)

@@ -25,11 +25,12 @@ def free_port() -> int:
 
 def scratch_config(folder: Path, totes: int = 800, metrics: bool = False, central: str | None = None,
                    token: str | None = None, sync_timeouts: tuple[float, float] = (15.0, 20.0),
-                   embedded_sync: bool = True, pickers: int = 0) -> tuple[Path, WarehouseConfig]:
+                   embedded_sync: bool = True, pickers: int = 0, fleet: bool = True) -> tuple[Path, WarehouseConfig]:
     """A copy of the sample warehouse whose ledger lives in `folder` and whose sockets use free ports;
     with `central` and `token`, the node syncs with that central; `pickers` more operators P0001…
-    (one session per badge: a badge that logs in again replaces its older session)."""
-    text = SAMPLE.read_text()
+    (one session per badge: a badge that logs in again replaces its older session); `fleet=False`
+    leaves the robots out."""
+    text = SAMPLE.read_text() if fleet else without_fleet(SAMPLE.read_text())
     text += "".join(f'\n[[operators]]\nbadge = "P{n:04d}"\nname = "Picker {n}"\nroles = ["picker"]\n'
                     for n in range(1, pickers + 1))
     central_table = "[central]\n"
@@ -45,6 +46,18 @@ def scratch_config(folder: Path, totes: int = 800, metrics: bool = False, centra
     path = folder / "warehouse.toml"
     path.write_text(text)
     return path, load_config(path)
+
+
+def without_fleet(text: str) -> str:
+    """The warehouse file without its `[fleet]` table and the `[[fleet.…]]` tables under it."""
+    kept, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        header = line.strip()
+        if header.startswith("["):
+            skipping = header == "[fleet]" or header.startswith(("[fleet.", "[[fleet."))
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
 
 
 @dataclass(frozen=True)
@@ -82,8 +95,9 @@ def allocate_shipments(cfg: WarehouseConfig, shipments: int, skus: int, qty: int
 
 
 def prepare(folder: Path, shipments: int, skus: int = 100, units: int = 200, qty: int = 10,
-            lines: int = 1, metrics: bool = False, pickers: int = 0) -> tuple[Path, WarehouseConfig, list[PickTask]]:
-    path, cfg = scratch_config(folder, totes=max(800, shipments), metrics=metrics, pickers=pickers)
+            lines: int = 1, metrics: bool = False, pickers: int = 0,
+            fleet: bool = True) -> tuple[Path, WarehouseConfig, list[PickTask]]:
+    path, cfg = scratch_config(folder, totes=max(800, shipments), metrics=metrics, pickers=pickers, fleet=fleet)
     result = seed(cfg, skus, units)
     if result["failed"]:
         raise RuntimeError(f"seeding failed: {result['failed'][:3]}")

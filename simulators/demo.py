@@ -160,6 +160,8 @@ def run(args, tmp: Path) -> int:
         returned = returns_flow(shop, endpoint, cfg.ledger_path, orders, 3, wait_for)
         mismatches = reconcile(shop, cfg.id, cfg.ledger_path)
         fleet.wait_done(20)
+        if not args.hold:
+            fleet.stop()  # the simulator's referee counts collisions and deadlocks as it stops
         verified = verify_ledger(cfg.ledger_path)
         delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
                                                       orders)

@@ -16,6 +16,7 @@ from terminal_ui.screens.exceptions import ExceptionsScreen
 from terminal_ui.screens.form import FormScreen
 from terminal_ui.screens.inspect import InspectScreen
 from terminal_ui.screens.pick import PickScreen
+from terminal_ui.screens.putwall import PutWallScreen
 from terminal_ui.screens.replenish import RETURN_RECEIVE, ReplenishScreen
 
 # (label, roles that may, screen factory)
@@ -31,6 +32,7 @@ JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
     ("Replenish", ("picker", "receiver"), ReplenishScreen),
     ("Returns in", ("receiver",), lambda: FormScreen(RETURN_RECEIVE)),
     ("Inspect return", ("receiver",), InspectScreen),
+    ("Put wall", ("picker", "packer"), PutWallScreen),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_handheld_flows import open_job, steps
-from tui_support import MUG, RECEIVER, scan, screen_text, start_node, until
+from tui_support import MUG, RECEIVER, refused_with, scan, screen_text, start_node, until
 
 from edge.domain import commands as c
 from edge.ledger.batch import apply_batch
@@ -14,7 +14,6 @@ from edge.ledger.uow import UnitOfWork
 from sync import feed as f
 from terminal_ui.client import TerminalClient
 from terminal_ui.screens.inspect import InspectScreen
-from terminal_ui.screens.refused import RefusedScreen
 
 
 @pytest.fixture
@@ -40,14 +39,6 @@ async def receive_at_desk(router: str) -> None:
         await client.call("return_receive", {"return_id": "R7", "location": "RET-01"})
     finally:
         await client.close()
-
-
-async def refused_with(pilot, words: str) -> None:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, RefusedScreen), what="the refusal")
-    assert words in screen_text(app), screen_text(app)
-    await pilot.press("enter")
-    await until(pilot, lambda: not isinstance(app.screen, RefusedScreen))
 
 
 async def test_a_receiver_restocks_one_unit_and_disposes_of_the_other(node, handheld):

@@ -5,11 +5,10 @@ the node naming the right one."""
 from __future__ import annotations
 
 from test_handheld_flows import open_job, steps
-from tui_support import MUG, PACKER, PICKER, TEA, scan, screen_text, until
+from tui_support import MUG, PACKER, PICKER, TEA, refused_with, scan, screen_text, until
 
 from terminal_ui.client import TerminalClient
 from terminal_ui.screens.putwall import PutWallScreen
-from terminal_ui.screens.refused import RefusedScreen
 
 
 async def pick_a_wall_batch(router: str) -> dict:
@@ -28,14 +27,6 @@ async def pick_a_wall_batch(router: str) -> dict:
         return started
     finally:
         await client.close()
-
-
-async def refused_with(pilot, words: str) -> None:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, RefusedScreen), what="the refusal")
-    assert words in screen_text(app), screen_text(app)
-    await pilot.press("enter")
-    await until(pilot, lambda: not isinstance(app.screen, RefusedScreen))
 
 
 async def test_a_packer_sorts_a_batch_tote_into_the_wall(node, handheld):

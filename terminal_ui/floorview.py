@@ -22,6 +22,7 @@ class FloorView:
     status: dict = field(default_factory=dict)
     floor: dict = field(default_factory=dict)
     exceptions: list[dict] = field(default_factory=list)
+    waves: list[dict] = field(default_factory=list)
     last_answer: float | None = None
     events: deque[str] = field(default_factory=lambda: deque(maxlen=EVENT_LINES))
     unknown_events: int = 0
@@ -34,6 +35,12 @@ class FloorView:
             return "connecting"
         silent = now - self.last_answer
         return "online" if silent < SILENT_AFTER_S else f"NODE NOT ANSWERING for {silent:.0f} s"
+
+    def wave_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """Waves by cut-off: the pickup point, the state and how many shipments are at each status."""
+        return [(str(w["wave_id"]), w["cutoff"][:16].replace("T", " "), w["pickup_point"] or "-", w["state"],
+                 ", ".join(f"{n} {status}" for status, n in sorted(w["by_status"].items())))
+                for w in self.waves]
 
     def task_rows(self) -> list[tuple[str, str, str, str]]:
         return [(t["kind"], t["zone"], t["state"], str(t["count"])) for t in self.floor.get("tasks", [])]

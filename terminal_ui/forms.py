@@ -23,9 +23,11 @@ class Step:
     number: bool = False                             # a keyed quantity (1 and up)
     zero: bool = False                               # ... or 0 (a blind count of an empty bin)
     skip: Callable[[Values], bool] | None = None     # not asked when this says so
-    lookup: Callable[[Values], tuple[str, dict]] | None = None  # ask the node; its answer joins the values
+    lookup: Callable[[Values], tuple[str, dict] | None] | None = None  # ask the node (None: not this time);
+    #                                                                     its answer joins the values
     accept: Callable[[dict], str | None] | None = None  # the node's answer refused here, or None
     check: Callable[[Entry, Values], str | None] | None = None  # a refusal message, or None
+    choices: tuple[tuple[str, str], ...] = ()        # keyed digit -> the value it stands for
 
 
 @dataclass
@@ -56,6 +58,10 @@ class Form:
             if e.number is None or e.number < low:
                 return f"Key a quantity ({low} or more) and Enter, not {e.text!r}"
             value: object = e.number
+        elif step.choices:
+            value = dict(step.choices).get(e.text)
+            if value is None:
+                return "Key " + ", ".join(f"{k} for {v}" for k, v in step.choices) + f", not {e.text!r}"
         else:
             value = e.lot if step.name == "lot" and e.lot else e.text
         if step.check and (why := step.check(e, self.values)):

@@ -1,6 +1,6 @@
 """The supervisor console: live from the node's PUB events and its status queries.
 
-Two workers feed one `FloorView`: the poller asks `status`, `floor` and `exceptions` every couple
+Two workers feed one `FloorView`: the poller asks `status`, `floor`, `exceptions` and `waves` every couple
 of seconds (sooner after an event), and the listener reads the PUB socket. A node that stops
 answering shows as such within seconds; ZeroMQ reconnects by itself, and a node that restarted
 (sessions lost) is logged in again with the same badge.
@@ -22,7 +22,7 @@ from edge.terminal import protocol
 from terminal_ui.client import TerminalClient, TerminalError
 from terminal_ui.floorview import FloorView
 from terminal_ui.scanning import Entry, KeyBuffer
-from terminal_ui.screens.console import TABS, ConsoleScreen
+from terminal_ui.screens.console import RELEASE_KEY, TABS, ConsoleScreen
 from terminal_ui.screens.exceptions import RESOLUTIONS
 from terminal_ui.widgets.floor_map import FLEET_EVENTS, FleetPanel
 
@@ -83,6 +83,9 @@ class SupervisorApp(App):
             self.board.switch(event.key)
         elif event.character and event.character.isdigit():
             self.resolve(int(event.character))
+        elif event.key == RELEASE_KEY and (wave_id := self.board.selected_wave()) is not None:
+            self.run_worker(self._ask("release_wave", {"wave_id": wave_id}, f"Wave {wave_id} released",
+                                      f"Wave {wave_id} not released"), group="ask")
         else:
             return False
         return True
@@ -91,14 +94,18 @@ class SupervisorApp(App):
         task_id = self.board.selected_exception()
         if task_id is None or not 1 <= n <= len(RESOLUTIONS):
             return
-        self.run_worker(self._resolve(task_id, RESOLUTIONS[n - 1]), group="resolve")
+        resolution = RESOLUTIONS[n - 1]
+        self.run_worker(self._ask("resolve_exception", {"task_id": task_id, "resolution": resolution},
+                                  f"Exception {task_id} resolved: {resolution}", f"Exception {task_id} not resolved"),
+                        group="ask")
 
-    async def _resolve(self, task_id: int, resolution: str) -> None:
+    async def _ask(self, op: str, args: dict, done: str, failed: str) -> None:
+        """One supervisor action; the node's answer (or its refusal, in its words) on the message line."""
         try:
-            await self.client.call("resolve_exception", {"task_id": task_id, "resolution": resolution})
-            self.board.say(f"Exception {task_id} resolved: {resolution}")
+            await self.client.call(op, args)
+            self.board.say(done)
         except (TerminalError, TimeoutError) as exc:
-            self.board.say(f"Exception {task_id} not resolved: {getattr(exc, 'message', 'no answer')}", error=True)
+            self.board.say(f"{failed}: {getattr(exc, 'message', 'no answer')}", error=True)
         self.wake.set()
 
     async def poll(self) -> None:
@@ -129,6 +136,7 @@ class SupervisorApp(App):
         self.view.status = await self.client.call("status")
         self.view.floor = await self.client.call("floor")
         self.view.exceptions = (await self.client.call("exceptions"))["exceptions"]
+        self.view.waves = (await self.client.call("waves"))["waves"]
         self.view.answered(time.monotonic())
 
     async def listen(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from edge.domain import commands as c
 from edge.domain import replenish_commands as rc
 from edge.domain import returns as rt
+from edge.errors import NotFound
 
 BUILDERS: dict[str, Callable[[dict, str, str], c.Command]] = {
     "replenish_next": lambda a, k, op: rc.NextReplenishment(k, operator=op),
@@ -38,4 +39,12 @@ async def open_returns(o, a: dict, session) -> dict:
     return {"returns": list(found.values())}
 
 
-QUERIES = {"returns": open_returns}
+async def open_return(o, a: dict, session) -> dict:
+    """One open return by its label (the inspection screen's first scan); few are open at a time."""
+    for entry in (await open_returns(o, a, session))["returns"]:
+        if entry["return_id"] == a["return_id"]:
+            return entry
+    raise NotFound(f"return {a['return_id']} is not open (unknown, or inspected already): check the label")
+
+
+QUERIES = {"returns": open_returns, "return": open_return}

@@ -16,6 +16,7 @@ FLOOR_OPS: dict[str, OpSpec] = {
     "replenish_rules_velocity": OpSpec({"days": Arg(INT, False), "cover_days": Arg(INT, False)}, effect=True,
                                        roles=("supervisor",)),
     "returns": OpSpec(roles=("receiver",)),
+    "return": OpSpec({"return_id": Arg(TEXT)}, roles=("receiver",)),  # one open return, by its label
     "return_receive": OpSpec({"return_id": Arg(TEXT), "location": Arg(TEXT)}, effect=True, roles=("receiver",)),
     "return_inspect": OpSpec({"return_id": Arg(TEXT), "item": Arg(TEXT), "qty": Arg(INT), "outcome": Arg(TEXT),
                               "to_location": Arg(TEXT, False), "reason": Arg(TEXT, False)},

@@ -1,4 +1,4 @@
-"""The supervisor console: the floor, exceptions, events and the robot fleet on its floor map."""
+"""The supervisor console: the floor, exceptions, events, the robot fleet on its floor map, and the waves."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from terminal_ui.screens.exceptions import RESOLUTIONS
 from terminal_ui.widgets.floor_map import FleetPanel
 from terminal_ui.widgets.table import LiveTable
 
-TABS = {"f1": "floor", "f2": "exceptions", "f3": "events", "f4": "fleet"}
+TABS = {"f1": "floor", "f2": "exceptions", "f3": "events", "f4": "fleet", "f5": "waves"}
+RELEASE_KEY = "r"
 
 
 class ConsoleScreen(Screen):
@@ -34,6 +35,9 @@ class ConsoleScreen(Screen):
                 yield Static("", id="event-log")
             with TabPane("F4 Fleet", id="fleet"):
                 yield FleetPanel(id="fleet-panel")
+            with TabPane("F5 Waves", id="waves"):
+                yield LiveTable("wave", "cut-off", "pickup", "state", "shipments", id="wave-table")
+                yield Static(f"↑↓ choose, {RELEASE_KEY.upper()} release the wave to picking", id="release-hint")
         yield Static("", id="message")
 
     def show(self, view: FloorView, now: float, wall_now: float) -> None:
@@ -44,6 +48,7 @@ class ConsoleScreen(Screen):
         self.query_one("#tasks", LiveTable).show(view.task_rows())
         self.query_one("#pickers", LiveTable).show(view.picker_rows())
         self.query_one("#exception-table", LiveTable).show(view.exception_rows())
+        self.query_one("#wave-table", LiveTable).show(view.wave_rows())
         self.query_one("#sync", Static).update("SYNC\n" + "\n".join(view.sync_lines(wall_now)))
         self.query_one("#devices", Static).update("DEVICES\n" + "\n".join(view.device_lines()))
         unknown = f"  ({view.unknown_events} of kinds this console does not know)" if view.unknown_events else ""
@@ -58,11 +63,20 @@ class ConsoleScreen(Screen):
         self.query_one(TabbedContent).active = TABS[key]
         if TABS[key] == "exceptions":
             self.query_one("#exception-table", LiveTable).focus()
+        elif TABS[key] == "waves":
+            self.query_one("#wave-table", LiveTable).focus()
         elif TABS[key] == "fleet":
             self.query_one(FleetPanel).focus_list()
 
     def selected_exception(self) -> int | None:
-        if self.query_one(TabbedContent).active != "exceptions":
+        return self._selected("exceptions", "#exception-table")
+
+    def selected_wave(self) -> int | None:
+        return self._selected("waves", "#wave-table")
+
+    def _selected(self, tab: str, table: str) -> int | None:
+        """The id in the first column of the row chosen on `tab`, if that tab is showing."""
+        if self.query_one(TabbedContent).active != tab:
             return None
-        row = self.query_one("#exception-table", LiveTable).selected
+        row = self.query_one(table, LiveTable).selected
         return int(row[0]) if row else None

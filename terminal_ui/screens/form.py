@@ -45,9 +45,8 @@ class FormScreen(HandheldScreen):
         if why := self.form.entry(entry):
             self.app.refuse(why)
             return
-        if step.lookup is not None:
-            op, args = step.lookup(self.form.values)
-            self.app.send(op, args, self._looked_up, self._lookup_refused)
+        if step.lookup is not None and (ask := step.lookup(self.form.values)) is not None:
+            self.app.send(*ask, self._looked_up, self._lookup_refused)
             return
         self.form.advance()
         self._next(f"{step.name} {entry.text}")

@@ -14,7 +14,9 @@ from terminal_ui.screens.base import HandheldScreen
 from terminal_ui.screens.cluster import ClusterScreen
 from terminal_ui.screens.exceptions import ExceptionsScreen
 from terminal_ui.screens.form import FormScreen
+from terminal_ui.screens.inspect import InspectScreen
 from terminal_ui.screens.pick import PickScreen
+from terminal_ui.screens.putwall import PutWallScreen
 from terminal_ui.screens.replenish import RETURN_RECEIVE, ReplenishScreen
 
 # (label, roles that may, screen factory)
@@ -29,6 +31,8 @@ JOBS: tuple[tuple[str, tuple[str, ...], Callable[[], Screen]], ...] = (
     ("Cluster pick", ("picker",), ClusterScreen),
     ("Replenish", ("picker", "receiver"), ReplenishScreen),
     ("Returns in", ("receiver",), lambda: FormScreen(RETURN_RECEIVE)),
+    ("Inspect return", ("receiver",), InspectScreen),
+    ("Put wall", ("picker", "packer"), PutWallScreen),
 )
 
 

@@ -163,3 +163,14 @@ def screen_text(app) -> str:
 
 async def scan(pilot, code: str, terminator: str = "enter") -> None:
     await pilot.press(*code, terminator)
+
+
+async def refused_with(pilot, words: str) -> None:
+    """The refusal screen comes up saying `words`; Enter acknowledges it."""
+    from terminal_ui.screens.refused import RefusedScreen
+
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, RefusedScreen), what="the refusal")
+    assert words in screen_text(app), screen_text(app)
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, RefusedScreen))

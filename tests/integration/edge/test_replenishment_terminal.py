@@ -46,7 +46,12 @@ async def test_a_return_received_and_inspected_at_the_handheld(node, connect_cli
     receiver = await connect_client(RECEIVER)
     (listed,) = (await receiver.call("returns"))["returns"]
     assert (listed["return_id"], listed["state"], listed["lines"][0]["qty"]) == ("R7", "expected", 2)
+    assert (await receiver.call("return", {"return_id": "R7"}))["state"] == "expected"
+    assert "not open" in await refused(receiver, "not_found", "return", {"return_id": "R9"})
+    await refused(receiver, "protocol", "return", {"return_id": 7})
+    await refused(await connect_client(PICKER), "forbidden", "return", {"return_id": "R7"})
     await receiver.call("return_receive", {"return_id": "R7", "location": "RET-01"}, key="rr-1")
+    assert (await receiver.call("return", {"return_id": "R7"}))["lines"][0]["uninspected"] == 2
     with pytest.raises(harness.TerminalError) as info:
         await receiver.call("return_inspect", {"return_id": "R7", "item": "MUG", "qty": 1, "outcome": "restock"},
                             key="ri-0")
@@ -60,6 +65,7 @@ async def test_a_return_received_and_inspected_at_the_handheld(node, connect_cli
     await receiver.call("return_inspect", {"return_id": "R7", "item": "MUG", "qty": 1, "outcome": "dispose",
                                            "reason": "cracked"}, key="ri-4")
     assert (await receiver.call("returns"))["returns"] == []
+    await refused(receiver, "not_found", "return", {"return_id": "R7"})
 
 
 async def test_a_pick_below_min_puts_a_replenishment_on_the_pickers_handheld(allocated_cfg, zctx):

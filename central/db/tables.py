@@ -26,6 +26,17 @@ skus = sa.Table(
     sa.Column("lot_tracked", sa.Boolean, nullable=False),
     sa.Column("price_minor", sa.BigInteger, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # The storefront catalog (migration 0007; search index objects: central/catalog/schema.py).
+    sa.Column("brand", sa.String(100), nullable=False, server_default=""),
+    # No foreign key: adding one would make SQLite rebuild skus, which stock rows point at;
+    # the catalog service checks the category exists.
+    sa.Column("category_id", ID, nullable=True),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("attributes", sa.JSON, nullable=False, server_default="{}"),
+    sa.Column("images", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("created_at", UTCDateTime, nullable=True),
+    sa.Index("ix_skus_category", "category_id"),
+    sa.Index("ix_skus_brand", "brand"),
 )
 
 warehouses = sa.Table(
@@ -377,8 +388,8 @@ vehicle_positions = sa.Table(
 )
 
 # ---------------------------------------------------------------------------------------------
-# Catalog for customers (issue 11, migration 0007): the category tree, and the storefront
-# columns of skus. The full-text index is dialect-specific and lives only in the migration
+# Catalog for customers (issue 11, migration 0007): the category tree (the storefront
+# columns are on skus above). The full-text index is dialect-specific and lives only in the migration
 # (PostgreSQL: skus.search_doc, a generated tsvector, with GIN and trigram indexes; SQLite: the
 # FTS5 table catalog_fts over stemmed documents): see central/catalog/schema.py.
 categories = sa.Table(
@@ -390,21 +401,6 @@ categories = sa.Table(
     sa.Column("path", sa.String(1000), nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index("ix_categories_parent", "parent_id"),
-)
-
-sa.Table(
-    "skus", metadata,
-    sa.Column("brand", sa.String(100), nullable=False, server_default=""),
-    # No foreign key: adding one would make SQLite rebuild skus, which stock rows point at;
-    # the catalog service checks the category exists.
-    sa.Column("category_id", ID, nullable=True),
-    sa.Column("description", sa.Text, nullable=False, server_default=""),
-    sa.Column("attributes", sa.JSON, nullable=False, server_default="{}"),
-    sa.Column("images", sa.JSON, nullable=False, server_default="[]"),
-    sa.Column("created_at", UTCDateTime, nullable=True),
-    sa.Index("ix_skus_category", "category_id"),
-    sa.Index("ix_skus_brand", "brand"),
-    extend_existing=True,
 )
 
 # Customer returns live in their own module (one hook here keeps them in this metadata).

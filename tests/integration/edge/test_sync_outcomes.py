@@ -31,8 +31,10 @@ def test_rejections_and_applied_cancels_reach_central_once_across_restarts(cfg):
             central.add_command(command)
         central.fail_outcomes = 10**6  # central cannot take reports yet: the feed still flows
         with running_agent(cfg) as (_, agent):
-            wait_until(lambda: agent.status.feed_cursor == 5 and central.outcome_posts >= 1, what="feed and a report")
-            assert agent.status.outcomes_problem and agent.status.state == "online"
+            # The refused report is counted by central before the agent has read the refusal: wait for both.
+            wait_until(lambda: agent.status.feed_cursor == 5 and agent.status.outcomes_problem is not None,
+                       what="feed and a refused report")
+            assert central.outcome_posts >= 1 and agent.status.state == "online"
         assert central.outcomes == {} and marker(cfg) == 0
 
         central.fail_outcomes = 1  # after the restart, one more refusal, then central takes them

@@ -26,6 +26,7 @@ class Facets:
     brands: dict[str, int]
     price_bands: dict[int, int]
     near: bool  # the words matched nothing: these counts are of the similar names
+    exact: bool = True  # False: the total and counts are estimated (search.py: broad queries)
 
 
 class FacetCache:

@@ -60,6 +60,23 @@ class SearchIndex:
         """The looser match; only called when allows_near said so."""
         raise NotImplementedError
 
+    # Hits counted and ranked exactly; past this many (matching the text and every filter), counts
+    # are estimated from the first `sample` hits in storage order and relevance ranks those.
+    # None: always exact.
+    sample: int | None = None
+
+    def position(self) -> sa.ColumnElement[int]:
+        """A SKU row's place in storage order, which a sampled scan meets hits in (sample set)."""
+        raise NotImplementedError
+
+    def positions(self) -> sa.ColumnElement[int]:
+        """How many places storage has: a full sample's last position against it scales the count."""
+        raise NotImplementedError
+
+    def one_of(self, column: sa.ColumnElement[str], ids: sa.Select) -> sa.ColumnElement[bool]:
+        """`column` is one of the ids the select returns (a category's subtree)."""
+        return column.in_(ids)
+
     def refresh(self, conn: Connection, sku_ids: Sequence[str]) -> None:
         """Bring the index up to date with these SKUs' rows, in the caller's transaction."""
 

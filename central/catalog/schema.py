@@ -21,6 +21,11 @@ ALTER TABLE skus ADD COLUMN search_doc tsvector GENERATED ALWAYS AS (
 ) STORED
 """
 PG_INDEXES = ("ix_skus_search_doc", "ix_skus_name_trgm")
+# Search sorted by novelty walks this, newest first, until it has a page of hits (search.py).
+# Its order must be the sort's exactly, which each dialect spells differently (SQLite's DESC
+# puts NULLs last already and does not parse NULLS LAST in an index).
+NEWEST_INDEX = "ix_skus_created"
+NEWEST_ORDER = {"postgresql": "created_at DESC NULLS LAST, sku", "sqlite": "created_at DESC, sku"}
 
 SQLITE_DDL = (
     """CREATE TABLE catalog_fts_docs (
@@ -49,7 +54,11 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
         return True
     if type_ == "table":
         return not name.startswith("catalog_fts")
-    return not (name == "search_doc" or name in PG_INDEXES)
+    return not (name == "search_doc" or name in PG_INDEXES or name == NEWEST_INDEX)
+
+
+def create_newest_index(conn: Connection) -> None:
+    conn.exec_driver_sql(f"CREATE INDEX {NEWEST_INDEX} ON skus ({NEWEST_ORDER[conn.dialect.name]})")
 
 
 def create_pg(conn: Connection) -> None:

@@ -1,6 +1,13 @@
 """Search: the text match from the database's index, then filters, facets and one page of hits,
 all in one statement over the same rows. Availability is not here: see availability.py.
 
+Broad words match a large share of a big catalog (a product noun: 25,000 of 1,000,000 SKUs), and
+reading every hit's row costs ~100 ms whatever the page shows. Where the index says so
+(`SearchIndex.sample`), the total and facet counts are therefore exact up to that many hits and
+estimated past it from the first hits in storage order, scaled by how far into storage they reach
+(`exact` false says so), and relevance ranks those first hits; sorting by price or novelty still
+orders every hit (by index), and so does relevance past the sample's pages.
+
 Statements are built per shape (which words, filters and order a query has, not their values),
 with named bind parameters, so each shape is compiled once (compiled.py). Facet counts are served
 from the worker's FacetCache when a fresh entry is there; the page of hits, with its live
@@ -51,6 +58,8 @@ class Shape:
     brand: bool = False
     in_stock: bool = False
     order: Sort = Sort.new
+    sampled: bool = False  # counts from the first index.sample hits (and the relevance page, if in them)
+    deep: bool = False  # a relevance page past the sample: ranked over every hit
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ def find(search: Search, query: SearchQuery) -> Found:
     key = facet_key(query)
     generation = search.cache.generation
     if key is not None and (cached := search.cache.get(key)) is not None:
-        return Found(cached, _hits(search, query, cached.near))
+        return Found(cached, _hits(search, query, cached.near, few=cached.exact))
     found = _count_and_page(search, query, near=False)
     if _worth_a_near_match(search, query, found):
         found = _count_and_page(search, query, near=True)
@@ -90,13 +99,18 @@ def facet_key(query: SearchQuery) -> Hashable | None:
     return (query.exact_name, query.category, query.brand, query.price_min, query.price_max)
 
 
-def shape_of(query: SearchQuery, index: SearchIndex, near: bool = False) -> Shape:
+def shape_of(query: SearchQuery, index: SearchIndex, near: bool = False, few: bool = False) -> Shape:
+    """`few`: the hits are known to be no more than index.sample (nothing to sample)."""
     text = index.text_shape(query)
     order = query.order
     if order is Sort.relevance and text is None:
         order = Sort.new  # nothing to be relevant to
+    # Only a text match is sampled: it is read in storage order (a bitmap of the index's hits),
+    # where filters alone may be read in an index's order, which a prefix would not represent.
+    sampled = index.sample is not None and (text is not None or near) and not few
+    deep = sampled and order is Sort.relevance and query.offset + query.page_size > (index.sample or 0)
     return Shape(text=text, near=near, category=query.category is not None, brand=query.brand is not None,
-                 in_stock=query.in_stock, order=order)
+                 in_stock=query.in_stock, order=order, sampled=sampled, deep=deep)
 
 
 def params_of(query: SearchQuery, index: SearchIndex) -> dict[str, object]:
@@ -104,7 +118,8 @@ def params_of(query: SearchQuery, index: SearchIndex) -> dict[str, object]:
         "category": query.category, "brand": query.brand,
         "price_min": 0 if query.price_min is None else query.price_min,
         "price_max": PRICE_CEILING if query.price_max is None else query.price_max,
-        "limit": query.page_size, "offset": query.offset}
+        "limit": query.page_size, "offset": query.offset,
+        "sample": (index.sample or 0) + 1}  # one past: a full sample is told from exactly `sample` hits
 
 
 def _match(search: Search, shape: Shape) -> Match | None:
@@ -115,31 +130,36 @@ def _match(search: Search, shape: Shape) -> Match | None:
 
 def _count_and_page(search: Search, query: SearchQuery, near: bool) -> Found:
     shape = shape_of(query, search.index, near)
-    statement = search.statements.get(("facets", shape), lambda: facets_and_page(shape, _match(search, shape)))
+    statement = search.statements.get(
+        ("facets", shape), lambda: facets_and_page(shape, _match(search, shape), search.index))
     counts: dict[str, dict[str, int]] = {kind: {} for kind in FACETS}
-    total, placed = 0, []
+    counted, estimate, placed = 0, None, []
     for kind, key, n, pos, *hit in search.fetch(statement.sql, statement.params(params_of(query, search.index))):
         if kind == "hit":
             placed.append((pos, Hit(*hit)))
         elif kind == "total":
-            total = n
+            counted, estimate = n, pos
         elif key is not None:  # uncategorised SKUs: no category bucket
             counts[kind][key] = n
-    facets = Facets(total=total, categories=counts["category"], brands=counts["brand"],
-                    price_bands={int(band): n for band, n in counts["band"].items()}, near=near)
+    exact = estimate is None or counted <= (search.index.sample or 0)
+    total = counted if exact else max(int(estimate), counted)
+    scale = (lambda n: n) if exact else (lambda n: max(1, round(n * total / counted)))
+    facets = Facets(total=total, categories={k: scale(n) for k, n in counts["category"].items()},
+                    brands={k: scale(n) for k, n in counts["brand"].items()},
+                    price_bands={int(band): scale(n) for band, n in counts["band"].items()}, near=near, exact=exact)
     return Found(facets, [hit for _, hit in sorted(placed, key=lambda p: p[0])])
 
 
-def _hits(search: Search, query: SearchQuery, near: bool) -> list[Hit]:
-    shape = shape_of(query, search.index, near)
-    statement = search.statements.get(("page", shape), lambda: page_only(shape, _match(search, shape)))
+def _hits(search: Search, query: SearchQuery, near: bool, few: bool) -> list[Hit]:
+    shape = shape_of(query, search.index, near, few)
+    statement = search.statements.get(("page", shape), lambda: page_only(shape, _match(search, shape), search.index))
     return [Hit(*row) for row in search.fetch(statement.sql, statement.params(params_of(query, search.index)))]
 
 
 def _matches_anything(search: Search, query: SearchQuery) -> bool:
     shape = Shape(text=search.index.text_shape(query))
     statement = search.statements.get(("any", shape), lambda: sa.select(
-        filtered(shape, _match(search, shape)).limit(1).exists()))
+        filtered(shape, _match(search, shape), search.index).limit(1).exists()))
     unfiltered = params_of(SearchQuery(text=query.text), search.index)
     return bool(search.fetch(statement.sql, statement.params(unfiltered))[0][0])
 
@@ -152,13 +172,15 @@ def band_of(price: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     return sum((sa.case((price >= edge, 1), else_=0) for edge in PRICE_BAND_EDGES), sa.literal(0))
 
 
-def filtered(shape: Shape, match: Match | None) -> sa.Select:
-    """SKUs matching the text (all, without text) and every filter, with rank and price band."""
+def filtered(shape: Shape, match: Match | None, index: SearchIndex, positioned: bool = False) -> sa.Select:
+    """SKUs matching the text (all, without text) and every filter, with rank and price band
+    (and storage position, if asked)."""
     # Ranking costs a pass over every hit's document: only when the order needs it.
     rank = match.rank if match is not None and shape.order is Sort.relevance else sa.literal(0.0)
     # No names or texts: facets count many rows; the page looks its names up (_page).
-    stmt = sa.select(skus.c.sku, skus.c.brand, skus.c.category_id, skus.c.price_minor, skus.c.created_at,
-                     rank.label("rank"), band_of(skus.c.price_minor).label("band"))
+    columns = [skus.c.sku, skus.c.brand, skus.c.category_id, skus.c.price_minor, skus.c.created_at,
+               rank.label("rank"), band_of(skus.c.price_minor).label("band")]
+    stmt = sa.select(*columns, *([index.position().label("position")] if positioned else []))
     if match is not None and match.keys is not None:
         stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku)
     else:
@@ -166,7 +188,7 @@ def filtered(shape: Shape, match: Match | None) -> sa.Select:
     if match is not None and match.where is not None:
         stmt = stmt.where(match.where)
     if shape.category:
-        stmt = stmt.where(skus.c.category_id.in_(_subtree(param("category", sa.String))))
+        stmt = stmt.where(index.one_of(skus.c.category_id, _subtree(param("category", sa.String))))
     if shape.brand:
         stmt = stmt.where(skus.c.brand == param("brand", sa.String))
     # The price range is always there (0 to PRICE_CEILING when not asked): one statement less per filter.
@@ -190,8 +212,11 @@ def _subtree(category_id: sa.BindParameter[str]) -> sa.Select:
 
 
 def _order(hits: sa.CTE | sa.Subquery, order: Sort) -> list[sa.ColumnElement]:
-    by = {Sort.relevance: [hits.c.rank.desc()], Sort.price_asc: [hits.c.price_minor.asc()],
-          Sort.price_desc: [hits.c.price_minor.desc()],
+    # `price + 0`: the price index is for price ranges (ANDed with the words' bitmap), never walked
+    # in order: price follows the words (a noun is a category), so walking it from the top and
+    # filtering by words reads most of the catalog before meeting the 20 cheapest socks.
+    price = hits.c.price_minor + 0
+    by = {Sort.relevance: [hits.c.rank.desc()], Sort.price_asc: [price.asc()], Sort.price_desc: [price.desc()],
           Sort.new: [hits.c.created_at.desc().nulls_last()]}[order]
     return [*by, hits.c.sku]
 
@@ -211,21 +236,68 @@ def _page(hits: sa.CTE | sa.Subquery, order: Sort) -> sa.Subquery:
             .join_from(ranked, skus, skus.c.sku == ranked.c.sku).subquery("page"))
 
 
-def page_only(shape: Shape, match: Match | None) -> sa.Select:
-    page = _page(filtered(shape, match).subquery("hits"), shape.order)
+def _sample(shape: Shape, match: Match | None, index: SearchIndex) -> sa.Select:
+    """The first `sample` + 1 hits in storage order, with their positions."""
+    return filtered(shape, match, index, positioned=True).limit(param("sample", sa.Integer))
+
+
+def _counted(shape: Shape, match: Match | None, index: SearchIndex) -> sa.Select:
+    """The hits the counts are taken over: every hit, or the sample."""
+    return _sample(shape, match, index) if shape.sampled else filtered(shape, match, index)
+
+
+def _from_sample(shape: Shape) -> bool:
+    """Whether a sampled search takes its page from the sample: a relevance page within it.
+    Price and novelty order every hit (as does relevance past the sample), which costs reading
+    every hit: a sample that holds them all is read instead."""
+    return shape.order is Sort.relevance and not shape.deep
+
+
+def page_only(shape: Shape, match: Match | None, index: SearchIndex) -> sa.Select:
+    if shape.sampled and _from_sample(shape):
+        hits = _sample(shape, match, index).subquery("counted")
+    else:
+        hits = filtered(shape, match, index).subquery("hits")
+    page = _page(hits, shape.order)
     return sa.select(*[c for c in page.c if c.name != "pos"]).order_by(page.c.pos)
 
 
-def facets_and_page(shape: Shape, match: Match | None) -> sa.CompoundSelect:
-    """Rows (kind, key, count, pos, *hit): the total, one per facet bucket, one per hit of the page."""
-    hits = filtered(shape, match).cte("hits")
-    page = _page(hits, shape.order)
-    blanks = [sa.cast(sa.null(), c.type) for c in page.c]
-    parts = [sa.select(sa.literal("total"), sa.cast(sa.null(), sa.String), sa.func.count(), *blanks)
+def _page_rows(shape: Shape, match: Match | None, index: SearchIndex, counted: sa.CTE) -> list[sa.Select]:
+    """The page's rows (pos, *hit) for facets_and_page: from the counted hits, or (a sample
+    that is not the page's source) from the sample if it turned out to hold every hit, else
+    from every hit. The two are guarded by one condition the database evaluates once, so
+    only one is read."""
+    if not shape.sampled or _from_sample(shape):
+        return [sa.select(*_page(counted, shape.order).c)]
+    everything = sa.select(sa.func.count()).select_from(counted).scalar_subquery() < param("sample", sa.Integer)
+    within = _page(counted, shape.order)
+    beyond = _page(filtered(shape, match, index).subquery("hits"), shape.order)
+    return [sa.select(*within.c).where(everything), sa.select(*beyond.c).where(sa.not_(everything))]
+
+
+def _total(counted: sa.CTE, index: SearchIndex, sampled: bool) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """(hits counted, estimated total or NULL): a full sample's count scaled by how much of
+    storage its positions span (hits are spread through storage as SKUs were added)."""
+    n = sa.func.count()
+    if not sampled:
+        return n, sa.cast(sa.null(), sa.BigInteger)
+    return n, sa.cast(n * index.positions() / (sa.func.max(counted.c.position) + 1), sa.BigInteger)
+
+
+def facets_and_page(shape: Shape, match: Match | None, index: SearchIndex) -> sa.CompoundSelect:
+    """Rows (kind, key, count, pos, *hit): the total (pos: its estimate when sampled), one per
+    facet bucket, one per hit of the page."""
+    hits = _counted(shape, match, index).cte("counted")
+    pages = _page_rows(shape, match, index, hits)
+    blanks = [sa.cast(sa.null(), c.type) for c in pages[0].selected_columns]
+    n, estimate = _total(hits, index, shape.sampled)
+    parts = [sa.select(sa.literal("total"), sa.cast(sa.null(), sa.String), n, estimate, *blanks[1:])
              .select_from(hits)]
     for kind, key in zip(FACETS, (hits.c.category_id, hits.c.brand, hits.c.band), strict=True):
         parts.append(sa.select(sa.literal(kind), sa.cast(key, sa.String), sa.func.count(), *blanks)
                      .select_from(hits).group_by(key))
-    parts.append(sa.select(sa.literal("hit"), sa.cast(sa.null(), sa.String),
-                           sa.cast(sa.null(), sa.BigInteger), *page.c))
+    for page in pages:
+        rows = page.subquery("page")
+        parts.append(sa.select(sa.literal("hit"), sa.cast(sa.null(), sa.String),
+                               sa.cast(sa.null(), sa.BigInteger), *rows.c))
     return sa.union_all(*parts)

@@ -40,7 +40,7 @@ def search(central: Central, query: SearchQuery) -> SearchPageView:
                     availability=availability.view(availability.parse_held(h.held), network, query.pickup_point))
             for h in found.hits]
     return SearchPageView(total=found.facets.total, page=query.page, page_size=query.page_size,
-                          sort=str(query.order), near_match=found.facets.near, hits=hits,
+                          sort=str(query.order), near_match=found.facets.near, exact=found.facets.exact, hits=hits,
                           facets=_facets(found.facets))
 
 

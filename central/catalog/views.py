@@ -50,6 +50,9 @@ class SearchPageView(BaseModel):
     page_size: int
     sort: str
     near_match: bool  # nothing matched every word; these are the closest names (a typo?)
+    # False: so many SKUs match that `total` and the facet counts are estimates (from the first
+    # hits, scaled), and relevance ranks those first hits; true for every narrower search.
+    exact: bool = True
     hits: list[HitView]
     facets: FacetsView
 

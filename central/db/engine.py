@@ -28,10 +28,12 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, pool_size)
     if url.startswith("postgresql"):
-        return sa.create_engine(
+        engine = sa.create_engine(
             _with_psycopg(url), pool_size=pool_size, max_overflow=pool_size,
             pool_recycle=3600, isolation_level="READ COMMITTED",
         )
+        sa.event.listen(engine, "connect", _postgres_on_connect)
+        return engine
     raise ConfigError(
         f"unsupported database URL {url!r}: use sqlite:///path.db or postgresql://user@host/db"
     )
@@ -41,6 +43,14 @@ def _with_psycopg(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _postgres_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # JIT compiles a plan whose estimated cost is high (a search over many hits) and costs tens
+    # of milliseconds doing it: more than it ever saves on central's short queries.
+    with dbapi_conn.cursor() as cur:
+        cur.execute("SET jit = off")
+    dbapi_conn.commit()
 
 
 def _sqlite_engine(url: str, pool_size: int) -> Engine:
@@ -89,6 +99,8 @@ class Database:
         self._autocommit = sa.create_engine(
             engine.url, isolation_level="AUTOCOMMIT", pool_size=engine.pool.size(),
             max_overflow=0, pool_recycle=3600) if self.is_postgres else None
+        if self._autocommit is not None:
+            sa.event.listen(self._autocommit, "connect", _postgres_on_connect)
         # SQLite has one writer at a time anyway; threads of this process queue for it here in
         # order, instead of polling the database lock with the busy handler's growing sleeps
         # (seconds at p99 under load). Other processes still meet at the database lock.

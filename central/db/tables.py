@@ -37,6 +37,7 @@ skus = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=True),
     sa.Index("ix_skus_category", "category_id"),
     sa.Index("ix_skus_brand", "brand"),
+    sa.Index("ix_skus_price", "price_minor"),
 )
 
 warehouses = sa.Table(

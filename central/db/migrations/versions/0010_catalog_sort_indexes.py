@@ -1,0 +1,26 @@
+"""catalog search at scale: indexes for sorting by novelty and filtering by price
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from central.catalog import schema
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_skus_price", "skus", ["price_minor"])
+    schema.create_newest_index(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_index(schema.NEWEST_INDEX, table_name="skus")
+    op.drop_index("ix_skus_price", table_name="skus")

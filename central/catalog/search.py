@@ -187,12 +187,19 @@ def filtered(shape: Shape, match: Match | None, index: SearchIndex, positioned: 
         stmt = stmt.select_from(skus)
     if match is not None and match.where is not None:
         stmt = stmt.where(match.where)
+    category, price = skus.c.category_id, skus.c.price_minor
+    if positioned:
+        # A sample must be read in storage order: as a bitmap (the words', ANDed with the brand
+        # index's) or a brand index scan, whose equal keys are in storage order. Walking the
+        # price or category index would give a prefix in price or category order: these
+        # expressions are not indexed.
+        category, price = category + "", price + 0
     if shape.category:
-        stmt = stmt.where(index.one_of(skus.c.category_id, _subtree(param("category", sa.String))))
+        stmt = stmt.where(index.one_of(category, _subtree(param("category", sa.String))))
     if shape.brand:
         stmt = stmt.where(skus.c.brand == param("brand", sa.String))
     # The price range is always there (0 to PRICE_CEILING when not asked): one statement less per filter.
-    stmt = stmt.where(skus.c.price_minor.between(param("price_min", sa.BigInteger), param("price_max", sa.BigInteger)))
+    stmt = stmt.where(price.between(param("price_min", sa.BigInteger), param("price_max", sa.BigInteger)))
     if shape.in_stock:
         # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
         # that reads all of stock; this probes ix_stock_sku once per hit.

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from edge.domain.batches import CubbyNeed
+from edge.domain.batches import CubbyNeed, Gone
 from edge.hardware.chutes import ToteRoute
 from edge.hardware.weighing import ToteLine
-from edge.ledger.batch_store import CUBBY_NEEDS
+from edge.ledger.batch_store import CUBBY_NEEDS, GONE, gone_of
 from edge.terminal.queries import Queries
 
 
@@ -46,6 +46,10 @@ class DeviceQueries(Queries):
     async def cubby_needs(self, batch_id: int, tote: str, sku: str) -> list[CubbyNeed]:
         """Per cubby of a put-wall batch: units of `sku` its shipment has in the tote and has not got."""
         return [CubbyNeed(*row) for row in await self._all(CUBBY_NEEDS, sku, tote, sku, batch_id)]
+
+    async def gone(self, batch_id: int, tote: str) -> Gone:
+        """What shipments of the batch cancelled since it was picked left behind (cubbies, SKUs)."""
+        return gone_of(await self._all(GONE, tote, batch_id))
 
     async def label_facts(self, shipment_or_sscc: str) -> LabelFacts | None:
         row = await self._one(

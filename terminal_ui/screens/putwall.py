@@ -87,6 +87,8 @@ class PutWallScreen(HandheldScreen):
     def _scanned(self, answer: dict) -> None:
         if why := is_item(answer):
             self.app.refuse(why)
+        elif self.sort.target(answer["sku"]) is None and (gone := self.sort.cancelled_for(answer["sku"])):
+            self.app.refuse(f"Order {gone} was cancelled: put the item in the put-back tote.")
         elif self.sort.target(answer["sku"]) is None:
             self.app.refuse(f"No order of batch {self.sort.batch_id} waits for {answer['sku']}: set it aside "
                             "for the supervisor.")

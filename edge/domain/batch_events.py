@@ -13,6 +13,7 @@ class WavePlanned(Event):
     cutoff: str
     pickup_point: str
     added: int  # shipments added by this planning run
+    route_id: str | None = None  # a route's wave: the van's shipments, cut off at its departure
 
 
 @dataclass(frozen=True)

@@ -167,19 +167,22 @@ class BatchStore:
                   batch_id, shipment_id, sku, qty)
 
     # --- waves -------------------------------------------------------------------------------
-    def unwaved(self) -> list[tuple[str, str, str | None]]:
-        return self._rows("SELECT s.id, s.created_at, s.pickup_point FROM shipments s "
+    def unwaved(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """(shipment, arrived, pickup point, route, its departure) of allocated shipments in no wave."""
+        return self._rows("SELECT s.id, s.created_at, s.pickup_point, r.id, r.departs_at FROM shipments s "
+                          "LEFT JOIN route_shipments rs ON rs.shipment_id = s.id "
+                          "LEFT JOIN delivery_routes r ON r.id = rs.route_id "
                           "WHERE s.status = 'allocated' AND NOT EXISTS "
                           "(SELECT 1 FROM wave_shipments ws WHERE ws.shipment_id = s.id) ORDER BY s.created_at")
 
-    def planned_wave(self, cutoff: str, pickup_point: str) -> int:
-        row = self._one("SELECT id FROM waves WHERE cutoff = ? AND pickup_point = ? AND state = 'planned'",
-                        cutoff, pickup_point)
+    def planned_wave(self, cutoff: str, pickup_point: str, route_id: str | None = None) -> int:
+        row = self._one("SELECT id FROM waves WHERE cutoff = ? AND pickup_point = ? AND route_id IS ? "
+                        "AND state = 'planned'", cutoff, pickup_point, route_id)
         if row:
             return row[0]
         now = self.uow.now
-        return self._run("INSERT INTO waves(cutoff, pickup_point, state, created_at, updated_at) "
-                         "VALUES (?, ?, 'planned', ?, ?)", cutoff, pickup_point, now, now)
+        return self._run("INSERT INTO waves(cutoff, pickup_point, route_id, state, created_at, updated_at) "
+                         "VALUES (?, ?, ?, 'planned', ?, ?)", cutoff, pickup_point, route_id, now, now)
 
     def add_to_wave(self, wave_id: int, shipment_id: str) -> None:
         self._run("INSERT INTO wave_shipments(shipment_id, wave_id) VALUES (?, ?)", shipment_id, wave_id)

@@ -90,11 +90,22 @@ def test_a_shipment_joins_the_next_cutoff_in_local_time():
 
 def test_waves_group_by_cutoff_and_pickup_point():
     at = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
-    grouped = waves.group([("S1", at, "PVZ-1"), ("S2", at, "PVZ-2"), ("S3", at, "PVZ-1"),
-                           ("S4", at + timedelta(hours=4), None)], (time(12), time(18)), MSK)
-    assert grouped == {("2026-11-30T09:00:00+00:00", "PVZ-1"): ["S1", "S3"],
-                       ("2026-11-30T09:00:00+00:00", "PVZ-2"): ["S2"],
-                       ("2026-11-30T15:00:00+00:00", ""): ["S4"]}
+    A = waves.Arrival
+    grouped = waves.group([A("S1", at, "PVZ-1"), A("S2", at, "PVZ-2"), A("S3", at, "PVZ-1"),
+                           A("S4", at + timedelta(hours=4), None)], (time(12), time(18)), MSK)
+    assert grouped == {("2026-11-30T09:00:00+00:00", "PVZ-1", None): ["S1", "S3"],
+                       ("2026-11-30T09:00:00+00:00", "PVZ-2", None): ["S2"],
+                       ("2026-11-30T15:00:00+00:00", "", None): ["S4"]}
+
+
+def test_a_routed_shipment_waves_with_its_van_cut_off_at_the_departure():
+    at = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    departs = datetime(2026, 11, 30, 10, 30, tzinfo=MSK)
+    A = waves.Arrival
+    grouped = waves.group([A("S1", at, "PVZ-1", "rt-1", departs), A("S2", at, "PVZ-2", "rt-1", departs),
+                           A("S3", at, "PVZ-1")], (time(12),), MSK)
+    assert grouped == {("2026-11-30T07:30:00+00:00", "", "rt-1"): ["S1", "S2"],
+                       ("2026-11-30T09:00:00+00:00", "PVZ-1", None): ["S3"]}
 
 
 def test_wave_release_schedule_and_lifecycle():

@@ -121,7 +121,7 @@ class DeliveryRoute(_Model):
 
     Re-planning sends the routes that replace it: `replaces` names the routes of the earlier plan
     it withdraws, and for a route or a shipment the highest `version` wins (the same version
-    again changes nothing)."""
+    again changes nothing). Central numbers versions with the entry's own feed_seq."""
 
     type: Literal["delivery_route"] = "delivery_route"
     route_id: Ident

@@ -7,7 +7,7 @@ until commit, a reader never sees seq n+1 before seq n.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -26,22 +26,40 @@ def append(
     """Append commands to a warehouse's feed; returns their feed_seqs, in order."""
     if not commands:
         return []
+    seqs = _reserve(conn, warehouse_id, len(commands))
+    _insert(conn, warehouse_id, seqs, commands, now)
+    return seqs
+
+
+def append_numbered(conn: Connection, warehouse_id: str, build: Callable[[int], FeedCommand], *,
+                    now: datetime) -> int:
+    """Append the command `build(feed_seq)` makes: for a command that carries its own place in
+    the feed (a version that only ever grows); returns that feed_seq."""
+    (seq,) = _reserve(conn, warehouse_id, 1)
+    _insert(conn, warehouse_id, [seq], [build(seq)], now)
+    return seq
+
+
+def _reserve(conn: Connection, warehouse_id: str, count: int) -> list[int]:
     last = conn.execute(
         feed_counters.update()
         .where(feed_counters.c.warehouse_id == warehouse_id)
-        .values(last_seq=feed_counters.c.last_seq + len(commands))
+        .values(last_seq=feed_counters.c.last_seq + count)
         .returning(feed_counters.c.last_seq)
     ).scalar_one_or_none()
     if last is None:
         raise NotFound(f"warehouse {warehouse_id} has no feed: create the warehouse first",
                        warehouse_id=warehouse_id)
-    seqs = list(range(last - len(commands) + 1, last + 1))
+    return list(range(last - count + 1, last + 1))
+
+
+def _insert(conn: Connection, warehouse_id: str, seqs: list[int], commands: Sequence[FeedCommand],
+            now: datetime) -> None:
     conn.execute(feed.insert(), [
         {"warehouse_id": warehouse_id, "feed_seq": seq, "command_type": cmd.type,
          "payload": cmd.model_dump_json(), "created_at": now}
         for seq, cmd in zip(seqs, commands, strict=True)
     ])
-    return seqs
 
 
 def open_feed(conn: Connection, warehouse_id: str) -> None:

@@ -48,11 +48,13 @@ def cmd_verify(args) -> int:
 def cmd_status(args) -> int:
     from edge.fleet.node import read_fleet_status
     from edge.hardware.health import read_status
+    from edge.ledger.floor_status import floor_status
     from edge.ledger.status import ledger_status
     from edge.sync_bridge import sync_status
 
     cfg = _config(args)
-    print(json.dumps({**ledger_status(cfg.ledger_path), "sync": sync_status(cfg.ledger_path),
+    print(json.dumps({**ledger_status(cfg.ledger_path), **floor_status(cfg.ledger_path),
+                      "sync": sync_status(cfg.ledger_path),
                       "devices": read_status(cfg.ledger_path), "fleet": read_fleet_status(cfg.ledger_path)}, indent=2))
     return 0
 

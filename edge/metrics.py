@@ -7,9 +7,12 @@ counters exposed with `_total` (prometheus_client adds it), gauges never ending 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from edge.domain.batches import MODES
+from edge.ledger.floor_status import WAVE_STATES
 from sync.agent import SyncStatus
 
 SYNC_GAUGES = {
@@ -55,6 +58,10 @@ class NodeMetrics:
         self._device_errors_seen: dict[tuple[str, str], int] = {}
 
         self.sync = {name: Gauge(f"sklad_sync_{name}", text, registry=r) for name, text in SYNC_GAUGES.items()}
+        self.waves = Gauge("sklad_waves", "Waves by state (done: all of the ledger's history)", ["state"], registry=r)
+        self.next_cutoff = Gauge("sklad_wave_next_cutoff_timestamp_seconds",
+                                 "Unix time of the earliest cut-off of a wave not done (0 when none)", registry=r)
+        self.open_batches = Gauge("sklad_batches_open", "Batches being picked or put, by mode", ["mode"], registry=r)
 
     def observe_sync(self, status: dict, agent: SyncStatus) -> None:
         """`status` is edge.sync_bridge.sync_status(); `agent` the running agent's own status."""
@@ -66,6 +73,16 @@ class NodeMetrics:
         self.sync["feed_behind_cursor"].set(int(agent.feed_problem is not None))
         if agent.last_contact is not None:
             self.sync["last_contact_timestamp_seconds"].set(agent.last_contact)
+
+    def observe_floor(self, floor: dict) -> None:
+        """`floor` is edge.ledger.floor_status.read_floor()."""
+        waves = floor["waves"]
+        for state in WAVE_STATES:
+            self.waves.labels(state).set(waves[state])
+        cutoff = waves["next_cutoff"]
+        self.next_cutoff.set(datetime.fromisoformat(cutoff).timestamp() if cutoff else 0)
+        for mode in MODES:
+            self.open_batches.labels(mode).set(sum(1 for b in floor["batches"] if b["mode"] == mode))
 
     def observe_device_errors(self, device: str, kind: str, errors: int) -> None:
         """Devices report their running error count; the counter takes what is new since last time."""

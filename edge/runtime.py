@@ -20,6 +20,7 @@ from edge.hardware.health import status_path
 from edge.hardware.hub import DeviceHub
 from edge.hardware.lookups import DeviceQueries
 from edge.ledger.database import open_ledger
+from edge.ledger.floor_status import floor_status
 from edge.ledger.writer import LedgerWriter
 from edge.metrics import NodeMetrics
 from edge.replenish_by_robot import RobotReplenisher
@@ -72,8 +73,15 @@ class Node:
                 self.publish(fresh)
             await asyncio.sleep(every)
 
+    async def watch_floor(self, every: float = 5.0) -> None:
+        """Keep the wave and batch gauges current (read from the ledger, off the event loop)."""
+        while True:
+            self.metrics.observe_floor(await asyncio.to_thread(floor_status, self.cfg.ledger_path))
+            await asyncio.sleep(every)
+
     async def run(self, stop: asyncio.Event) -> None:
         serving = asyncio.create_task(self.server.serve())
+        floor = asyncio.create_task(self.watch_floor())
         watching = None
         if self.agent:
             self.agent.start()
@@ -88,7 +96,7 @@ class Node:
         print(f"READY router={self.server.router_endpoint} pub={self.server.pub_endpoint}", flush=True)
         await stop.wait()
         serving.cancel()
-        for task in (watching, planning):
+        for task in (watching, planning, floor):
             if task:
                 task.cancel()
         await self.server.drain()

@@ -27,6 +27,7 @@ class Dispatch:
     base: str
     admin_token: str
     http: requests.Session = field(default_factory=requests.Session)
+    planned_routes: int = 0  # routes of the last plan after_shift made
 
     def call(self, method: str, path: str, token: str | None = None, **kwargs) -> dict | None:  # type: ignore[no-untyped-def]
         reply = self.http.request(method, self.base + path, timeout=60,
@@ -59,6 +60,7 @@ class Dispatch:
         """Plan the warehouse's vans, show them, drive the first through its route; report rows."""
         console.print("planning delivery routes to the pickup points ...")
         plan = self.plan(warehouse_id)
+        self.planned_routes = len(plan["routes"])
         table = Table(title=f"delivery plan {plan['service_date']}")
         for column in ("van", "stops", "shipments", "km", "load %"):
             table.add_column(column)

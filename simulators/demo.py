@@ -30,7 +30,13 @@ from edge.sync_bridge import sync_status
 from simulators.agv.demo_fleet import DemoFleet
 from simulators.cluster_picker import ClusterPicker
 from simulators.courier import Dispatch
-from simulators.demo_floorflows import replenishment_rows, returns_flow, stock_reserve, tighten_replenishment
+from simulators.demo_floorflows import (
+    replenishment_rows,
+    returns_flow,
+    routes_on_floor,
+    stock_reserve,
+    tighten_replenishment,
+)
 from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
@@ -163,8 +169,9 @@ def run(args, tmp: Path) -> int:
         if not args.hold:
             fleet.stop()  # the simulator's referee counts collisions and deadlocks as it stops
         verified = verify_ledger(cfg.ledger_path)
-        delivered = Dispatch(base, admin).after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"],
-                                                      orders)
+        dispatch = Dispatch(base, admin)
+        delivered = dispatch.after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"], orders)
+        delivered += routes_on_floor(cfg.ledger_path, dispatch.planned_routes, wait_for)
         show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
                     [*fleet.report_rows(), *replenishment_rows(cfg.ledger_path), *returned, *delivered,
                      *floor_rows(cart, printer)])

@@ -141,3 +141,17 @@ def returns_flow(shop: Shop, endpoint: str, ledger: Path, orders: list[tuple[str
     return [("customer returns booked / refunded", f"{len(booked)} / {refunded}"),
             ("returned units restocked / quarantined / disposed",
              " / ".join(str(handled[o]) for o in OUTCOMES))]
+
+
+def routes_on_floor(ledger: Path, planned: int, wait: Callable[[str, Callable[[], bool], float], float]
+                    ) -> list[tuple[str, object]]:
+    """Central sends each planned van down the warehouse's feed: the floor holds them (its waves and
+    labels use them for shipments not yet shipped)."""
+    def held() -> tuple[int, int]:
+        with sqlite3.connect(ledger) as conn:
+            return conn.execute("SELECT (SELECT COUNT(*) FROM delivery_routes), "
+                                "(SELECT COUNT(*) FROM route_shipments)").fetchone()
+
+    wait("the delivery routes to reach the floor", lambda: held()[0] == planned, 30)
+    routes, shipments = held()
+    return [("delivery routes on the floor (feed)", f"{routes} routes, {shipments} shipments")]

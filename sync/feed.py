@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from sync.outcomes import OutcomeCode
 
@@ -109,6 +109,43 @@ class ReturnNotice(_Model):
     lines: Annotated[list[ReturnLine], Field(min_length=1)]
 
 
+class RouteStop(_Model):
+    stop: Annotated[int, Field(ge=1, le=1000)]  # the van's stop number, 1 the first
+    pickup_point_id: Ident
+    shipment_ids: Annotated[list[Ident], Field(min_length=1, max_length=10_000)]
+
+
+class DeliveryRoute(_Model):
+    """A van route central planned from this warehouse: the floor waves its shipments by the route
+    (cut off at the departure) and prints route and stop on their labels.
+
+    Re-planning sends the routes that replace it: `replaces` names the routes of the earlier plan
+    it withdraws, and for a route or a shipment the highest `version` wins (the same version
+    again changes nothing). Central numbers versions with the entry's own feed_seq."""
+
+    type: Literal["delivery_route"] = "delivery_route"
+    route_id: Ident
+    warehouse_id: Ident
+    version: Annotated[int, Field(ge=1)]
+    service_date: date
+    departs_at: AwareDatetime
+    vehicle_id: Ident
+    stops: Annotated[list[RouteStop], Field(min_length=1, max_length=1000)]
+    replaces: Annotated[list[Ident], Field(max_length=10_000)] = []
+
+    @model_validator(mode="after")
+    def _one_place_each(self) -> DeliveryRoute:
+        numbers = [s.stop for s in self.stops]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"stop numbers repeat: {sorted(numbers)}")
+        shipments = [sid for s in self.stops for sid in s.shipment_ids]
+        if twice := sorted({sid for sid in shipments if shipments.count(sid) > 1}):
+            raise ValueError(f"a shipment is on the route twice: {', '.join(twice[:5])}")
+        if self.route_id in self.replaces:
+            raise ValueError(f"route {self.route_id} cannot replace itself")
+        return self
+
+
 RETURN_PREFIX = "return "
 
 
@@ -124,7 +161,7 @@ def return_id_of(reason: str | None) -> str | None:
 
 
 FeedCommand = Annotated[
-    FulfilmentOrder | CancelShipment | CatalogUpsert | AdvanceShippingNotice | ReturnNotice,
+    FulfilmentOrder | CancelShipment | CatalogUpsert | AdvanceShippingNotice | ReturnNotice | DeliveryRoute,
     Field(discriminator="type"),
 ]
 

@@ -33,14 +33,23 @@ class WallSort:
         self.cubbies.append(code)
         return None
 
+    def _waiting(self, cancelled: bool = False) -> list[dict]:
+        return [ln for ln in self.lines if ln["picked"] > ln["put"]
+                and (ln.get("status") == "cancelled") == cancelled]
+
     def target(self, sku: str) -> dict | None:
         """The first line of the batch that still waits for a unit of `sku`."""
-        return next((ln for ln in self.lines if ln["sku"] == sku and ln["picked"] > ln["put"]), None)
+        return next((ln for ln in self._waiting() if ln["sku"] == sku), None)
+
+    def cancelled_for(self, sku: str) -> str | None:
+        """A cancelled order of the batch that had `sku` picked: its units go to the put-back tote."""
+        return next((ln["shipment_id"] for ln in self._waiting(cancelled=True) if ln["sku"] == sku), None)
 
     def units_left(self) -> int:
-        return sum(ln["picked"] - ln["put"] for ln in self.lines)
+        return sum(ln["picked"] - ln["put"] for ln in self._waiting())
 
     def assignment(self) -> list[str]:
-        """Cubby and order, one line each, for the screen."""
-        seen = dict.fromkeys((ln["cubby"], ln["shipment_id"]) for ln in self.lines)
-        return [f"{cubby} ← {shipment}" for cubby, shipment in seen]
+        """Cubby and order, one line each, for the screen (a cancelled order's cubby is closed)."""
+        seen = dict.fromkeys((ln["cubby"], ln["shipment_id"], ln.get("status") == "cancelled") for ln in self.lines)
+        return [f"{cubby} ✗ {shipment} cancelled" if gone else f"{cubby} ← {shipment}"
+                for cubby, shipment, gone in seen]

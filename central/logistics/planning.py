@@ -4,7 +4,8 @@ open), write.
 The solver can take seconds, so nothing is locked while it runs. The write checks that what
 was planned is still what is there (the same shipments waiting, the same routes not yet
 departed); if a courier left or the floor shipped more meanwhile, the plan is refused with a
-409 and the dispatcher plans again.
+409 and the dispatcher plans again. Each route saved also goes into its warehouse's feed
+(`route_feed`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from central.bootstrap import Central
 from central.errors import Conflict, InvalidRequest
-from central.logistics import store
+from central.logistics import route_feed, store
 from central.logistics.calendar import PlanDay, plan_day
 from central.logistics.fleet import load_fleet, load_hours, minutes, require_warehouse
 from central.logistics.plan import PlannedRoute, assemble, total_km
@@ -68,9 +69,12 @@ def plan_routes(central: Central, cmd: PlanRoutes) -> PlanView:
     unrouted = [*unroutable, *left_out]
     with central.db.write() as conn:
         _check_unchanged(conn, cmd, inputs, now)
+        dropped = {wid: store.planned_route_ids(conn, wid, inputs.day.day) for wid in cmd.warehouses}
         store.drop_planned_routes(conn, inputs.replanned, now)
         for route in planned:
-            store.save_route(conn, central.ids("rt"), inputs.day, route, now)
+            route_id = central.ids("rt")
+            store.save_route(conn, route_id, inputs.day, route, now)
+            route_feed.announce(conn, route_id, inputs.day, route, now, dropped[route.warehouse_id])
         store.mark_unrouted(conn, {p.shipment_id: p.depot_id for p in inputs.parcels}, unrouted, now)
         routes = store.load_routes(conn, store.routes_of_day(cmd.warehouses, inputs.day.day))
     return _view(cmd, inputs, routes, unrouted, solution, planned)

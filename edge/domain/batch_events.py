@@ -13,6 +13,7 @@ class WavePlanned(Event):
     cutoff: str
     pickup_point: str
     added: int  # shipments added by this planning run
+    route_id: str | None = None  # a route's wave: the van's shipments, cut off at its departure
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,16 @@ class UnitsPut(Event):
     sku: str
     qty: int
     operator: str | None
+
+
+@dataclass(frozen=True)
+class BatchShipmentCancelled(Event):
+    """A shipment of a live batch was cancelled: it left the batch; its units went to put-back."""
+
+    batch_id: int
+    shipment_id: str
+    tote: str | None  # its own tote on the cart (cluster), now empty in the ledger
+    cubby: str | None  # its cubby at the wall (put wall), now free
+    put_back: int  # units booked to the put-back area
+    put_back_at: str | None
+    batch_state: str

@@ -1,11 +1,14 @@
 """Waves, pure rules: a shipment joins the wave of the next cut-off after it arrived and of its
-pickup point; a wave is released by a supervisor or, on a schedule, a set time before its cut-off.
+pickup point — or, when central has put it on a delivery route, the wave of that route, cut off
+at the van's departure; a wave is released by a supervisor or, on a schedule, a set time before
+its cut-off.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,14 +51,31 @@ def cutoff_for(arrived: datetime, cutoffs: tuple[time, ...], tz: ZoneInfo) -> da
     raise AssertionError("a cut-off always falls within a day")  # pragma: no cover
 
 
-def group(shipments: Iterable[tuple[str, datetime, str | None]], cutoffs: tuple[time, ...],
-          tz: ZoneInfo) -> dict[tuple[str, str], list[str]]:
-    """(shipment, arrived, pickup point) -> {(cut-off in UTC ISO, pickup point): shipments}."""
-    waves: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for shipment_id, arrived, pickup_point in shipments:
-        cut = cutoff_for(arrived, cutoffs, tz).astimezone(UTC).isoformat(timespec="seconds")
-        waves[(cut, pickup_point or "")].append(shipment_id)
+@dataclass(frozen=True)
+class Arrival:
+    shipment_id: str
+    arrived: datetime
+    pickup_point: str | None
+    route_id: str | None = None  # the delivery route central put it on, if any
+    departs: datetime | None = None  # that route's departure
+
+
+def group(arrivals: Iterable[Arrival], cutoffs: tuple[time, ...],
+          tz: ZoneInfo) -> dict[tuple[str, str, str | None], list[str]]:
+    """{(cut-off in UTC ISO, pickup point, route): shipments}. A routed shipment's cut-off is its
+    van's departure, and its wave is the route's (of every pickup point the van stops at)."""
+    waves: dict[tuple[str, str, str | None], list[str]] = defaultdict(list)
+    for a in arrivals:
+        if a.route_id and a.departs:
+            key = (_utc(a.departs), "", a.route_id)
+        else:
+            key = (_utc(cutoff_for(a.arrived, cutoffs, tz)), a.pickup_point or "", None)
+        waves[key].append(a.shipment_id)
     return dict(waves)
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def due(cutoff: datetime, now: datetime, lead: timedelta) -> bool:

@@ -5,11 +5,12 @@ lines, and confirm every unit into the right tote. Each confirm is the pick move
 from __future__ import annotations
 
 from edge.domain.batch_commands import BatchPick, BatchShort, StartBatch
-from edge.domain.batch_events import BatchStarted, BatchStateChanged
-from edge.domain.batches import next_state, pair_totes, picks_closed_trigger, wrong_tote
+from edge.domain.batch_events import BatchStarted
+from edge.domain.batches import cancelled, pair_totes, wrong_tote
 from edge.domain.events import ShipmentStatusChanged, TaskAssigned
 from edge.errors import Conflict, InvalidCommand
 from edge.handlers import picking
+from edge.handlers.batch_settle import settle
 from edge.ledger.batch_store import BatchStore
 from edge.ledger.uow import UnitOfWork
 
@@ -67,44 +68,39 @@ def start_batch(cmd: StartBatch, uow: UnitOfWork) -> dict:
             "task": first and {k: first[k] for k in picking.TASK_VIEW}}
 
 
-def _batch_of_task(uow: UnitOfWork, task_id: int) -> tuple[dict, dict, str]:
+def _batch_of_task(uow: UnitOfWork, task_id: int, location: str) -> tuple[dict, dict, str]:
     task = uow.tasks.get(task_id)
     found = BatchStore(uow).of_shipment(task["shipment_id"]) if task["shipment_id"] else None
+    if found is not None and uow.shipments.get(task["shipment_id"])["status"] == "cancelled":
+        # The refused scan changed nothing: the unit is still the bin's, so it goes back there.
+        raise cancelled(task["shipment_id"], f"put the item back in {location}"
+                        + _tote_note(uow, found[1], task["shipment_id"]))
     if found is None or found[0]["state"] != "picking":
         raise Conflict(f"task {task_id} is not in a batch being picked: confirm it as a single pick")
     batch, own_tote = found
     return task, batch, own_tote or batch["tote"]
 
 
-def _after_pick(uow: UnitOfWork, batch: dict) -> str:
-    """Close the batch's picking once no line is open: cluster totes go to pack, a put-wall tote to
-    the wall (or straight to done when everything was short and the tote is empty)."""
-    store = BatchStore(uow)
-    if store.open_picks(batch["id"]):
-        return batch["state"]
-    state = next_state(batch["state"], picks_closed_trigger(batch["mode"]))
-    if state == "putting" and not uow.balances.in_location(batch["tote"]):
-        state = next_state(state, "tote_emptied")
-        uow.totes.bind(batch["tote"], None)
-    store.set_state(batch["id"], state)
-    uow.emit(BatchStateChanged(batch["id"], batch["mode"], state))
-    return state
+def _tote_note(uow: UnitOfWork, tote: str | None, shipment_id: str) -> str:
+    """Where the cancelled shipment's tote on the cart goes, if its units went to put-back."""
+    area = BatchStore(uow).put_back_at(tote, shipment_id) if tote else None
+    return f"; tote {tote} is a put-back tote now: leave it at {area}" if area else ""
 
 
 def batch_pick(cmd: BatchPick, uow: UnitOfWork) -> dict:
-    task, batch, tote = _batch_of_task(uow, cmd.task_id)
+    task, batch, tote = _batch_of_task(uow, cmd.task_id, cmd.location)
     if cmd.tote != tote:
         raise wrong_tote(tote, task["shipment_id"], cmd.tote)
     result = picking.confirm_pick(cmd, uow)
-    return {**result, "batch_id": batch["id"], "batch_state": _after_pick(uow, batch)}
+    return {**result, "batch_id": batch["id"], "batch_state": settle(uow, batch)}
 
 
 def batch_short(cmd: BatchShort, uow: UnitOfWork) -> dict:
-    task, batch, tote = _batch_of_task(uow, cmd.task_id)
+    task, batch, tote = _batch_of_task(uow, cmd.task_id, cmd.location)
     if cmd.found_qty and cmd.tote != tote:
         raise wrong_tote(tote, task["shipment_id"], cmd.tote or "no tote")
     result = picking.short_pick(cmd, uow)
     for again in uow.tasks.open_for_shipment(task["shipment_id"]):  # re-allocated lines: same tote
         if again["tote"] is None:
             uow.tasks.update(again["id"], uow.now, tote=tote)
-    return {**result, "batch_id": batch["id"], "batch_state": _after_pick(uow, batch)}
+    return {**result, "batch_id": batch["id"], "batch_state": settle(uow, batch)}

@@ -16,6 +16,7 @@ from edge.errors import AlreadyShipped, CommandRejected, Conflict, InvalidComman
 from edge.handlers.inbound import upsert_sku
 from edge.handlers.outbound import allocate_shipment, cancel_shipment
 from edge.handlers.returns import expect_return
+from edge.handlers.routes import store_route
 from edge.ledger.uow import UnitOfWork
 from sync import feed as f
 from sync.outcomes import OutcomeCode
@@ -23,20 +24,22 @@ from sync.outcomes import OutcomeCode
 FEED_CURSOR = "feed_applied_seq"
 
 
-def _fulfil(cmd: f.FulfilmentOrder, key: str, uow: UnitOfWork) -> dict:
+def _fulfil(cmd: f.FulfilmentOrder, entry: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
     lines = tuple(c.OrderLine(line.sku, line.qty) for line in cmd.lines)
-    return allocate_shipment(c.AllocateShipment(key, cmd.shipment_id, cmd.order_id, lines, cmd.pickup_point_id), uow)
+    return allocate_shipment(c.AllocateShipment(entry.key, cmd.shipment_id, cmd.order_id, lines,
+                                                cmd.pickup_point_id), uow)
 
 
-def _cancel(cmd: f.CancelShipment, key: str, uow: UnitOfWork) -> dict:
-    return cancel_shipment(c.CancelShipment(key, cmd.shipment_id, cmd.reason), uow)
+def _cancel(cmd: f.CancelShipment, entry: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
+    return cancel_shipment(c.CancelShipment(entry.key, cmd.shipment_id, cmd.reason), uow)
 
 
-def _catalog(cmd: f.CatalogUpsert, key: str, uow: UnitOfWork) -> dict:
-    return upsert_sku(c.UpsertSku(key, cmd.sku, cmd.name, tuple(cmd.gtins), cmd.unit_weight_g, cmd.lot_tracked), uow)
+def _catalog(cmd: f.CatalogUpsert, entry: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
+    return upsert_sku(c.UpsertSku(entry.key, cmd.sku, cmd.name, tuple(cmd.gtins), cmd.unit_weight_g,
+                                  cmd.lot_tracked), uow)
 
 
-def _asn(cmd: f.AdvanceShippingNotice, key: str, uow: UnitOfWork) -> dict:
+def _asn(cmd: f.AdvanceShippingNotice, entry: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
     for line in cmd.lines:
         uow.catalog.lot_tracked(line.sku)  # the SKU must be known before its goods arrive
         uow.sync_state.expect(cmd.asn_id, line.sku, line.qty, line.lot or "",
@@ -44,7 +47,7 @@ def _asn(cmd: f.AdvanceShippingNotice, key: str, uow: UnitOfWork) -> dict:
     return {"asn_id": cmd.asn_id, "lines": len(cmd.lines)}
 
 
-def _unreadable(cmd: f.UnreadableCommand, key: str, uow: UnitOfWork) -> dict:
+def _unreadable(cmd: f.UnreadableCommand, entry: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
     raise _Unreadable(cmd.code, cmd.reason)
 
 
@@ -59,9 +62,13 @@ APPLY = {
     f.CancelShipment: _cancel,
     f.CatalogUpsert: _catalog,
     f.AdvanceShippingNotice: _asn,
-    f.ReturnNotice: lambda cmd, key, uow: expect_return(cmd, uow),
+    f.ReturnNotice: lambda cmd, entry, uow: expect_return(cmd, uow),
+    f.DeliveryRoute: lambda cmd, entry, uow: store_route(cmd, entry.feed_seq, uow),
     f.UnreadableCommand: _unreadable,
 }
+
+# Central acts on these when the floor has them: a cancel releases stock, a route is on the floor.
+REPORTED_WHEN_APPLIED = (f.CancelShipment, f.DeliveryRoute)
 
 # Most specific first: AlreadyShipped is a Conflict.
 CODES: tuple[tuple[type[CommandRejected], OutcomeCode], ...] = (
@@ -90,7 +97,7 @@ def apply_feed_entry(cmd: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
     shipment_id = getattr(command, "shipment_id", None)
     try:
         with uow.savepoint("feed"):
-            result = APPLY[type(command)](command, cmd.key, uow)
+            result = APPLY[type(command)](command, cmd, uow)
     except (CommandRejected, apsw.ConstraintError) as exc:
         # A constraint refuses the same entry every time: retried, it would hold up the feed for ever.
         code = outcome_code(exc)
@@ -98,7 +105,7 @@ def apply_feed_entry(cmd: c.ApplyFeedEntry, uow: UnitOfWork) -> dict:
                                            reason=str(exc)[:500], shipment_id=shipment_id)
         result = {"rejected": str(exc), "code": code.value}
     else:
-        if isinstance(command, f.CancelShipment):
+        if isinstance(command, REPORTED_WHEN_APPLIED):
             uow.sync_state.record_feed_outcome(cmd.feed_seq, command.type, uow.now, shipment_id=shipment_id)
     uow.sync_state.set(FEED_CURSOR, cmd.feed_seq)
     return {"feed_seq": cmd.feed_seq, **result}

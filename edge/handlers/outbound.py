@@ -10,6 +10,7 @@ from edge.domain.events import ShipmentAllocated, ShipmentStatusChanged, TaskCre
 from edge.domain.path import walking_order
 from edge.errors import AlreadyShipped, Conflict, NotFound
 from edge.handlers import replenishment
+from edge.handlers.batch_cancel import leave_batch
 from edge.handlers.putback import put_back
 from edge.ledger.uow import UnitOfWork
 
@@ -87,7 +88,9 @@ def cancel_shipment(cmd: CancelShipment, uow: UnitOfWork) -> dict:
         uow.balances.change(task["sku"], task["location"], task["lot"], 0, -left)
         uow.tasks.update(task["id"], uow.now, state="cancelled")
         released += left
-    returned = put_back(uow, shipment, f"cancelled shipment {cmd.shipment_id}")
+    why = f"cancelled shipment {cmd.shipment_id}"
+    returned = put_back(uow, shipment, why)
     uow.shipments.set(cmd.shipment_id, uow.now, status="cancelled")
+    returned |= leave_batch(uow, shipment, why, returned)
     uow.emit(ShipmentStatusChanged(cmd.shipment_id, shipment["order_id"], "cancelled"))
     return {"shipment_id": cmd.shipment_id, "released": released, "tote": shipment["tote"], **returned}

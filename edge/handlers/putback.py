@@ -36,9 +36,17 @@ def _held_for(uow: UnitOfWork, shipment: dict) -> tuple[str | None, list[tuple[s
 def put_back(uow: UnitOfWork, shipment: dict, why: str) -> dict:
     """Move the shipment's picked units to staging with a putaway task each; free its tote."""
     source, units = _held_for(uow, shipment)
+    if source is not None and source == shipment["tote"]:
+        uow.totes.bind(source, None)  # empty or not, the tote no longer holds the shipment
     if not units:
         return {"put_back": 0}
     area = put_back_area(uow)
+    return {"put_back": put_back_units(uow, source, units, shipment, why, area), "put_back_at": area}
+
+
+def put_back_units(uow: UnitOfWork, source: str, units: list[tuple[str, str, int]], shipment: dict, why: str,
+                   area: str) -> int:
+    """(sku, lot, qty) of the shipment's from `source` to the put-back `area`, a putaway task each."""
     total = 0
     for sku, lot, qty in units:
         uow.record(Movement("move", sku, qty, lot=lot, from_location=source, to_location=area,
@@ -48,9 +56,7 @@ def put_back(uow: UnitOfWork, shipment: dict, why: str) -> dict:
         uow.emit(StockMoved(sku, qty, source, area))
         uow.emit(TaskCreated(task_id, "putaway", area, sku, qty))
         total += qty
-    if source == shipment["tote"]:
-        uow.totes.bind(source, None)
-    return {"put_back": total, "put_back_at": area}
+    return total
 
 
 def close_put_backs(uow: UnitOfWork, location: str, sku: str, lot: str, qty: int) -> None:

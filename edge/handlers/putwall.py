@@ -4,9 +4,10 @@ confirmed put is a movement tote -> cubby for that shipment. A cubby is then pac
 from __future__ import annotations
 
 from edge.domain.batch_commands import AssignWall, ConfirmPut
-from edge.domain.batch_events import BatchStateChanged, CubbiesAssigned, UnitsPut
-from edge.domain.batches import assign_cubbies, check_put, next_state
+from edge.domain.batch_events import CubbiesAssigned, UnitsPut
+from edge.domain.batches import assign_cubbies, check_put
 from edge.errors import Conflict
+from edge.handlers.batch_settle import settle
 from edge.ledger.batch_store import BatchStore
 from edge.ledger.uow import Movement, UnitOfWork
 
@@ -44,7 +45,7 @@ def confirm_put(cmd: ConfirmPut, uow: UnitOfWork) -> dict:
     batch = store.at_wall(cmd.tote)
     sku = uow.catalog.resolve(cmd.item)
     _cubby(uow, cmd.cubby)
-    need = check_put(sku, cmd.cubby, cmd.qty, store.needs(batch, sku), batch["id"])
+    need = check_put(sku, cmd.cubby, cmd.qty, store.needs(batch, sku), batch["id"], store.gone(batch))
     left, seq = cmd.qty, None
     for lot, on_hand, _ in uow.balances.lots_at(sku, cmd.tote):
         take = min(left, on_hand)
@@ -57,12 +58,7 @@ def confirm_put(cmd: ConfirmPut, uow: UnitOfWork) -> dict:
         raise Conflict(f"tote {cmd.tote} holds {cmd.qty - left} {sku}, not {cmd.qty}: count the tote")
     store.add_put(batch["id"], need.shipment_id, sku, cmd.qty)
     uow.emit(UnitsPut(batch["id"], cmd.tote, cmd.cubby, need.shipment_id, sku, cmd.qty, cmd.operator))
-    state = batch["state"]
-    if not uow.balances.in_location(cmd.tote):
-        state = next_state(state, "tote_emptied")
-        store.set_state(batch["id"], state)
-        uow.totes.bind(cmd.tote, None)
-        uow.emit(BatchStateChanged(batch["id"], batch["mode"], state))
+    state = settle(uow, batch)
     return {"seq": seq, "batch_id": batch["id"], "shipment_id": need.shipment_id, "cubby": cmd.cubby,
             "remaining": need.needed - cmd.qty, "batch_state": state}
 

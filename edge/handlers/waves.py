@@ -1,4 +1,5 @@
-"""Waves: plan allocated shipments into waves by cut-off and pickup point, release them (a
+"""Waves: plan allocated shipments into waves by cut-off and pickup point (or by the delivery
+route central put them on), release them (a
 supervisor, or the node's schedule), and close the ones whose shipments are all through."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from edge.domain.batch_commands import PlanWaves, ReleaseWave
 from edge.domain.batch_events import WavePlanned, WaveStateChanged
-from edge.domain.waves import due, group, next_state, parse_cutoffs
+from edge.domain.waves import Arrival, due, group, next_state, parse_cutoffs
 from edge.errors import InvalidCommand
 from edge.ledger.batch_store import BatchStore
 from edge.ledger.uow import UnitOfWork
@@ -29,14 +30,15 @@ def _release(uow: UnitOfWork, store: BatchStore, wave: dict, operator: str | Non
 
 def plan_waves(cmd: PlanWaves, uow: UnitOfWork) -> dict:
     store, tz = BatchStore(uow), _zone(cmd.timezone)
-    arrivals = [(sid, datetime.fromisoformat(at), pp) for sid, at, pp in store.unwaved()]
+    arrivals = [Arrival(sid, datetime.fromisoformat(at), pp, route, departs and datetime.fromisoformat(departs))
+                for sid, at, pp, route, departs in store.unwaved()]
     planned: dict[str, int] = {}
-    for (cutoff, pickup_point), shipments in group(arrivals, parse_cutoffs(cmd.cutoffs), tz).items():
-        wave_id = store.planned_wave(cutoff, pickup_point)
+    for (cutoff, pickup_point, route), shipments in group(arrivals, parse_cutoffs(cmd.cutoffs), tz).items():
+        wave_id = store.planned_wave(cutoff, pickup_point, route)
         for shipment_id in shipments:
             store.add_to_wave(wave_id, shipment_id)
         planned[str(wave_id)] = planned.get(str(wave_id), 0) + len(shipments)  # JSON keys are text
-        uow.emit(WavePlanned(wave_id, cutoff, pickup_point, len(shipments)))
+        uow.emit(WavePlanned(wave_id, cutoff, pickup_point, len(shipments), route))
     released = []
     if cmd.release_within_min is not None:
         now, lead = datetime.fromisoformat(uow.now), timedelta(minutes=cmd.release_within_min)

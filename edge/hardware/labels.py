@@ -84,7 +84,8 @@ class LabelDesk:
             log.warning("no label for shipment %s: %s", facts.shipment_id, assigned.message)
             return {"printed": False, "reason": assigned.message}
         sscc = assigned.result["sscc"]
-        label = ShipmentLabel(sscc, facts.shipment_id, facts.order_id, self.settings.warehouse, facts.pickup_point)
+        label = ShipmentLabel(sscc, facts.shipment_id, facts.order_id, self.settings.warehouse, facts.pickup_point,
+                              facts.route, facts.stop)
         error = None
         try:
             await printer.print(render(label))

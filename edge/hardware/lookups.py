@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from edge.domain.batches import CubbyNeed
+from edge.domain.batches import CubbyNeed, Gone
 from edge.hardware.chutes import ToteRoute
 from edge.hardware.weighing import ToteLine
-from edge.ledger.batch_store import CUBBY_NEEDS
+from edge.ledger.batch_store import CUBBY_NEEDS, GONE, gone_of
 from edge.terminal.queries import Queries
 
 
@@ -21,6 +21,8 @@ class LabelFacts:
     status: str
     pickup_point: str | None
     station: str | None  # the pack station it was packed at
+    route: str | None = None  # the delivery route central put it on, and its stop there
+    stop: int | None = None
 
 
 class DeviceQueries(Queries):
@@ -47,9 +49,14 @@ class DeviceQueries(Queries):
         """Per cubby of a put-wall batch: units of `sku` its shipment has in the tote and has not got."""
         return [CubbyNeed(*row) for row in await self._all(CUBBY_NEEDS, sku, tote, sku, batch_id)]
 
+    async def gone(self, batch_id: int, tote: str) -> Gone:
+        """What shipments of the batch cancelled since it was picked left behind (cubbies, SKUs)."""
+        return gone_of(await self._all(GONE, tote, batch_id))
+
     async def label_facts(self, shipment_or_sscc: str) -> LabelFacts | None:
         row = await self._one(
-            "SELECT s.id, s.order_id, s.status, s.pickup_point, s.packed_at FROM shipments s "
+            "SELECT s.id, s.order_id, s.status, s.pickup_point, s.packed_at, rs.route_id, rs.stop FROM shipments s "
+            "LEFT JOIN route_shipments rs ON rs.shipment_id = s.id "
             "WHERE s.id = ? OR s.id = (SELECT shipment_id FROM shipment_labels WHERE sscc = ?)",
             shipment_or_sscc, shipment_or_sscc)
         return None if row is None else LabelFacts(*row)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from edge.domain.batches import CubbyNeed
+from edge.domain.batches import CLOSED, CubbyNeed, Gone
 from edge.errors import Conflict, NotFound
 from edge.ledger.repositories import Tasks, _first
 from edge.ledger.uow import UnitOfWork
@@ -21,7 +21,25 @@ CUBBY_NEEDS = (
     "          AND t.kind = 'pick' AND t.tote = ?), 0) "
     "- COALESCE((SELECT p.qty FROM batch_puts p WHERE p.batch_id = bs.batch_id "
     "            AND p.shipment_id = bs.shipment_id AND p.sku = ?), 0) "
-    "FROM batch_shipments bs WHERE bs.batch_id = ? AND bs.cubby IS NOT NULL ORDER BY bs.rowid")
+    "FROM batch_shipments bs JOIN shipments s ON s.id = bs.shipment_id "
+    "WHERE bs.batch_id = ? AND bs.cubby IS NOT NULL AND s.status != 'cancelled' ORDER BY bs.rowid")
+# What cancelled shipments of a put-wall batch leave behind: (shipment, cubby, a SKU picked into the
+# batch tote or NULL). Args: batch tote, batch id.
+GONE = (
+    "SELECT bs.shipment_id, bs.cubby, t.sku FROM batch_shipments bs JOIN shipments s ON s.id = bs.shipment_id "
+    "LEFT JOIN tasks t ON t.shipment_id = bs.shipment_id AND t.kind = 'pick' AND t.tote = ? AND t.done_qty > 0 "
+    "WHERE bs.batch_id = ? AND s.status = 'cancelled' ORDER BY bs.rowid, t.id")
+
+
+def gone_of(rows: list[tuple]) -> Gone:
+    cubbies: dict[str, str] = {}
+    skus: dict[str, str] = {}
+    for shipment_id, cubby, sku in rows:
+        if cubby:
+            cubbies[cubby] = shipment_id
+        if sku:
+            skus.setdefault(sku, shipment_id)
+    return Gone(cubbies, skus)
 
 
 @dataclass
@@ -82,13 +100,13 @@ class BatchStore:
     def of_shipment(self, shipment_id: str) -> tuple[dict, str | None] | None:
         """The live batch a shipment is in, and the shipment's own tote in it."""
         row = self._one(f"SELECT {', '.join('b.' + f for f in BATCH_FIELDS)}, bs.tote FROM batch_shipments bs "
-                        "JOIN batches b ON b.id = bs.batch_id WHERE bs.shipment_id = ? AND b.state != 'done'",
-                        shipment_id)
+                        "JOIN batches b ON b.id = bs.batch_id WHERE bs.shipment_id = ? AND b.state NOT IN (?, ?)",
+                        shipment_id, *CLOSED)
         return None if row is None else (dict(zip(BATCH_FIELDS, row[:-1], strict=True)), row[-1])
 
     def at_wall(self, tote: str) -> dict:
         row = self._one(f"SELECT {', '.join(BATCH_FIELDS)} FROM batches WHERE tote = ? AND mode = 'put_wall' "
-                        "AND state != 'done'", tote)
+                        "AND state NOT IN (?, ?)", tote, *CLOSED)
         if row is None:
             raise Conflict(f"tote {tote} is not the tote of a put-wall batch: scan the batch tote")
         batch = dict(zip(BATCH_FIELDS, row, strict=True))
@@ -99,9 +117,22 @@ class BatchStore:
     def set_state(self, batch_id: int, state: str) -> None:
         self._run("UPDATE batches SET state = ?, updated_at = ? WHERE id = ?", state, self.uow.now, batch_id)
 
-    def shipments(self, batch_id: int) -> list[tuple[str, str | None, str | None]]:
-        return self._rows("SELECT shipment_id, tote, cubby FROM batch_shipments WHERE batch_id = ? "
-                          "ORDER BY rowid", batch_id)
+    def shipments(self, batch_id: int, live: bool = True) -> list[tuple[str, str | None, str | None]]:
+        """(shipment, its tote, its cubby) of the batch; `live`: leaving out the cancelled ones."""
+        return self._rows("SELECT bs.shipment_id, bs.tote, bs.cubby FROM batch_shipments bs "
+                          "JOIN shipments s ON s.id = bs.shipment_id WHERE bs.batch_id = ? "
+                          "AND (s.status != 'cancelled' OR NOT ?) ORDER BY bs.rowid", batch_id, live)
+
+    def put_back_at(self, tote: str, shipment_id: str) -> str | None:
+        """Where the shipment's units in `tote` were put back to, if they were."""
+        row = self._one("SELECT to_location FROM movements WHERE from_location = ? AND shipment_ref = ? "
+                        "AND kind = 'move' ORDER BY seq DESC LIMIT 1", tote, shipment_id)
+        return row[0] if row else None
+
+    def live_members(self, batch_id: int) -> int:
+        """Shipments of the batch not cancelled since it started."""
+        return self._one("SELECT COUNT(*) FROM batch_shipments bs JOIN shipments s ON s.id = bs.shipment_id "
+                         "WHERE bs.batch_id = ? AND s.status != 'cancelled'", batch_id)[0]
 
     def open_picks(self, batch_id: int) -> int:
         return self._one("SELECT COUNT(*) FROM tasks t JOIN batch_shipments bs ON bs.shipment_id = t.shipment_id "
@@ -119,25 +150,39 @@ class BatchStore:
         rows = self._rows(CUBBY_NEEDS, sku, batch["tote"], sku, batch["id"])
         return [CubbyNeed(*row) for row in rows]
 
+    def gone(self, batch: dict) -> Gone:
+        return gone_of(self._rows(GONE, batch["tote"], batch["id"]))
+
+    def tote_share(self, batch: dict, shipment_id: str) -> list[tuple[str, int]]:
+        """(sku, units) a shipment has in the batch tote: picked into it and not yet put."""
+        return [(sku, n) for sku, n in self._rows(
+            "SELECT t.sku, SUM(t.done_qty) - COALESCE((SELECT p.qty FROM batch_puts p WHERE p.batch_id = ? "
+            "AND p.shipment_id = t.shipment_id AND p.sku = t.sku), 0) FROM tasks t "
+            "WHERE t.shipment_id = ? AND t.kind = 'pick' AND t.tote = ? GROUP BY t.sku ORDER BY t.sku",
+            batch["id"], shipment_id, batch["tote"]) if n > 0]
+
     def add_put(self, batch_id: int, shipment_id: str, sku: str, qty: int) -> None:
         self._run("INSERT INTO batch_puts(batch_id, shipment_id, sku, qty) VALUES (?,?,?,?) "
                   "ON CONFLICT(batch_id, shipment_id, sku) DO UPDATE SET qty = qty + excluded.qty",
                   batch_id, shipment_id, sku, qty)
 
     # --- waves -------------------------------------------------------------------------------
-    def unwaved(self) -> list[tuple[str, str, str | None]]:
-        return self._rows("SELECT s.id, s.created_at, s.pickup_point FROM shipments s "
+    def unwaved(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """(shipment, arrived, pickup point, route, its departure) of allocated shipments in no wave."""
+        return self._rows("SELECT s.id, s.created_at, s.pickup_point, r.id, r.departs_at FROM shipments s "
+                          "LEFT JOIN route_shipments rs ON rs.shipment_id = s.id "
+                          "LEFT JOIN delivery_routes r ON r.id = rs.route_id "
                           "WHERE s.status = 'allocated' AND NOT EXISTS "
                           "(SELECT 1 FROM wave_shipments ws WHERE ws.shipment_id = s.id) ORDER BY s.created_at")
 
-    def planned_wave(self, cutoff: str, pickup_point: str) -> int:
-        row = self._one("SELECT id FROM waves WHERE cutoff = ? AND pickup_point = ? AND state = 'planned'",
-                        cutoff, pickup_point)
+    def planned_wave(self, cutoff: str, pickup_point: str, route_id: str | None = None) -> int:
+        row = self._one("SELECT id FROM waves WHERE cutoff = ? AND pickup_point = ? AND route_id IS ? "
+                        "AND state = 'planned'", cutoff, pickup_point, route_id)
         if row:
             return row[0]
         now = self.uow.now
-        return self._run("INSERT INTO waves(cutoff, pickup_point, state, created_at, updated_at) "
-                         "VALUES (?, ?, 'planned', ?, ?)", cutoff, pickup_point, now, now)
+        return self._run("INSERT INTO waves(cutoff, pickup_point, route_id, state, created_at, updated_at) "
+                         "VALUES (?, ?, ?, 'planned', ?, ?)", cutoff, pickup_point, route_id, now, now)
 
     def add_to_wave(self, wave_id: int, shipment_id: str) -> None:
         self._run("INSERT INTO wave_shipments(shipment_id, wave_id) VALUES (?, ?)", shipment_id, wave_id)

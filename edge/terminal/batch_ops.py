@@ -25,20 +25,21 @@ BUILDERS: dict[str, Callable[[dict, str, str], Command]] = {
 }
 
 BATCH_COLS = ("batch_id", "mode", "state", "picker", "tote", "created_at")
-LINE_COLS = ("shipment_id", "tote", "cubby", "sku", "qty", "picked", "short", "put")
+LINE_COLS = ("shipment_id", "tote", "cubby", "sku", "qty", "picked", "short", "put", "status")
 
 
 async def batch_view(q: Queries, batch_id: int | None, operator: str) -> dict:
     if batch_id is None:
         row = await q._one("SELECT id, mode, state, picker, tote, created_at FROM batches WHERE picker = ? "
-                           "AND state != 'done' ORDER BY id DESC LIMIT 1", operator)
+                           "AND state NOT IN ('done', 'cancelled') ORDER BY id DESC LIMIT 1", operator)
     else:
         row = await q._one("SELECT id, mode, state, picker, tote, created_at FROM batches WHERE id = ?", batch_id)
     if row is None:
         raise NotFound("no such batch" if batch_id else f"{operator} has no batch open: take one with start_batch")
     lines = await q._all(
         "SELECT bs.shipment_id, bs.tote, bs.cubby, l.sku, l.qty, l.picked, l.short, "
-        "COALESCE(p.qty, 0) FROM batch_shipments bs JOIN shipment_lines l ON l.shipment_id = bs.shipment_id "
+        "COALESCE(p.qty, 0), s.status FROM batch_shipments bs JOIN shipment_lines l ON l.shipment_id = bs.shipment_id "
+        "JOIN shipments s ON s.id = bs.shipment_id "
         "LEFT JOIN batch_puts p ON p.batch_id = bs.batch_id AND p.shipment_id = bs.shipment_id AND p.sku = l.sku "
         "WHERE bs.batch_id = ? ORDER BY bs.rowid, l.sku", row[0])
     return {**dict(zip(BATCH_COLS, row, strict=True)), "lines": [dict(zip(LINE_COLS, r, strict=True)) for r in lines]}
@@ -62,13 +63,15 @@ async def batch_item(q: Queries, batch_id: int, item: str) -> dict:
 
 async def waves_view(q: Queries) -> dict:
     rows = await q._all(
-        "SELECT w.id, w.cutoff, w.pickup_point, w.state, w.released_by, w.released_at, s.status, COUNT(*) "
+        "SELECT w.id, w.cutoff, w.pickup_point, w.route_id, w.state, w.released_by, w.released_at, s.status, "
+        "COUNT(*) "
         "FROM waves w JOIN wave_shipments ws ON ws.wave_id = w.id JOIN shipments s ON s.id = ws.shipment_id "
         "WHERE w.state != 'done' OR w.updated_at >= datetime('now', '-1 day') "
         "GROUP BY w.id, s.status ORDER BY w.cutoff, w.id")
     waves: dict[int, dict] = {}
-    for wave_id, cutoff, pp, state, by, at, status, n in rows:
+    for wave_id, cutoff, pp, route, state, by, at, status, n in rows:
         wave = waves.setdefault(wave_id, {"wave_id": wave_id, "cutoff": cutoff, "pickup_point": pp or None,
+                                          "route_id": route,
                                           "state": state, "released_by": by, "released_at": at,
                                           "shipments": 0, "by_status": {}})
         wave["shipments"] += n

@@ -16,6 +16,7 @@ from terminal_ui.screens.base import HandheldScreen
 class PutWallScreen(HandheldScreen):
     TITLE = "PUT WALL"
     HINTS = "F2 start  Esc back  F4 sound"
+    SORTING_HINTS = "Esc back  F4 sound"  # F2 means nothing once the batch is at the wall
 
     def __init__(self):
         super().__init__()
@@ -40,6 +41,7 @@ class PutWallScreen(HandheldScreen):
         s = self.sort
         lines = [f"Tote {s.tote}" + (f", batch {s.batch_id}" if s.batch_id else "")] if s.tote else []
         self.query_one("#info", Static).update("\n".join(lines + s.assignment()[:8]))
+        self.query_one("#hints", Static).update(self.HINTS if s.batch_id is None else self.SORTING_HINTS)
 
     def on_entry(self, entry: Entry) -> None:
         s = self.sort
@@ -87,6 +89,8 @@ class PutWallScreen(HandheldScreen):
     def _scanned(self, answer: dict) -> None:
         if why := is_item(answer):
             self.app.refuse(why)
+        elif self.sort.target(answer["sku"]) is None and (gone := self.sort.cancelled_for(answer["sku"])):
+            self.app.refuse(f"Order {gone} was cancelled: put the item in the put-back tote.")
         elif self.sort.target(answer["sku"]) is None:
             self.app.refuse(f"No order of batch {self.sort.batch_id} waits for {answer['sku']}: set it aside "
                             "for the supervisor.")

@@ -36,13 +36,14 @@ async def test_a_packer_sorts_a_batch_tote_into_the_wall(node, handheld):
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_job(pilot, PACKER, "Put wall")
         assert isinstance(screen, PutWallScreen) and "Scan the batch tote" in screen_text(app)
+        assert "F2 start" in screen_text(app)
         await steps(pilot, "T00030", "PW1-01", "PW1-02")
         await scan(pilot, "PW1-02")
         await refused_with(pilot, "Cubby PW1-02 is scanned already")
         await pilot.press("f2")
         await until(pilot, lambda: screen.sort.lines, what="the batch at the wall")
         assert "PW1-01 ← S1" in screen_text(app) and "PW1-02 ← S2" in screen_text(app)
-        assert "5 left" in screen_text(app)
+        assert "5 left" in screen_text(app) and "F2 start" not in screen_text(app)
         await steps(pilot, TEA)
         assert "Put TEA into cubby PW1-02" in screen_text(app)
         await scan(pilot, "PW1-01")  # S1 wants no tea: the node names the cubby that does
@@ -53,6 +54,6 @@ async def test_a_packer_sorts_a_batch_tote_into_the_wall(node, handheld):
             assert f"Put MUG into cubby {cubby}" in screen_text(app)
             await steps(pilot, cubby)
         await until(pilot, lambda: f"Batch {started['batch_id']} sorted" in screen_text(app), what="the batch sorted")
-        assert "Scan the batch tote" in screen_text(app)
+        assert "Scan the batch tote" in screen_text(app) and "F2 start" in screen_text(app)
     assert node.scalar("SELECT state FROM batches WHERE id = ?", started["batch_id"]) == "done"
     assert node.scalar("SELECT SUM(qty) FROM batch_puts WHERE batch_id = ?", started["batch_id"]) == 5

@@ -18,6 +18,7 @@ from edge.ledger.connection import connect_writer
 from edge.ledger.database import connect
 from edge.ledger.uow import UnitOfWork
 from edge.runtime import build_node
+from sync import feed as f
 from terminal_ui.client import TerminalClient, TerminalError
 
 PICKER, SUPERVISOR, PACKER = "B1002", "B9001", "B2001"
@@ -43,7 +44,7 @@ async def batch_node(cfg):
         clients[badge] = await TerminalClient(node.server.router_endpoint, ctx=ctx, timeout=5.0, retries=0).connect()
         await clients[badge].login(badge)
     await asyncio.sleep(0.2)  # the SUB is joined before anything is published
-    yield clients, sub
+    yield clients, sub, node
     for client in clients.values():
         await client.close()
     sub.close(0)
@@ -71,7 +72,7 @@ async def events(sub, topic: str, count: int = 1) -> list[dict]:
 
 
 async def test_waves_released_by_a_supervisor_then_a_cluster_batch(batch_node):
-    clients, sub = batch_node
+    clients, sub, _ = batch_node
     picker, supervisor, packer = clients[PICKER], clients[SUPERVISOR], clients[PACKER]
     planned = await supervisor.call("plan_waves", {"cutoffs": ["23:59"], "timezone": "Europe/Moscow"})
     (wave_id,) = map(int, planned["planned"])
@@ -140,7 +141,7 @@ async def test_a_scheduled_node_plans_and_releases_waves_by_itself(scheduled_cfg
 
 
 async def test_pickers_taking_batches_at_once_get_different_orders(batch_node):
-    clients, _ = batch_node
+    clients, _, _ = batch_node
     second = clients[SUPERVISOR]  # a supervisor may pick too
     first_batch, second_batch = await asyncio.gather(
         clients[PICKER].call("start_batch", {"mode": "cluster", "totes": ["T00011", "T00012"]}),
@@ -150,7 +151,7 @@ async def test_pickers_taking_batches_at_once_get_different_orders(batch_node):
 
 
 async def test_a_put_wall_batch_from_a_handheld(batch_node):
-    clients, _ = batch_node
+    clients, _, _ = batch_node
     picker, packer = clients[PICKER], clients[PACKER]
     started = await picker.call("start_batch", {"mode": "put_wall", "tote": "T00030", "size": 2})
     assert started["totes"] == {"S1": "T00030", "S2": "T00030"}
@@ -172,4 +173,59 @@ async def test_a_put_wall_batch_from_a_handheld(batch_node):
     assert [(line["shipment_id"], line["cubby"], line["sku"], line["put"]) for line in view["lines"]] == [
         ("S1", "PW1-01", "MUG", 2), ("S2", "PW1-02", "MUG", 0), ("S2", "PW1-02", "TEA", 0)]
     assert (await packer.call("tote", {"tote": "PW1-01"}))["shipment_id"] == "S1"
+    assert (await packer.call("pack", {"tote": "PW1-01", "shipment_id": "S1", "station": "PACK-01"}))["units"] == 2
+
+
+async def feed_cancel(node, shipment: str, seq: int) -> dict:
+    outcome = await node.writer.execute(c.ApplyFeedEntry(f"feed:{seq}", seq, f.CancelShipment(
+        shipment_id=shipment, order_id=f"O-{shipment}", reason="customer")))
+    assert outcome.ok and "rejected" not in outcome.result, outcome.message or outcome.result
+    return outcome.result
+
+
+async def test_a_cluster_shipment_cancelled_from_the_feed_leaves_the_cart(batch_node):
+    clients, sub, node = batch_node
+    picker = clients[PICKER]
+    started = await picker.call("start_batch", {"mode": "cluster", "totes": ["T00011", "T00012", "T00013"]})
+    task = started["task"]
+    cancelled = task["shipment_id"]
+    await feed_cancel(node, cancelled, 1)
+    (event,) = await events(sub, "BatchShipmentCancelled")
+    assert (event["shipment_id"], event["tote"], event["batch_state"]) == (cancelled, task["tote"], "picking")
+    message = await refused(picker, "batch_pick", {"task_id": task["id"], "location": task["location"],
+                                                   "item": task["sku"], "tote": task["tote"], "qty": 1}, "conflict")
+    assert message == f"shipment {cancelled} was cancelled — put the item back in {task['location']}"
+    view = await picker.call("batch", {})
+    assert {line["status"] for line in view["lines"] if line["shipment_id"] == cancelled} == {"cancelled"}
+    while (task := (await picker.call("next_task"))["task"]) is not None:
+        assert task["shipment_id"] != cancelled
+        done = await picker.call("batch_pick", {"task_id": task["id"], "location": task["location"],
+                                                "item": task["sku"], "tote": task["tote"],
+                                                "qty": task["qty"] - task["done_qty"]})
+    assert done["batch_state"] == "done"
+
+
+async def test_a_put_wall_shipment_cancelled_at_the_wall_closes_its_cubby(batch_node):
+    clients, sub, node = batch_node
+    picker, packer = clients[PICKER], clients[PACKER]
+    started = await picker.call("start_batch", {"mode": "put_wall", "tote": "T00030", "size": 2})
+    state, task = "picking", started["task"]
+    while state == "picking":
+        state = (await picker.call("batch_pick", {
+            "task_id": task["id"], "location": task["location"], "item": task["sku"], "tote": "T00030",
+            "qty": task["qty"] - task["done_qty"]}))["batch_state"]
+        task = (await picker.call("next_task"))["task"]
+    await packer.call("wall_start", {"tote": "T00030", "wall": "handheld", "cubbies": ["PW1-01", "PW1-02"]})
+    result = await feed_cancel(node, "S2", 1)
+    assert (result["put_back"], result["batch_state"]) == (2, "putting")
+    (event,) = await events(sub, "BatchShipmentCancelled")
+    assert (event["cubby"], event["put_back"], event["put_back_at"]) == ("PW1-02", 2, "STG-01")
+    message = await refused(packer, "put", {"tote": "T00030", "cubby": "PW1-02", "item": "MUG", "qty": 1},
+                            "conflict")
+    assert message == "shipment S2 was cancelled — cubby PW1-02 is closed: put the item in the put-back tote"
+    message = await refused(packer, "put", {"tote": "T00030", "cubby": "PW1-01", "item": "TEA", "qty": 1},
+                            "conflict")
+    assert message == "shipment S2 was cancelled — put the item in the put-back tote"
+    done = await packer.call("put", {"tote": "T00030", "cubby": "PW1-01", "item": "MUG", "qty": 2})
+    assert done["batch_state"] == "done"
     assert (await packer.call("pack", {"tote": "PW1-01", "shipment_id": "S1", "station": "PACK-01"}))["units"] == 2

@@ -132,3 +132,30 @@ def test_status_of_a_ledger_the_node_has_not_upgraded_yet(tmp_path):
     migrate(path, "0004")  # what the previous version left; the new node migrates it when it starts
     status = sync_status(path)
     assert status["feed_outcomes_unreported"] is None and status["feed_rejections"] == 0
+
+
+def test_upgrading_to_0011_keeps_live_batches_and_lets_one_be_cancelled(tmp_path):
+    path = tmp_path / "old.db"
+    migrate(path, "0010")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("INSERT INTO locations VALUES ('T1', 'IN', 'tote', 0, 0, 0, NULL)")
+    conn.execute("INSERT INTO skus(sku, name) VALUES ('MUG', 'Mug')")
+    conn.execute("INSERT INTO shipments(id, order_id, status, created_at, updated_at) "
+                 "VALUES ('S1', 'O1', 'picking', 'now', 'now')")
+    conn.execute("INSERT INTO batches VALUES (7, 'put_wall', 'putting', 'B1', 'T1', 'now', 'now')")
+    conn.execute("INSERT INTO batch_shipments VALUES (7, 'S1', NULL, 'T1')")
+    conn.execute("INSERT INTO batch_puts VALUES (7, 'S1', 'MUG', 2)")
+    conn.commit()
+    conn.close()
+    migrate(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    assert conn.execute("SELECT id, state FROM batches").fetchall() == [(7, "putting")]
+    assert conn.execute("SELECT * FROM batch_shipments").fetchall() == [(7, "S1", None, "T1")]
+    assert conn.execute("SELECT * FROM batch_puts").fetchall() == [(7, "S1", "MUG", 2)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.execute("UPDATE batches SET state = 'cancelled'")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE batches SET state = 'lost'")
+    conn.close()

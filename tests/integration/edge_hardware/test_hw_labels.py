@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import orjson
 import pytest
@@ -27,6 +28,7 @@ from edge.ledger.verify import verify
 from edge.runtime import build_node
 from simulators.printer.printer import PrinterSim
 from simulators.printer.stream import scanned_barcodes
+from sync import feed as f
 from terminal_ui.client import TerminalClient, TerminalError
 
 PREFIX = "4601234"
@@ -128,6 +130,7 @@ async def test_pack_prints_a_label_whose_sscc_scans_back_to_the_shipment_and_shi
     parsed = parse(barcode).gs1_message.element_strings[0].sscc  # biip checks the check digit too
     assert parsed.value == sscc and parsed.company_prefix.value == PREFIX and parsed.extension_digit == 0
     assert "PVZ-12" in zpl and "ORDER O1" in zpl and "MSK-1 Moscow fulfilment centre 1" in zpl
+    assert "ROUTE" not in zpl  # central has put S1 on no route
     shipped = await floor.run(c.Ship("ship-S1", barcode, "DOCK-01"))  # the dock scans the label
     assert shipped["shipment_id"] == "S1"
     assert floor.ledger("SELECT status FROM shipments WHERE id = 'S1'") == [("shipped",)]
@@ -137,6 +140,18 @@ async def test_pack_prints_a_label_whose_sscc_scans_back_to_the_shipment_and_shi
     other = build_sscc(0, PREFIX, 999)
     unknown = await floor.node.writer.execute(c.Ship("ship-X", f"(00) {other}", "DOCK-01"))
     assert not unknown.ok and f"SSCC {other} is not on any label of this warehouse" in unknown.message
+
+
+async def test_a_routed_shipment_s_label_shows_its_route_and_stop(label_floor):
+    floor = label_floor
+    route = f.DeliveryRoute(route_id="rt-7", warehouse_id="MSK-1", version=1, service_date=date(2026, 3, 2),
+                            departs_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), vehicle_id="van-2",
+                            stops=[f.RouteStop(stop=1, pickup_point_id="PVZ-3", shipment_ids=["S9"]),
+                                   f.RouteStop(stop=2, pickup_point_id="PVZ-12", shipment_ids=["S1"])])
+    await floor.run(c.ApplyFeedEntry("feed:1", 1, route))
+    await floor.run(c.Pack("pack-S1", "T00001", "S1", "PACK-01"))
+    await floor.labels_printed(1)
+    assert "ROUTE rt-7  STOP 2" in floor.printer.labels[0].zpl
 
 
 async def test_printer_out_of_paper_opens_an_exception_and_resolving_it_reprints(label_floor):

@@ -10,6 +10,7 @@ from edge.domain import batch_commands as b
 from edge.domain import commands as c
 from edge.ledger.database import connect
 from edge.ledger.verify import verify
+from sync import feed as f
 
 
 async def run(floor, cmd) -> dict:
@@ -75,6 +76,41 @@ async def test_the_button_confirms_the_put_into_the_ledger(floor):
     assert packed["units"] == 2
     held = floor.ledger("SELECT location, on_hand FROM balances WHERE location LIKE 'PW1-%' AND on_hand > 0")
     assert held == [("PW1-01", 2)]  # S3's cubby holds its mugs until it is packed
+    conn = connect(floor.node.cfg.ledger_path)
+    try:
+        report = verify(conn)
+    finally:
+        conn.close()
+    assert report.ok, report.render()
+
+
+async def test_a_cubby_whose_shipment_was_cancelled_refuses_the_put_and_its_light_shows_it(floor):
+    """S4 is cancelled through the feed while its cubby is lit: the press is refused by name, the
+    module turns red with 0 until acknowledged; a unit only S4 wanted lights nothing."""
+    await picked_batch(floor)
+    floor.scan("wall-1", "T00050")
+    await floor.wait_event("CubbiesAssigned")
+    floor.scan("wall-1", "TEA")  # S4's: ptl-2 lights
+    await wait_for(lambda: len(floor.seen("PutShown", light="ptl-2")) == 1, what="ptl-2 lit")
+    await run(floor, c.ApplyFeedEntry("feed:1", 1, f.CancelShipment(shipment_id="S4", order_id="O4",
+                                                                    reason="customer")))
+    modbus = floor.node.devices.modbus
+    await wait_for(lambda: modbus.value("ptl-2", "light") is True, what="ptl-2 still lit")
+    floor.sim.send("press ptl-2")
+    refused = await floor.wait_event("PutRefused", code="TEA")
+    assert refused["reason"] == "shipment S4 was cancelled — cubby PW1-02 is closed: put the item in the put-back tote"
+    await wait_for(lambda: modbus.value("ptl-2", "light") is True and modbus.value("ptl-2", "color") == 1
+                   and modbus.value("ptl-2", "display_qty") == 0, what="ptl-2 red with 0")
+    floor.sim.send("press ptl-2")  # acknowledged: dark, and no second refusal
+    await wait_for(lambda: modbus.value("ptl-2", "light") is False, what="ptl-2 dark")
+
+    floor.scan("wall-1", "TEA")  # nobody left wants tea: the put-back tote
+    await wait_for(lambda: len(floor.seen("PutRefused", code="TEA")) == 2, what="a refusal for the tea")
+    assert floor.seen("PutRefused", code="TEA")[1]["data"]["reason"] == (
+        "shipment S4 was cancelled — put the item in the put-back tote")
+    await put_with_light(floor, MUG_GTIN, "ptl-1", 2, 1)  # S3 goes on: the tote empties, the batch is done
+    assert floor.ledger("SELECT state FROM batches") == [("done",)]
+    assert len(floor.seen("PutRefused", code="PW1-02")) == 0  # the acknowledgement was no refusal
     conn = connect(floor.node.cfg.ledger_path)
     try:
         report = verify(conn)

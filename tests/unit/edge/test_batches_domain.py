@@ -24,6 +24,29 @@ def test_batch_lifecycle_is_one_table():
         batches.next_state("done", "tote_emptied")
 
 
+def test_a_batch_whose_shipments_are_all_cancelled_is_cancelled_and_stays_closed():
+    assert batches.next_state("picking", "all_cancelled") == "cancelled"
+    assert batches.next_state("putting", "all_cancelled") == "cancelled"
+    for closed in batches.CLOSED:
+        with pytest.raises(Conflict, match=f"a batch that is {closed} cannot take all cancelled"):
+            batches.next_state(closed, "all_cancelled")
+
+
+GONE = batches.Gone(cubbies={"PW-03": "S3"}, skus={"TEA": "S3"})
+
+
+def test_units_of_a_cancelled_shipment_go_to_the_put_back_tote():
+    with pytest.raises(Conflict, match=r"^shipment S3 was cancelled — put the item in the put-back tote$"):
+        batches.put_target("TEA", NEEDS[:1], 3, GONE)
+    with pytest.raises(Conflict, match=r"^shipment S3 was cancelled — cubby PW-03 is closed: put the item in "
+                                       r"the put-back tote$"):
+        batches.check_put("MUG", "PW-03", 1, NEEDS, 3, GONE)
+    # A SKU a live shipment still needs goes to it, whoever else had it: units are alike.
+    assert batches.check_put("MUG", "PW-02", 1, NEEDS, 3, batches.Gone(skus={"MUG": "S3"})).shipment_id == "S2"
+    with pytest.raises(Conflict, match="this unit goes to cubby PW-02"):
+        batches.check_put("MUG", "PW-01", 1, NEEDS, 3, batches.Gone(skus={"MUG": "S3"}))
+
+
 def test_wrong_tote_names_the_right_one():
     refusal = batches.wrong_tote("T-0042", "S-7", "T-0017")
     assert str(refusal) == "this unit goes to tote T-0042 (shipment S-7), not T-0017"
@@ -67,11 +90,22 @@ def test_a_shipment_joins_the_next_cutoff_in_local_time():
 
 def test_waves_group_by_cutoff_and_pickup_point():
     at = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
-    grouped = waves.group([("S1", at, "PVZ-1"), ("S2", at, "PVZ-2"), ("S3", at, "PVZ-1"),
-                           ("S4", at + timedelta(hours=4), None)], (time(12), time(18)), MSK)
-    assert grouped == {("2026-11-30T09:00:00+00:00", "PVZ-1"): ["S1", "S3"],
-                       ("2026-11-30T09:00:00+00:00", "PVZ-2"): ["S2"],
-                       ("2026-11-30T15:00:00+00:00", ""): ["S4"]}
+    A = waves.Arrival
+    grouped = waves.group([A("S1", at, "PVZ-1"), A("S2", at, "PVZ-2"), A("S3", at, "PVZ-1"),
+                           A("S4", at + timedelta(hours=4), None)], (time(12), time(18)), MSK)
+    assert grouped == {("2026-11-30T09:00:00+00:00", "PVZ-1", None): ["S1", "S3"],
+                       ("2026-11-30T09:00:00+00:00", "PVZ-2", None): ["S2"],
+                       ("2026-11-30T15:00:00+00:00", "", None): ["S4"]}
+
+
+def test_a_routed_shipment_waves_with_its_van_cut_off_at_the_departure():
+    at = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    departs = datetime(2026, 11, 30, 10, 30, tzinfo=MSK)
+    A = waves.Arrival
+    grouped = waves.group([A("S1", at, "PVZ-1", "rt-1", departs), A("S2", at, "PVZ-2", "rt-1", departs),
+                           A("S3", at, "PVZ-1")], (time(12),), MSK)
+    assert grouped == {("2026-11-30T07:30:00+00:00", "", "rt-1"): ["S1", "S2"],
+                       ("2026-11-30T09:00:00+00:00", "PVZ-1", None): ["S3"]}
 
 
 def test_wave_release_schedule_and_lifecycle():

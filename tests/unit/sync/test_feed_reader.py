@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.feed import CancelShipment, MalformedPage, UnreadableCommand, read_command, read_page
+from sync.feed import CancelShipment, DeliveryRoute, MalformedPage, UnreadableCommand, read_command, read_page
 from sync.outcomes import OutcomeCode
 
 CANCEL = {"type": "cancel_shipment", "shipment_id": "S1", "order_id": "O1", "reason": "customer"}
@@ -42,3 +42,32 @@ def test_one_bad_entry_never_hides_the_rest_of_the_page():
 def test_a_page_that_cannot_be_trusted_is_refused_whole(page):
     with pytest.raises(MalformedPage):
         read_page(page, after=10)
+
+
+ROUTE = {"type": "delivery_route", "route_id": "rt-1", "warehouse_id": "MSK-1", "version": 3,
+         "service_date": "2026-03-02", "departs_at": "2026-03-02T07:30:00+00:00", "vehicle_id": "van-1",
+         "stops": [{"stop": 1, "pickup_point_id": "PVZ-1", "shipment_ids": ["S1", "S2"]},
+                   {"stop": 2, "pickup_point_id": "PVZ-2", "shipment_ids": ["S3"]}]}
+
+
+def test_a_delivery_route_reads_with_its_stops_and_nothing_to_replace():
+    route = read_command({**ROUTE, "eta_model": "v2"})
+    assert isinstance(route, DeliveryRoute)
+    assert [(s.stop, s.pickup_point_id, s.shipment_ids) for s in route.stops] == [
+        (1, "PVZ-1", ["S1", "S2"]), (2, "PVZ-2", ["S3"])]
+    assert route.replaces == [] and route.departs_at.utcoffset() is not None
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"stops": [ROUTE["stops"][0], {**ROUTE["stops"][1], "stop": 1}]}, "stop numbers repeat"),
+    ({"stops": [ROUTE["stops"][0], {**ROUTE["stops"][1], "shipment_ids": ["S2"]}]}, "on the route twice: S2"),
+    ({"replaces": ["rt-1"]}, "cannot replace itself"),
+    ({"departs_at": "2026-03-02T07:30:00"}, "departs_at"),
+    ({"stops": []}, "stops"),
+    ({"version": 0}, "version"),
+    ({"stops": [{**ROUTE["stops"][0], "stop": 0}]}, "stop"),
+])
+def test_a_delivery_route_that_breaks_the_contract_is_an_invalid_entry(change, words):
+    command = read_command({**ROUTE, **change})
+    assert isinstance(command, UnreadableCommand) and command.code is OutcomeCode.INVALID_ENTRY
+    assert command.type == "delivery_route" and words in command.reason

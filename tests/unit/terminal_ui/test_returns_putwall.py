@@ -67,6 +67,16 @@ def test_the_wall_sort_names_the_cubby_a_unit_goes_to():
     assert s.units_left() == 4 and s.assignment() == ["PW1-01 ← S1", "PW1-02 ← S2"]
 
 
+def test_the_wall_sort_sends_a_cancelled_orders_units_to_put_back():
+    s = WallSort(tote="T30", batch_id=1)
+    s.lines = [{"shipment_id": "S1", "cubby": "PW1-01", "sku": "MUG", "picked": 2, "put": 0, "status": "picking"},
+               {"shipment_id": "S2", "cubby": "PW1-02", "sku": "TEA", "picked": 1, "put": 0, "status": "cancelled"},
+               {"shipment_id": "S2", "cubby": "PW1-02", "sku": "MUG", "picked": 1, "put": 0, "status": "cancelled"}]
+    assert s.target("TEA") is None and s.cancelled_for("TEA") == "S2"
+    assert s.target("MUG")["cubby"] == "PW1-01" and s.cancelled_for("MILK") is None
+    assert s.units_left() == 2 and s.assignment() == ["PW1-01 ← S1", "PW1-02 ✗ S2 cancelled"]
+
+
 def test_wave_rows_count_shipments_by_status():
     view = FloorView(waves=[{"wave_id": 3, "cutoff": "2026-11-30T14:30:00+00:00", "pickup_point": None,
                              "state": "released", "by_status": {"packed": 1, "allocated": 2}}])

@@ -3,6 +3,8 @@
 A real acquirer keeps these on its side of the wire; the sandbox runs inside central's
 processes, so it keeps them in central's database — in transactions of its own, never inside
 one of central's — where every worker, `sklad-central sweep`, and the next start find them.
+Every intent it makes is in them (key `intent:<payment id>`), and so is every void
+(`void:<payment id>`) and refund: an intent without a void is one the sandbox still holds.
 """
 
 from __future__ import annotations
@@ -10,19 +12,22 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from central.db.engine import Database
 from central.db.tables import sandbox_operations
+from central.payments.port import IntentMark, OpenIntent
+
+INTENT, VOID, REFUND = "intent", "void", "refund"
 
 
 @dataclass(frozen=True)
 class Operation:
     key: str  # the idempotency key, prefixed by its kind ("refund:pay-1")
-    kind: str  # refund | void
+    kind: str  # intent | refund | void
     payment_id: str
     amount_minor: int
     result: str  # the reference the acquirer answered with
@@ -40,6 +45,11 @@ class SandboxBooks(ABC):
     @abstractmethod
     def refunded(self, payment_id: str) -> int:
         """Minor units refunded on this payment so far, under every key."""
+
+    @abstractmethod
+    def open_intents(self, after: IntentMark | None, older_than: timedelta, limit: int) -> list[OpenIntent]:
+        """Intents recorded more than `older_than` ago by the books' clock, after `after`, with no
+        void; oldest first, at most `limit`."""
 
 
 class DatabaseBooks(SandboxBooks):
@@ -70,4 +80,17 @@ class DatabaseBooks(SandboxBooks):
         with self._db.read() as conn:
             return conn.execute(sa.select(sa.func.coalesce(sa.func.sum(sandbox_operations.c.amount_minor), 0))
                                 .where(sandbox_operations.c.payment_id == payment_id,
-                                       sandbox_operations.c.kind == "refund")).scalar_one()
+                                       sandbox_operations.c.kind == REFUND)).scalar_one()
+
+    def open_intents(self, after: IntentMark | None, older_than: timedelta, limit: int) -> list[OpenIntent]:
+        ops, voids = sandbox_operations, sandbox_operations.alias("voids")
+        query = (sa.select(ops.c.payment_id, ops.c.result, ops.c.created_at)
+                 .where(ops.c.kind == INTENT, ops.c.created_at <= self._clock() - older_than,
+                        ~sa.exists().where(voids.c.idempotency_key == sa.literal(f"{VOID}:") + ops.c.payment_id))
+                 .order_by(ops.c.created_at, ops.c.payment_id).limit(limit))
+        if after is not None:
+            query = query.where(sa.or_(ops.c.created_at > after.created_at,
+                                       sa.and_(ops.c.created_at == after.created_at,
+                                               ops.c.payment_id > after.payment_id)))
+        with self._db.read() as conn:
+            return [OpenIntent(payment_id, ref, created_at) for payment_id, ref, created_at in conn.execute(query)]

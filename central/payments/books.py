@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central.db.engine import Database
 from central.db.tables import sandbox_operations
+from central.db.types import naive_utc
 from central.payments.port import IntentMark, OpenIntent
 
 INTENT, VOID, REFUND = "intent", "void", "refund"
@@ -65,16 +66,27 @@ class DatabaseBooks(SandboxBooks):
                                                   row["amount_minor"], row["result"])
 
     def record(self, op: Operation) -> Operation:
+        """Every checkout records its intent here: on PostgreSQL one autocommit statement (its
+        own transaction, one round trip; through SQLAlchemy's begin, insert and commit it cost
+        ~0.6 ms of server CPU per order)."""
+        if self._db.is_postgres:
+            with self._db.autocommit() as conn:
+                kept = conn.execute(_RECORD_PG, (op.key, op.kind, op.payment_id, op.amount_minor, op.result,
+                                                 naive_utc(self._clock()))).fetchone()
+            return op if kept else self._first(op.key)
         try:
             with self._db.write() as conn:
                 conn.execute(sandbox_operations.insert().values(
                     idempotency_key=op.key, kind=op.kind, payment_id=op.payment_id, amount_minor=op.amount_minor,
                     result=op.result, created_at=self._clock()))
         except IntegrityError:  # the same key raced in from another process: the first one stands
-            first = self.recall(op.key)
-            assert first is not None, "the insert failed on its primary key"
-            return first
+            return self._first(op.key)
         return op
+
+    def _first(self, key: str) -> Operation:
+        first = self.recall(key)
+        assert first is not None, f"sandbox operation {key} was refused as a repeat but is not in the books"
+        return first
 
     def refunded(self, payment_id: str) -> int:
         with self._db.read() as conn:
@@ -94,3 +106,10 @@ class DatabaseBooks(SandboxBooks):
                                                ops.c.payment_id > after.payment_id)))
         with self._db.read() as conn:
             return [OpenIntent(payment_id, ref, created_at) for payment_id, ref, created_at in conn.execute(query)]
+
+
+# The first answer stands: a repeated key inserts nothing and returns no row.
+_RECORD_PG = """
+INSERT INTO sandbox_operations (idempotency_key, kind, payment_id, amount_minor, result, created_at)
+VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1
+"""

@@ -164,14 +164,21 @@ def _order(session: requests.Session, base: str, customer: str, key: str,
     return resp.status_code, elapsed, order_id
 
 
-def timed_orders(args: tuple[str, int, int, float, float, int, int]) -> tuple[list[tuple[int, float]], float]:
+@dataclass(frozen=True)
+class ClientRun:
+    results: list[tuple[int, float]]  # (status, latency s) of each order
+    last_answer: float  # time.monotonic()
+    cpu_s: float  # this client process's CPU while it ran: it shares the machine with the server
+
+
+def timed_orders(args: tuple[str, int, int, float, float, int, int]) -> ClientRun:
     """One client process: `threads` threads placing random 1-3 line orders from `start` (a
-    time.monotonic() instant, the same in every process) for `seconds`; the results, and when
-    the last answer came."""
+    time.monotonic() instant, the same in every process) for `seconds`."""
     base, proc_no, threads, start, seconds, skus, points = args
     results: list[tuple[int, float]] = []
     stop = start + seconds
     time.sleep(max(0.0, start - time.monotonic()))
+    cpu = time.process_time()
 
     def run(t: int) -> None:
         rng = random.Random(proc_no * 1000 + t)
@@ -185,7 +192,7 @@ def timed_orders(args: tuple[str, int, int, float, float, int, int]) -> tuple[li
             results.append((status, latency))
 
     run_threads(run, threads)
-    return results, time.monotonic()
+    return ClientRun(results, time.monotonic(), time.process_time() - cpu)
 
 
 def flash_buyers(args: tuple[str, list[int], int]) -> list[tuple[int, float, str | None]]:
@@ -300,14 +307,15 @@ def bench_backend(kind: str, plan: Plan, pool: ProcessPoolExecutor, workdir: Pat
             parts = list(pool.map(timed_orders, [(base, p, plan.clients, start, plan.seconds,
                                                   plan.skus, 120) for p in range(plan.procs)]))
             after = meter.sample()
-            results = [r for part, _ in parts for r in part]
-            elapsed = max(done for _, done in parts) - start
+            results = [r for part in parts for r in part.results]
+            elapsed = max(part.last_answer for part in parts) - start
             ok = [lat for status, lat in results if status == 201]
             statuses = Counter(status for status, _ in results)
             errors = sum(n for status, n in statuses.items() if status >= 500)
             figures = {"orders_per_s": len(ok) / elapsed, "p50_ms": percentile(ok, .5) * 1000,
                        "p99_ms": percentile(ok, .99) * 1000, "orders": len(ok),
-                       "errors_5xx": errors, **meter.per_order_ms(before, after, max(1, len(ok)))}
+                       "errors_5xx": errors, **meter.per_order_ms(before, after, max(1, len(ok))),
+                       "client_cpu_ms": sum(part.cpu_s for part in parts) * 1000 / max(1, len(ok))}
             cpu = ", ".join(f"{name} {ms:.2f} ms" for name, ms in figures.items() if name.endswith("_cpu_ms"))
             say(f"[{kind}] {len(ok)} orders in {elapsed:.1f} s = {figures['orders_per_s']:.0f}/s,"
                 f" p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms; "
@@ -388,6 +396,7 @@ def main() -> None:
         "ratio_vs_raw_pg": round(pg["orders_per_s"] / raw, 3),
         "server_cpu_ms_per_order_pg": round(pg["server_cpu_ms"], 3),
         "pg_cpu_ms_per_order": round(pg["pg_cpu_ms"], 3),
+        "client_cpu_ms_per_order_pg": round(pg["client_cpu_ms"], 3),
         "server_cpu_ms_per_order_sqlite": round(lite["server_cpu_ms"], 3),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "quick": args.quick,

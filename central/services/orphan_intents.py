@@ -27,6 +27,7 @@ from central.bootstrap import Central
 from central.db.tables import payments, sweep_marks
 from central.errors import AcquirerError
 from central.payments.port import IntentMark, OpenIntent
+from central.services.transitions import one_of
 
 INTENT_BATCH = 1000
 MAX_BATCHES = 20  # a sweep's share: every order makes an intent, so the walk keeps up with busy hours
@@ -84,7 +85,7 @@ def _recorded(central: Central, payment_ids: Sequence[str]) -> set[str]:
         return set()
     with central.db.read() as conn:
         return set(conn.execute(sa.select(payments.c.payment_id)
-                                .where(payments.c.payment_id.in_(payment_ids))).scalars())
+                                .where(one_of(conn, payments.c.payment_id, list(payment_ids)))).scalars())
 
 
 def _mark(central: Central) -> IntentMark | None:

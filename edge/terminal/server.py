@@ -3,10 +3,11 @@
 Each request is served in its own task, so a slow command never holds up other terminals; a
 malformed one gets an error reply and nothing else happens.
 
-The ROUTER is read a burst at a time and answered without waiting: pyzmq's asyncio wrapper costs a
-future and a poller round for every message, which at a thousand picks a second was a third of
-the event loop's time. ZMQ_FD only signals an edge, and a send may take in the very request whose
-edge it was, so whether a request is waiting is asked of ZMQ_EVENTS after every burst and every send.
+The ROUTER is read a burst at a time and answered without waiting, frame by frame: pyzmq's asyncio
+wrapper costs a future and a poller round for every message, and its multipart calls ask the socket
+for RCVMORE and build flag enums for every frame; together that was a third of the event loop's time
+under load. ZMQ_FD only signals an edge, and a send may take in the very request whose edge it was,
+so once per turn of the loop that sent replies the socket is asked (ZMQ_EVENTS) whether one waits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from edge.terminal.operations import Operations
 
 log = logging.getLogger(__name__)
 BURST = 256  # requests read in one go; then the loop runs what they started before reading more
+NOBLOCK = int(zmq.NOBLOCK)
+MORE = int(zmq.NOBLOCK | zmq.SNDMORE)
 
 
 def terminal_of(frame: zmq.Frame) -> str:
@@ -37,6 +40,13 @@ def terminal_of(frame: zmq.Frame) -> str:
         if value:
             return value
     return ""
+
+
+def _send(sock: zmq.Socket, frames: list[bytes]) -> None:
+    """A message without waiting, frame by frame: a quarter of what send_multipart costs."""
+    for frame in frames[:-1]:
+        sock.send(frame, MORE)
+    sock.send(frames[-1], NOBLOCK)
 
 
 class TerminalServer:
@@ -57,6 +67,7 @@ class TerminalServer:
         self.pub_endpoint = self._bind(self.pub, pub_endpoint)
         self._tasks: set[asyncio.Task] = set()
         self._readable = asyncio.Event()
+        self._look_due = False  # a look at ZMQ_EVENTS is scheduled for the end of this turn
 
     @staticmethod
     def _bind(sock: zmq.Socket, endpoint: str) -> str:
@@ -67,7 +78,7 @@ class TerminalServer:
         return endpoint
 
     def publish(self, topic: str, data: dict) -> None:
-        self.pub.send_multipart(protocol.encode_event(topic, data), flags=zmq.NOBLOCK)
+        _send(self.pub, protocol.encode_event(topic, data))
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
@@ -86,9 +97,11 @@ class TerminalServer:
         """Start serving the requests waiting, up to BURST; True if that many were read."""
         for _ in range(BURST):
             try:
-                frames = self.router.recv_multipart(zmq.NOBLOCK, copy=False)
+                frames = [self.router.recv(NOBLOCK, copy=False)]
             except zmq.Again:
                 return False
+            while frames[-1].more:  # the rest of a message is there once its first frame is
+                frames.append(self.router.recv(NOBLOCK, copy=False))
             if len(frames) < 2:
                 continue
             # Frames: identity, [empty delimiter from REQ sockets], body.
@@ -125,8 +138,15 @@ class TerminalServer:
             return
         # A ROUTER never blocks a send: a terminal that is gone, or not reading, loses the reply
         # (it sends the request again with the same key).
-        self.router.send_multipart(frames, zmq.NOBLOCK)
-        if self.router.EVENTS & zmq.POLLIN:
+        _send(self.router, frames)
+        if not self._look_due:
+            self._look_due = True
+            asyncio.get_running_loop().call_soon(self._look)
+
+    def _look(self) -> None:
+        """After this turn's sends: a request they took in would give ZMQ_FD no edge of its own."""
+        self._look_due = False
+        if not self.router.closed and self.router.get(zmq.EVENTS) & zmq.POLLIN:
             self._readable.set()
 
     async def drain(self) -> None:

@@ -225,10 +225,13 @@ class LedgerWriter:
         self._deliver(items, [Outcome(False, error="ledger", message=message) for _ in items])
 
     def _deliver(self, batch: list, outcomes: list[Outcome]) -> None:
+        # Events first: a caller that has its answer may look for the events of its command (a
+        # batch's callers are often answered all at once, so none would find them yet).
+        events = [event for outcome in outcomes for event in outcome.events]
+        if events and self.on_events:
+            self.on_events(events)
         by_loop: dict[asyncio.AbstractEventLoop, list] = defaultdict(list)
-        events: list[Event] = []
         for (_, loop, future), outcome in zip(batch, outcomes, strict=True):
-            events.extend(outcome.events)
             if loop is None:
                 future.set_result(outcome)
             else:
@@ -238,8 +241,6 @@ class LedgerWriter:
                 loop.call_soon_threadsafe(_resolve, items)
             except RuntimeError:
                 log.warning("a caller's event loop closed before its %d results arrived", len(items))
-        if events and self.on_events:
-            self.on_events(events)
 
 
 def _encode(batch: list) -> bytes:

@@ -229,7 +229,9 @@ class Movements:
     """The append-only movement log; `seq` is assigned here, gap-free, in commit order.
 
     Rows wait in the write-behind buffer: nothing reads a batch's own movements back except
-    `packed_for`, which flushes first.
+    `packed_for`, which flushes first. The last seq is read from the ledger when it is next needed
+    after a discard, not at the discard itself: a batch starts with a discard, before it holds the
+    write lock, and `reload` reads it again once it does.
     """
 
     COLUMNS = ("seq", "id", "at", "kind", "sku", "lot", "qty", "from_location", "to_location",
@@ -239,12 +241,19 @@ class Movements:
     def __init__(self, cur: apsw.Cursor, behind: WriteBehind):
         self.cur, self.behind = cur, behind
         self.pending: list[tuple] = []
+        self._last_seq: int | None = None
         behind.register(self)
         self.reload()
 
+    @property
+    def last_seq(self) -> int:
+        if self._last_seq is None:
+            self._last_seq = self._committed_seq()
+        return self._last_seq
+
     def reload(self) -> None:
         self.pending.clear()
-        self.last_seq = self._committed_seq()
+        self._last_seq = self._committed_seq()
 
     def _committed_seq(self) -> int:
         return _first(self.cur.execute("SELECT COALESCE(MAX(seq), 0) FROM movements"))[0]
@@ -257,9 +266,9 @@ class Movements:
         ).fetchall()
 
     def append(self, row: tuple) -> int:
-        self.last_seq += 1
-        self.pending.append((self.last_seq, *row))
-        return self.last_seq
+        seq = self._last_seq = self.last_seq + 1
+        self.pending.append((seq, *row))
+        return seq
 
     def flush(self) -> None:
         if self.pending:
@@ -273,8 +282,9 @@ class Movements:
 
     def discard(self) -> None:
         # Rows flushed inside the rolled-back block are gone too, not only the pending ones: count
-        # from what the ledger now holds.
-        self.reload()
+        # from what the ledger holds, once the next row needs a seq.
+        self.pending.clear()
+        self._last_seq = None
 
 
 TASK_FIELDS = ("id", "kind", "state", "shipment_id", "sku", "lot", "qty", "done_qty", "location", "tote", "assignee")

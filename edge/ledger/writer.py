@@ -1,10 +1,12 @@
 """The group-commit writer: callers on any thread or event loop submit commands; one writer process
 (see writer_process.py) applies them in batches, one transaction and one fsync per batch.
 
-Whatever queued up since the last batch was sent becomes the next batch. A few batches may be in
-flight, so the writer process always has the next one at hand when it commits one (it takes all
-that are waiting into one transaction). Results go back to each event loop in one wake-up per
-batch, not one per command.
+Whatever queued up since the last batch was sent becomes the next batch. Commands from an event
+loop are handed to the sender once per turn of that loop, all together: waking the sender thread
+for each one cost the loop more than the command did. A few batches may be in flight, so the
+writer process always has the next one at hand when it commits one (it takes all that are waiting
+into one transaction). Results go back to each event loop in one wake-up per batch, not one per
+command.
 
 If the writer process dies, the commands it was holding are answered with a `ledger` error (a
 terminal sends them again with the same key; those that did commit are replayed, never applied
@@ -57,6 +59,7 @@ class LedgerWriter:
         self.restarts = 0
         self.adjust_reasons = tuple(adjust_reasons)
         self._pending: list[tuple[Command, asyncio.AbstractEventLoop | None, object]] = []
+        self._staged: dict[asyncio.AbstractEventLoop, list] = {}  # each touched only by its own loop
         self._in_flight: deque[list] = deque()
         self._cv = threading.Condition()
         self._send_lock = threading.Lock()
@@ -112,23 +115,37 @@ class LedgerWriter:
         self._last_seq = value
         return conn, process
 
-    def _enqueue(self, cmd: Command, loop, future) -> None:
+    def _enqueue(self, items: list) -> None:
         with self._cv:
             if self._stopping:
                 raise RuntimeError("the ledger writer is shutting down")
-            self._pending.append((cmd, loop, future))
-            if len(self._pending) == 1:
+            if not self._pending:
                 self._cv.notify_all()
+            self._pending.extend(items)
 
     async def execute(self, cmd: Command) -> Outcome:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._enqueue(cmd, loop, future)
+        staged = self._staged.get(loop)
+        if staged is None:
+            staged = self._staged[loop] = []
+            loop.call_soon(self._hand_over, loop)
+        staged.append((cmd, loop, future))
         return await future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        """What the loop's callers submitted this turn, to the sender in one go."""
+        staged = self._staged.pop(loop)
+        try:
+            self._enqueue(staged)
+        except RuntimeError as exc:
+            for _, _, future in staged:
+                if not future.done():
+                    future.set_exception(exc)
 
     def execute_sync(self, cmd: Command, timeout: float | None = 30) -> Outcome:
         future: concurrent.futures.Future = concurrent.futures.Future()
-        self._enqueue(cmd, None, future)
+        self._enqueue([(cmd, None, future)])
         return future.result(timeout)
 
     def _send(self) -> None:
@@ -208,10 +225,13 @@ class LedgerWriter:
         self._deliver(items, [Outcome(False, error="ledger", message=message) for _ in items])
 
     def _deliver(self, batch: list, outcomes: list[Outcome]) -> None:
+        # Events first: a caller that has its answer may look for the events of its command (a
+        # batch's callers are often answered all at once, so none would find them yet).
+        events = [event for outcome in outcomes for event in outcome.events]
+        if events and self.on_events:
+            self.on_events(events)
         by_loop: dict[asyncio.AbstractEventLoop, list] = defaultdict(list)
-        events: list[Event] = []
         for (_, loop, future), outcome in zip(batch, outcomes, strict=True):
-            events.extend(outcome.events)
             if loop is None:
                 future.set_result(outcome)
             else:
@@ -221,8 +241,6 @@ class LedgerWriter:
                 loop.call_soon_threadsafe(_resolve, items)
             except RuntimeError:
                 log.warning("a caller's event loop closed before its %d results arrived", len(items))
-        if events and self.on_events:
-            self.on_events(events)
 
 
 def _encode(batch: list) -> bytes:

@@ -19,6 +19,7 @@ from edge.ledger.connection import connect_writer
 from edge.ledger.uow import UnitOfWork
 from edge.runtime import build_node
 from edge.terminal import protocol
+from edge.terminal.server import BURST
 from simulators.pickers import FloorStats, ScriptedPicker
 from terminal_ui.client import TerminalClient, TerminalError
 
@@ -254,6 +255,15 @@ async def test_two_pickers_concurrently(node, connect_client):
     a, b = await connect_client(PICKER), await connect_client(SUPERVISOR)
     ta, tb = await asyncio.gather(a.call("next_task"), b.call("next_task"))
     assert [ta["task"], tb["task"]].count(None) == 1  # one shipment: only one picker gets it
+
+
+async def test_more_requests_at_once_than_one_burst_reads_are_all_answered(node, connect_client):
+    # Three bursts' worth from a few terminals at once: the server reads a burst, runs it, reads on,
+    # and the replies it sends meanwhile must not leave requests unread behind a swallowed edge.
+    clients = [await connect_client(badge) for badge in (PICKER, RECEIVER, SUPERVISOR)]
+    calls = [clients[i % len(clients)].call("hello") for i in range(3 * BURST)]
+    replies = await asyncio.wait_for(asyncio.gather(*calls), 30)
+    assert replies == [{"warehouse": "MSK-1", "protocol": 1}] * (3 * BURST)
 
 
 async def test_client_resends_with_the_same_id_and_key_after_a_timeout(zctx):

@@ -1,9 +1,11 @@
-"""Stock view per (warehouse, SKU): on_hand, reserved, available = on_hand - reserved.
+"""Stock view per (warehouse, SKU): on_hand, reserved, unsellable, and what is for sale:
+available = on_hand - reserved - unsellable (`available`, the one rule every reader uses).
 
 Every function takes a Connection and works inside the caller's transaction, so a caller can
 combine stock changes with its own writes atomically. on_hand changes only through
 `apply_on_hand_delta` (warehouse movements, called by the sync applier) and `set_on_hand`
-(admin import of initial stock); reserved only through `reserve` and `release`.
+(admin import of initial stock); reserved only through `reserve` and `release`; unsellable
+only through the sync applier (movements into and out of returns and quarantine locations).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from central.db.tables import discrepancies, skus, stock, warehouses
@@ -22,16 +25,31 @@ from central.errors import InvariantBroken, NotFound, UnknownSku
 NEGATIVE_ON_HAND = "negative_on_hand"
 
 
+def available(t: sa.TableClause = stock) -> sa.ColumnElement[int]:
+    """Units a customer may buy: on hand, less those held for orders, less those the floor will
+    not pick (a return not yet inspected, quarantine). Only > 0 counts as available; a row whose
+    reservations predate a return's arrival can be below 0 until its holds are released."""
+    return t.c.on_hand - t.c.reserved - t.c.unsellable
+
+
+def available_sql(alias: str = "stock") -> str:
+    """`available` as PostgreSQL text, for the SQL written out by hand (checkout_pg, and the
+    checkout_record function of migration 0012): the same rule, not a copy of it."""
+    return str(available(stock.alias(alias) if alias != "stock" else stock)
+               .compile(dialect=postgresql.dialect()))
+
+
 @dataclass(frozen=True)
 class StockLevel:
     warehouse_id: str
     sku: str
     on_hand: int
     reserved: int
+    unsellable: int
 
     @property
     def available(self) -> int:
-        return self.on_hand - self.reserved
+        return self.on_hand - self.reserved - self.unsellable
 
 
 def apply_on_hand_delta(
@@ -80,7 +98,7 @@ def reserve(conn: Connection, warehouse_id: str, sku: str, qty: int, *, now: dat
 _RESERVE = (
     stock.update()
     .where(stock.c.warehouse_id == sa.bindparam("w"), stock.c.sku == sa.bindparam("s"),
-           stock.c.on_hand - stock.c.reserved >= sa.bindparam("q"))
+           available() >= sa.bindparam("q"))
     .values(reserved=stock.c.reserved + sa.bindparam("q"), updated_at=sa.bindparam("now"))
 )
 
@@ -102,18 +120,17 @@ def release(conn: Connection, warehouse_id: str, sku: str, qty: int, *, now: dat
 
 def get_level(conn: Connection, warehouse_id: str, sku: str) -> StockLevel:
     row = conn.execute(
-        sa.select(stock.c.on_hand, stock.c.reserved)
+        sa.select(stock.c.on_hand, stock.c.reserved, stock.c.unsellable)
         .where(stock.c.warehouse_id == warehouse_id, stock.c.sku == sku)
     ).one_or_none()
-    on_hand, reserved = row if row else (0, 0)
-    return StockLevel(warehouse_id, sku, on_hand, reserved)
+    return StockLevel(warehouse_id, sku, *(row if row else (0, 0, 0)))
 
 
 def list_levels(
     conn: Connection, *, warehouse_id: str | None = None, sku: str | None = None,
     limit: int = 1000,
 ) -> list[StockLevel]:
-    query = sa.select(stock.c.warehouse_id, stock.c.sku, stock.c.on_hand, stock.c.reserved)
+    query = sa.select(stock.c.warehouse_id, stock.c.sku, stock.c.on_hand, stock.c.reserved, stock.c.unsellable)
     if warehouse_id is not None:
         query = query.where(stock.c.warehouse_id == warehouse_id)
     if sku is not None:
@@ -126,8 +143,8 @@ def availability(conn: Connection, sku_ids: Iterable[str]) -> dict[str, dict[str
     """warehouse_id -> sku -> available units, only where something is available."""
     result: dict[str, dict[str, int]] = {}
     rows = conn.execute(
-        sa.select(stock.c.warehouse_id, stock.c.sku, stock.c.on_hand - stock.c.reserved)
-        .where(stock.c.sku.in_(list(sku_ids)), stock.c.on_hand > stock.c.reserved)
+        sa.select(stock.c.warehouse_id, stock.c.sku, available())
+        .where(stock.c.sku.in_(list(sku_ids)), available() > 0)
     )
     for warehouse_id, sku, available in rows:
         result.setdefault(warehouse_id, {})[sku] = available

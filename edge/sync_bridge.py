@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edge.config import WarehouseConfig
 from edge.domain.commands import ApplyFeedEntry
+from edge.domain.model import sellable
 from edge.handlers.feed import FEED_CURSOR
 from edge.ledger.connection import OwnConnection
 from edge.ledger.database import connect
@@ -25,9 +26,14 @@ from sync.agent import SyncAgent
 from sync.client import CentralClient
 from sync.errors import SyncError
 from sync.feed import ReceivedEntry
-from sync.movements import FIELDS, Movement
+from sync.movements import RECORDED, Movement
 
 ACKED = "upload_acked_seq"
+FROM, TO = RECORDED.index("from_location"), RECORDED.index("to_location")
+
+
+def _sellable(location: str | None, location_type: str | None) -> bool | None:
+    return None if location is None else sellable(location_type or "")
 
 
 def _read(conn: sqlite3.Connection, name: str, default: str) -> str:
@@ -59,9 +65,12 @@ def node_identity(path: Path | str) -> tuple[str, int]:
 
 class LedgerOutbox(OwnConnection):
     # task_ref is a TEXT column in the ledger, so SQLite hands back '17' for the task id 17;
-    # the wire wants a whole number (central refused every batch with a pick in it).
-    SELECT = (f"SELECT {', '.join(f if f != 'task_ref' else 'CAST(task_ref AS INTEGER)' for f in FIELDS)} "
-              "FROM movements WHERE seq > ? ORDER BY seq LIMIT ?")
+    # the wire wants a whole number (central refused every batch with a pick in it). Each
+    # location's type comes along, for the wire's sellable flags.
+    SELECT = (f"SELECT {', '.join(f'm.{f}' if f != 'task_ref' else 'CAST(m.task_ref AS INTEGER)' for f in RECORDED)}, "
+              "src.type, dst.type FROM movements m "
+              "LEFT JOIN locations src ON src.code = m.from_location "
+              "LEFT JOIN locations dst ON dst.code = m.to_location WHERE m.seq > ? ORDER BY m.seq LIMIT ?")
 
 
     def acked_seq(self) -> int:
@@ -71,7 +80,8 @@ class LedgerOutbox(OwnConnection):
         return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM movements").fetchone()[0]
 
     def read_after(self, seq: int, limit: int) -> list[Movement]:
-        return list(map(Movement._make, self.conn.execute(self.SELECT, (seq, limit))))
+        return [Movement(*row[:-2], _sellable(row[FROM], row[-2]), _sellable(row[TO], row[-1]))
+                for row in self.conn.execute(self.SELECT, (seq, limit))]
 
     def record_ack(self, seq: int) -> None:
         _write(self.conn, {ACKED: seq, CONTACT: datetime.now(UTC).isoformat(timespec="seconds")})

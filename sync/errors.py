@@ -13,6 +13,18 @@ class BadBatch(SyncError):
     code = "bad_batch"
 
 
+class WireMismatch(BadBatch):
+    """The batch is of another movement wire version than central reads: edge and central are of
+    different releases. The movements wait in the edge's ledger until the older side is upgraded."""
+
+    def __init__(self, sent: int, reads: int):
+        older = "the edge node and its sync agent" if sent < reads else "central"
+        super().__init__(f"the batch is movement wire version {sent}, central reads version {reads}: "
+                         f"upgrade {older} to the same release; the movements wait in the edge's ledger "
+                         "and nothing was applied")
+        self.sent = sent
+
+
 class Gap(SyncError):
     """The batch starts after the next expected seq: resend from `expected_seq`."""
 

@@ -12,14 +12,15 @@ from central.catalog.delivery import nearest_with_stock
 from central.catalog.views import AvailabilityView, DeliveryView
 from central.db.tables import skus, stock
 from central.services.network import Network
+from central.stock import available
 
 
 def held_by_warehouse(sku: sa.ColumnElement[str]) -> sa.ScalarSelect[str]:
     """SQL for one SKU's available units as "warehouse:units,..." (NULL if none): a column the
     search reads with its page of hits, so availability costs no second query."""
-    units = sa.cast(stock.c.on_hand - stock.c.reserved, sa.String)
+    units = sa.cast(available(), sa.String)
     return (sa.select(sa.func.aggregate_strings(stock.c.warehouse_id + ":" + units, ","))
-            .where(stock.c.sku == sku, stock.c.on_hand > stock.c.reserved).scalar_subquery())
+            .where(stock.c.sku == sku, available() > 0).scalar_subquery())
 
 
 def parse_held(text: str | None) -> dict[str, int]:

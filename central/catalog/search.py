@@ -27,6 +27,7 @@ from central.catalog.facet_cache import FacetCache, Facets
 from central.catalog.index import Fetch, Match, SearchIndex, param
 from central.catalog.query import PRICE_BAND_EDGES, SearchQuery, Sort
 from central.db.tables import categories, skus, stock
+from central.stock import available
 
 FACETS = ("category", "brand", "band")
 PRICE_CEILING = 2**63 - 1
@@ -225,7 +226,7 @@ def filtered(shape: Shape, match: Match | None, index: SearchIndex, positioned: 
     if shape.in_stock:
         # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
         # that reads all of stock; this probes ix_stock_sku once per hit.
-        held = (sa.select(sa.literal(1)).where(stock.c.sku == skus.c.sku, stock.c.on_hand > stock.c.reserved)
+        held = (sa.select(sa.literal(1)).where(stock.c.sku == skus.c.sku, available() > 0)
                 .limit(1).scalar_subquery())
         stmt = stmt.where(held.is_not(None))
     return stmt

@@ -13,7 +13,7 @@ class DeliveryView(BaseModel):
 
 class AvailabilityView(BaseModel):
     pickup_point_id: str | None
-    available: int  # on hand - reserved, over the warehouses that can ship to the pickup point
+    available: int  # on hand - reserved - unsellable, over the warehouses that can ship to the pickup point
     in_stock: bool
     delivery: DeliveryView | None  # from the nearest warehouse holding it; needs pickup_point
 

@@ -83,8 +83,11 @@ stock = sa.Table(
     sa.Column("on_hand", sa.Integer, nullable=False, server_default="0"),
     sa.Column("reserved", sa.Integer, nullable=False, server_default="0"),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Of on_hand, the units at locations the floor will not pick from (returns, quarantine).
+    sa.Column("unsellable", sa.Integer, nullable=False, server_default="0"),
     sa.CheckConstraint("on_hand >= 0", name="ck_stock_on_hand_non_negative"),
     sa.CheckConstraint("reserved >= 0", name="ck_stock_reserved_non_negative"),
+    sa.CheckConstraint("unsellable >= 0", name="ck_stock_unsellable_non_negative"),
     sa.Index("ix_stock_sku", "sku"),
 )
 

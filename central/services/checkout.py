@@ -291,9 +291,8 @@ _EARLIER = (
 )
 
 _SKU_STOCK = (
-    sa.select(skus.c.sku, skus.c.price_minor, stock_table.c.warehouse_id,
-              stock_table.c.on_hand - stock_table.c.reserved)
+    sa.select(skus.c.sku, skus.c.price_minor, stock_table.c.warehouse_id, stock.available(stock_table))
     .select_from(skus.outerjoin(stock_table, (stock_table.c.sku == skus.c.sku)
-                                & (stock_table.c.on_hand > stock_table.c.reserved)))
+                                & (stock.available(stock_table) > 0)))
     .where(skus.c.sku.in_(sa.bindparam("skus", expanding=True)))
 )

@@ -18,6 +18,7 @@ from central.db.types import naive_utc
 from central.domain.orders import ORDER, SHIPMENT
 from central.domain.payments import PAYMENT
 from central.services.order_store import HELD
+from central.stock import available_sql
 
 if TYPE_CHECKING:
     from central.services.checkout import Draft
@@ -40,7 +41,7 @@ def earlier_or_stock(db: Database, customer_id: str, idempotency_key: str, skus:
 def record(db: Database, d: Draft) -> bool:
     """Hold the stock and insert the order with its shipments, reservations, lines and payment.
 
-    All or nothing, by the function checkout_record (migrations 0003, 0006); every status it
+    All or nothing, by the function checkout_record (migrations 0003, 0006, 0012); every status it
     writes is its lifecycle's initial state, passed in from the tables: False, having changed
     nothing, if any line no longer has the units.
     """
@@ -62,14 +63,14 @@ def record(db: Database, d: Draft) -> bool:
 
 
 # One row with the earlier order, else the SKUs' rows (a single row of NULLs if none is known).
-_EARLIER_OR_STOCK = """
+_EARLIER_OR_STOCK = f"""
 SELECT o.order_id, o.request_hash, s.sku, s.price_minor, st.warehouse_id,
-       st.on_hand - st.reserved
+       {available_sql("st")}
 FROM (SELECT) AS one
 LEFT JOIN orders o
        ON o.customer_id = %(customer_id)s AND o.idempotency_key = %(idempotency_key)s
 LEFT JOIN skus s ON o.order_id IS NULL AND s.sku = ANY(CAST(%(skus)s AS text[]))
-LEFT JOIN stock st ON st.sku = s.sku AND st.on_hand > st.reserved
+LEFT JOIN stock st ON st.sku = s.sku AND {available_sql("st")} > 0
 """
 
 # Arguments by name, in the order record() passes the values; the casts pick the function's

@@ -10,6 +10,14 @@ LOCATION_TYPES = frozenset(
      "returns", "quarantine"}
 )
 STORAGE_TYPES = frozenset({"reserve", "pick_face"})
+# Stock at these locations is on hand but must not be sold: a return waits at `returns` until it
+# is inspected, `quarantine` holds what inspection kept off the shelf; allocation never takes from
+# either, and putaway only moves into bins what inspection restocked. Every other type is
+# sellable: `receiving` and `staging` hold goods on their way to a bin (sold now, picked once put
+# away), and `tote`, `put_wall`, `pack_station`, `robot` and `dock` hold units already picked for
+# a shipment (or carried to a face), which central keeps in the order's hold until they ship -
+# counting them unsellable as well would take them off what is for sale twice.
+UNSELLABLE_TYPES = frozenset({"returns", "quarantine"})
 MOVEMENT_KINDS = frozenset(
     {"receive", "move", "pick", "pack", "ship", "adjust", "count", "return"}
 )
@@ -45,3 +53,8 @@ class Stock:
     @property
     def free(self) -> int:
         return self.on_hand - self.allocated
+
+
+def sellable(location_type: str) -> bool:
+    """Whether units at a location of this type count toward what central may sell."""
+    return location_type not in UNSELLABLE_TYPES

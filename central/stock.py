@@ -146,8 +146,8 @@ def availability(conn: Connection, sku_ids: Iterable[str]) -> dict[str, dict[str
         sa.select(stock.c.warehouse_id, stock.c.sku, available())
         .where(stock.c.sku.in_(list(sku_ids)), available() > 0)
     )
-    for warehouse_id, sku, available in rows:
-        result.setdefault(warehouse_id, {})[sku] = available
+    for warehouse_id, sku, units in rows:
+        result.setdefault(warehouse_id, {})[sku] = units
     return result
 
 

@@ -42,6 +42,7 @@ from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
 from simulators.printer.in_process import BackgroundPrinter
 from simulators.processes import start_central, start_node, stop, verify_ledger
+from simulators.reconcile import reconcile
 from simulators.shop import Shop
 from simulators.workload import free_port, scratch_config
 
@@ -77,18 +78,6 @@ async def shift(endpoint: str, badges: list[str], short_rate: float, totes: list
         task.cancel()
     await asyncio.gather(*crew, return_exceptions=True)
     return stats
-
-
-def edge_stock(ledger: Path) -> dict[str, int]:
-    with sqlite3.connect(ledger) as conn:
-        return dict(conn.execute("SELECT sku, SUM(on_hand) FROM balances GROUP BY sku"))
-
-
-def reconcile(shop: Shop, warehouse: str, ledger: Path) -> list[str]:
-    central = {sku: row["on_hand"] for sku, row in shop.stock(warehouse).items()}
-    edge = edge_stock(ledger)
-    return [f"{sku}: central {central.get(sku, 0)}, edge {edge.get(sku, 0)}"
-            for sku in sorted(set(central) | set(edge)) if central.get(sku, 0) != edge.get(sku, 0)]
 
 
 def place_orders(shop: Shop, count: int, skus: int, rng: random.Random) -> list[tuple[str, str]]:

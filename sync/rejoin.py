@@ -2,8 +2,9 @@
 
 A node whose ledger was restored from a backup (or cloned) is fenced: the same seqs now carry
 other movements, and central refuses them. `sklad-edge rejoin` starts a new epoch: the node
-sends its stock as it stands (on hand per SKU, summed over every location) with the seq it was
-taken at. Central takes that stock as the warehouse's, records every difference from its own
+sends its stock as it stands (on hand per SKU, summed over every location, and how many of those
+units are at locations that are not sellable) with the seq it was taken at. Central takes that
+stock as the warehouse's, records every difference from its own
 view as a discrepancy for head office, and applies the new epoch's movements after that seq.
 
 Pure: pydantic models and a decision function, no I/O, no imports of other Sklad packages.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sync.applier import Cursor
 from sync.errors import Fence
@@ -21,8 +22,10 @@ from sync.errors import Fence
 REJOIN_PATH = "/rejoin"
 MAX_SKUS = 200_000
 REJOIN_DISCREPANCY = "rejoin"
+REJOIN_UNSELLABLE_DISCREPANCY = "rejoin_unsellable"
 
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Units = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class RejoinRequest(BaseModel):
@@ -31,8 +34,22 @@ class RejoinRequest(BaseModel):
     node_id: Annotated[str, Field(min_length=1, max_length=64)]
     epoch: Annotated[int, Field(ge=1)]
     from_seq: Annotated[int, Field(ge=0)]  # the node's last movement seq when the stock was taken
-    on_hand: Annotated[dict[Sku, Annotated[int, Field(ge=0, le=2**31 - 1)]], Field(max_length=MAX_SKUS)]
+    on_hand: Annotated[dict[Sku, Units], Field(max_length=MAX_SKUS)]
+    # of on_hand, the units at locations that are not sellable (a SKU left out has none)
+    unsellable: Annotated[dict[Sku, Units], Field(max_length=MAX_SKUS)]
     reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+    @model_validator(mode="after")
+    def _unsellable_within_on_hand(self) -> RejoinRequest:
+        over = sorted(sku for sku, units in self.unsellable.items() if units > self.on_hand.get(sku, 0))
+        if over:
+            raise ValueError(f"unsellable units exceed on hand for {len(over)} SKU(s) ({', '.join(over[:5])}): "
+                             "the stock was not read in one transaction; run `sklad-edge rejoin` again")
+        return self
+
+    def stock(self) -> dict[str, tuple[int, int]]:
+        """sku -> (on hand, unsellable), as `differences` compares them."""
+        return {sku: (units, self.unsellable.get(sku, 0)) for sku, units in self.on_hand.items()}
 
 
 class RejoinAck(BaseModel):
@@ -41,7 +58,7 @@ class RejoinAck(BaseModel):
     node_id: str
     epoch: int
     last_seq: int
-    discrepancies: int  # SKUs whose stock central had otherwise
+    discrepancies: int  # figures (a SKU's on hand, its unsellable units) central had otherwise
     replay: bool = False
 
 
@@ -65,8 +82,8 @@ def decide_rejoin(cursor: Cursor, request: RejoinRequest) -> bool:
     return True
 
 
-def differences(central_on_hand: dict[str, int], node_on_hand: dict[str, int]) -> dict[str, int]:
-    """sku -> what central's on hand must change by to match the node's (only SKUs that differ)."""
-    skus = set(central_on_hand) | set(node_on_hand)
-    return {s: node_on_hand.get(s, 0) - central_on_hand.get(s, 0) for s in sorted(skus)
-            if node_on_hand.get(s, 0) != central_on_hand.get(s, 0)}
+def differences(central: dict[str, tuple[int, int]], node: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """sku -> what central's (on hand, unsellable) must change by to match the node's (only SKUs that differ)."""
+    none = (0, 0)
+    return {s: (node.get(s, none)[0] - central.get(s, none)[0], node.get(s, none)[1] - central.get(s, none)[1])
+            for s in sorted(set(central) | set(node)) if node.get(s, none) != central.get(s, none)}

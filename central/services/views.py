@@ -57,6 +57,7 @@ class StockLevelView(BaseModel):
     sku: str
     on_hand: int
     reserved: int
+    unsellable: int  # of on_hand, the units at returns or quarantine locations
     available: int
 
 

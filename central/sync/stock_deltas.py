@@ -1,17 +1,21 @@
-"""A batch's effect on the stock view: warehouse deltas summed per SKU, applied in bulk.
+"""A batch's effect on the stock view: on-hand and unsellable deltas summed per SKU, applied in bulk.
 
 Movements are physical facts and are never refused. As `central.stock.apply_on_hand_delta`
 does for one SKU: where central's view would go below zero, on_hand becomes 0 and a
 `negative_on_hand` discrepancy is recorded; a SKU central does not know cannot have a stock
 row, so its movements are recorded as an `unknown_sku` discrepancy for a person to sort out.
-Summing per SKU first means a batch costs one read and one write per SKU it touches, and that
-a receipt and a shipment of the same SKU in one batch net out instead of tripping the floor.
+The unsellable units follow the same way: never below 0 (`negative_unsellable`) nor above
+on_hand (`unsellable_over_on_hand`), each recorded with the unsellable count before it in
+on_hand_before. Summing per SKU first means a batch costs one read and one write per SKU it
+touches, and that a receipt and a shipment of the same SKU in one batch net out instead of
+tripping the floor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -20,48 +24,72 @@ from central.db.tables import discrepancies, skus, stock
 from central.db.types import naive_utc
 from central.db.upsert import insert_missing
 from central.stock import NEGATIVE_ON_HAND
-from sync.movements import Movement, warehouse_delta
+from sync.movements import Movement, unsellable_delta, warehouse_delta
 
 UNKNOWN_SKU = "unknown_sku"
 ON_HAND_OVERFLOW = "on_hand_overflow"
+NEGATIVE_UNSELLABLE = "negative_unsellable"
+UNSELLABLE_OVER_ON_HAND = "unsellable_over_on_hand"
 MAX_ON_HAND = 2**31 - 1  # the stock.on_hand column is a 32-bit integer on PostgreSQL
 
 
-def sum_deltas(movements: Sequence[Movement]) -> dict[str, int]:
-    """sku -> total change of on hand; every SKU the batch mentions is a key (even at 0)."""
-    totals: dict[str, int] = {}
+class Level(NamedTuple):
+    """A SKU's stock as the movements set it (or a change to it)."""
+
+    on_hand: int
+    unsellable: int
+
+
+def sum_deltas(movements: Sequence[Movement]) -> dict[str, Level]:
+    """sku -> total change of on hand and of unsellable; every SKU the batch mentions is a key (even at 0)."""
+    on_hand: dict[str, int] = {}
+    unsellable: dict[str, int] = {}
     for m in movements:
-        totals[m.sku] = totals.get(m.sku, 0) + warehouse_delta(m)
-    return totals
+        on_hand[m.sku] = on_hand.get(m.sku, 0) + warehouse_delta(m)
+        unsellable[m.sku] = unsellable.get(m.sku, 0) + unsellable_delta(m)
+    return {sku: Level(total, unsellable[sku]) for sku, total in on_hand.items()}
 
 
-def apply_deltas(conn: Connection, warehouse_id: str, totals: dict[str, int], *, now: datetime,
+def apply_deltas(conn: Connection, warehouse_id: str, totals: dict[str, Level], *, now: datetime,
                  ref: str) -> int:
-    """Move on_hand by `totals`; returns how many discrepancies were recorded."""
+    """Move on_hand and unsellable by `totals`; returns how many discrepancies were recorded."""
     pg = conn.dialect.name == "postgresql"
-    changing = {sku: delta for sku, delta in totals.items() if delta}
+    changing = {sku: delta for sku, delta in totals.items() if any(delta)}
     # On PostgreSQL the locked rows come first: a SKU with a stock row is known (foreign key), so
     # the catalog is asked only about the rest, which is usually nobody.
     before = _lock_existing(conn, warehouse_id, changing) if pg else {}
     known = set(before) | _known_skus(conn, [sku for sku in totals if sku not in before])
-    problems = [discrepancy_row(warehouse_id, sku, UNKNOWN_SKU, 0, delta, 0, ref, now)
+    problems = [discrepancy_row(warehouse_id, sku, UNKNOWN_SKU, 0, delta.on_hand, 0, ref, now)
                 for sku, delta in totals.items() if sku not in known]
     changing = {sku: delta for sku, delta in changing.items() if sku in known}
     if not pg:
         before = _lock_levels(conn, warehouse_id, changing, now)
-    after: dict[str, int] = {}
+    after: dict[str, Level] = {}
     for sku, delta in sorted(changing.items()):
-        level = before.get(sku, 0)
-        value = level + delta
-        if value < 0:
-            problems.append(discrepancy_row(warehouse_id, sku, NEGATIVE_ON_HAND, level, delta, -value, ref, now))
-        elif value > MAX_ON_HAND:
-            problems.append(discrepancy_row(warehouse_id, sku, ON_HAND_OVERFLOW, level, delta, 0, ref, now))
-        after[sku] = min(max(value, 0), MAX_ON_HAND)
+        after[sku], bounds = settle(before.get(sku, Level(0, 0)), delta)
+        problems += [discrepancy_row(warehouse_id, sku, *bound, ref, now) for bound in bounds]
     _write_levels(conn, warehouse_id, after, now)
     if problems:
         conn.execute(discrepancies.insert(), problems)
     return len(problems)
+
+
+def settle(level: Level, delta: Level) -> tuple[Level, list[tuple[str, int, int, int]]]:
+    """`level` moved by `delta`, kept within 0 <= unsellable <= on_hand <= MAX_ON_HAND, and each
+    bound it hit as (discrepancy kind, value before, delta, shortfall)."""
+    bounds = []
+    on_hand = level.on_hand + delta.on_hand
+    if on_hand < 0:
+        bounds.append((NEGATIVE_ON_HAND, level.on_hand, delta.on_hand, -on_hand))
+    elif on_hand > MAX_ON_HAND:
+        bounds.append((ON_HAND_OVERFLOW, level.on_hand, delta.on_hand, 0))
+    on_hand = min(max(on_hand, 0), MAX_ON_HAND)
+    unsellable = level.unsellable + delta.unsellable
+    if unsellable < 0:
+        bounds.append((NEGATIVE_UNSELLABLE, level.unsellable, delta.unsellable, -unsellable))
+    elif unsellable > on_hand:
+        bounds.append((UNSELLABLE_OVER_ON_HAND, level.unsellable, delta.unsellable, unsellable - on_hand))
+    return Level(on_hand, min(max(unsellable, 0), on_hand)), bounds
 
 
 def discrepancy_row(warehouse_id: str, sku: str, kind: str, before: int, delta: int, shortfall: int,
@@ -86,28 +114,30 @@ def _known_skus(conn: Connection, names: list[str]) -> set[str]:
     return found
 
 
-def _lock_existing(conn: Connection, warehouse_id: str, changing: dict[str, int]) -> dict[str, int]:
-    """PostgreSQL: current on_hand of the SKUs that have a stock row, locked in SKU order (as every
+def _lock_existing(conn: Connection, warehouse_id: str, changing: dict[str, Level]) -> dict[str, Level]:
+    """PostgreSQL: current levels of the SKUs that have a stock row, locked in SKU order (as every
     batch locks them). Missing rows are created by `_write_levels`."""
     if not changing:
         return {}
-    return dict(_pg(conn).execute(_PG_LOCK, (warehouse_id, sorted(changing)), prepare=False).fetchall())
+    rows = _pg(conn).execute(_PG_LOCK, (warehouse_id, sorted(changing)), prepare=False).fetchall()
+    return {sku: Level(on_hand, unsellable) for sku, on_hand, unsellable in rows}
 
 
-def _lock_levels(conn: Connection, warehouse_id: str, changing: dict[str, int], now: datetime) -> dict[str, int]:
-    """SQLite: current on_hand of the SKUs, rows created where missing (the write transaction
+def _lock_levels(conn: Connection, warehouse_id: str, changing: dict[str, Level], now: datetime
+                 ) -> dict[str, Level]:
+    """SQLite: current levels of the SKUs, rows created where missing (the write transaction
     is exclusive already)."""
     names = sorted(changing)
-    levels: dict[str, int] = {}
+    levels: dict[str, Level] = {}
     for i in range(0, len(names), 5000):
-        levels.update({sku: on_hand for sku, on_hand in conn.execute(
-            sa.select(stock.c.sku, stock.c.on_hand)
+        levels.update({sku: Level(on_hand, unsellable) for sku, on_hand, unsellable in conn.execute(
+            sa.select(stock.c.sku, stock.c.on_hand, stock.c.unsellable)
             .where(stock.c.warehouse_id == warehouse_id, stock.c.sku.in_(names[i:i + 5000])))})
     missing = [{"warehouse_id": warehouse_id, "sku": s, "on_hand": 0, "reserved": 0, "updated_at": now}
                for s in names if s not in levels]
     if missing:
         insert_missing(conn, stock, missing, keys=("warehouse_id", "sku"))
-        levels.update({row["sku"]: 0 for row in missing})
+        levels.update({row["sku"]: Level(0, 0) for row in missing})
     return levels
 
 
@@ -121,23 +151,28 @@ def _pg(conn: Connection):  # type: ignore[no-untyped-def]
 
 
 _PG_KNOWN = "SELECT sku FROM skus WHERE sku = ANY(%s)"
-_PG_LOCK = "SELECT sku, on_hand FROM stock WHERE warehouse_id = %s AND sku = ANY(%s) ORDER BY sku FOR UPDATE"
+_PG_LOCK = ("SELECT sku, on_hand, unsellable FROM stock WHERE warehouse_id = %s AND sku = ANY(%s) "
+            "ORDER BY sku FOR UPDATE")
 # Rows that exist are locked already; a missing one is created here, in SKU order, at its new level.
-_PG_SET = ("INSERT INTO stock (warehouse_id, sku, on_hand, reserved, updated_at) "
-           "SELECT %s, v.sku, v.on_hand, 0, %s FROM unnest(%s::text[], %s::int[]) AS v(sku, on_hand) "
+_PG_SET = ("INSERT INTO stock (warehouse_id, sku, on_hand, reserved, unsellable, updated_at) "
+           "SELECT %s, v.sku, v.on_hand, 0, v.unsellable, %s "
+           "FROM unnest(%s::text[], %s::int[], %s::int[]) AS v(sku, on_hand, unsellable) "
            "ORDER BY v.sku "
            "ON CONFLICT (warehouse_id, sku) DO UPDATE SET on_hand = excluded.on_hand, "
-           "updated_at = excluded.updated_at")
+           "unsellable = excluded.unsellable, updated_at = excluded.updated_at")
 _SET = (stock.update()
         .where(stock.c.warehouse_id == sa.bindparam("w"), stock.c.sku == sa.bindparam("s"))
-        .values(on_hand=sa.bindparam("v"), updated_at=sa.bindparam("now")))
+        .values(on_hand=sa.bindparam("v"), unsellable=sa.bindparam("u"), updated_at=sa.bindparam("now")))
 
 
-def _write_levels(conn: Connection, warehouse_id: str, levels: dict[str, int], now: datetime) -> None:
+def _write_levels(conn: Connection, warehouse_id: str, levels: dict[str, Level], now: datetime) -> None:
     """One upsert for every SKU on PostgreSQL (unnest); one prepared UPDATE per SKU on SQLite."""
     if not levels:
         return
     if conn.dialect.name == "postgresql":
-        _pg(conn).execute(_PG_SET, (warehouse_id, naive_utc(now), list(levels), list(levels.values())), prepare=False)
+        _pg(conn).execute(_PG_SET, (warehouse_id, naive_utc(now), list(levels),
+                                    [v.on_hand for v in levels.values()], [v.unsellable for v in levels.values()]),
+                          prepare=False)
     else:
-        conn.execute(_SET, [{"w": warehouse_id, "s": s, "v": v, "now": now} for s, v in levels.items()])
+        conn.execute(_SET, [{"w": warehouse_id, "s": s, "v": v.on_hand, "u": v.unsellable, "now": now}
+                            for s, v in levels.items()])

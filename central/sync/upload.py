@@ -21,7 +21,7 @@ from central.services.returns import count_received
 from central.sync.cursor import known_digests, lock_cursor, save_cursor
 from central.sync.movement_rows import insert_movements, rows
 from central.sync.shipments import floor_events, progress_shipments
-from central.sync.stock_deltas import apply_deltas, sum_deltas
+from central.sync.stock_deltas import Level, apply_deltas, sum_deltas
 from sync.applier import Cursor, decide, overlap
 from sync.errors import Fence
 from sync.movements import Movement, MovementBatch, decode_batch
@@ -35,7 +35,7 @@ class Prepared:
     on the cursor row lock, so only the database work is done while holding it."""
 
     rows: list[tuple]
-    totals: dict[str, int]
+    totals: dict[str, Level]
     stages: dict[str, list[ShipmentEvent]]
 
     @classmethod

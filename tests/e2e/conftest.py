@@ -20,6 +20,7 @@ from edge.domain import commands as c
 from edge.ledger.writer import LedgerWriter
 from edge.seeding import seed
 from simulators.processes import central_keys, start_central, start_node, stop, verify_ledger
+from simulators.reconcile import reconcile
 from simulators.shop import Shop
 from simulators.workload import free_port, scratch_config
 
@@ -88,13 +89,9 @@ class SyncRig:
             time.sleep(0.2)
 
     def assert_consistent(self) -> None:
-        """Central's stock equals the edge's, per SKU; the ledger verifies."""
-        central = {sku: row["on_hand"] for sku, row in self.shop.stock(self.cfg.id).items()}
-        with sqlite3.connect(self.cfg.ledger_path) as conn:
-            edge = dict(conn.execute("SELECT sku, SUM(on_hand) FROM balances GROUP BY sku"))
-        differ = {s: (central.get(s, 0), edge.get(s, 0)) for s in set(central) | set(edge)
-                  if central.get(s, 0) != edge.get(s, 0)}
-        assert not differ, f"central vs edge differ for {len(differ)} SKUs: {list(differ.items())[:5]}"
+        """Central's stock equals the edge's, per SKU (on hand and unsellable); the ledger verifies."""
+        differ = reconcile(self.shop, self.cfg.id, self.cfg.ledger_path)
+        assert not differ, f"central vs edge differ for {len(differ)} SKUs: {differ[:5]}"
         verified = verify_ledger(self.cfg.ledger_path)
         assert verified.returncode == 0, verified.stdout
 

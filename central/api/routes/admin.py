@@ -127,7 +127,7 @@ def import_stock(body: StockImport, central: CentralDep, _: AdminDep) -> Count:
 def stock_levels(central: CentralDep, _: AdminDep, warehouse_id: IdQuery = None,
                  sku: IdQuery = None, limit: Limit = 100) -> list[StockLevelView]:
     return [StockLevelView(warehouse_id=s.warehouse_id, sku=s.sku, on_hand=s.on_hand,
-                           reserved=s.reserved, available=s.available)
+                           reserved=s.reserved, unsellable=s.unsellable, available=s.available)
             for s in catalog.stock_levels(central, warehouse_id, sku, limit)]
 
 

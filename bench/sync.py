@@ -45,7 +45,7 @@ from simulators.processes import central_keys, start_central, stop  # noqa: E402
 from simulators.workload import free_port  # noqa: E402
 from sync.agent import SyncAgent  # noqa: E402
 from sync.client import CentralClient  # noqa: E402
-from sync.movements import FIELDS, Movement, warehouse_delta  # noqa: E402
+from sync.movements import RECORDED, Movement, warehouse_delta  # noqa: E402
 
 KEYS = central_keys()
 ADMIN = KEYS["SKLAD_CENTRAL_ADMIN_TOKEN"]
@@ -112,7 +112,7 @@ class Floor:
 
 
 def insert_movements(conn: sqlite3.Connection, movements: list[tuple]) -> None:
-    conn.executemany(f"INSERT INTO movements ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})",
+    conn.executemany(f"INSERT INTO movements ({', '.join(RECORDED)}) VALUES ({', '.join('?' * len(RECORDED))})",
                      movements)
 
 
@@ -138,8 +138,8 @@ def build_ledger(folder: Path, plan: Plan):
 
 def edge_totals(conn: sqlite3.Connection) -> dict[str, int]:
     totals: dict[str, int] = {}
-    for row in conn.execute(f"SELECT {', '.join(FIELDS)} FROM movements ORDER BY seq"):
-        m = Movement(*row)
+    for row in conn.execute(f"SELECT {', '.join(RECORDED)} FROM movements ORDER BY seq"):
+        m = Movement(*row, None, None)  # warehouse_delta reads no sellable flag
         totals[m.sku] = totals.get(m.sku, 0) + warehouse_delta(m)
     return totals
 
@@ -280,7 +280,8 @@ def percentile(values: list[float], p: float) -> float:
 def raw_pg_rows_per_s(conn: sqlite3.Connection, warehouse_id: str) -> float:
     """Plain psycopg: COPY the same rows into a table of the same columns, one commit per batch."""
     table = f"bench_raw_{uuid.uuid4().hex[:8]}"
-    movements = [Movement(*r) for r in conn.execute(f"SELECT {', '.join(FIELDS)} FROM movements ORDER BY seq")]
+    movements = [Movement(*r, None, None)  # the rows central stores hold no sellable flag
+                 for r in conn.execute(f"SELECT {', '.join(RECORDED)} FROM movements ORDER BY seq")]
     with psycopg.connect(PG_DSN, autocommit=True) as pg:
         pg.execute(f"CREATE TABLE {table} (warehouse_id varchar(64), seq bigint, movement_id varchar(200), "
                    "digest varchar(16), kind varchar(20), sku varchar(200), lot varchar(200), qty integer, "

@@ -27,6 +27,8 @@ def mv(seq: int, kind: str = "receive", sku: str = "A", qty: int = 1, **kw: obje
                       to_location=None if kind == "ship" else to, order_ref=None, shipment_ref=None,
                       task_ref=None, operator="B1001", device=None, reason=None, idem_key=f"k{seq}")
     base.update(kw)
+    for side in ("from", "to"):  # sellable unless the test says otherwise
+        base.setdefault(f"{side}_sellable", None if base[f"{side}_location"] is None else True)
     return Movement(**base)
 
 

@@ -8,6 +8,9 @@ def make_movement(seq: int, kind: str = "pick", qty: int = 1, **kw) -> Movement:
                 from_location="A-01-01", to_location="T00001", order_ref=None, shipment_ref="SH-1", task_ref=7,
                 operator="B1001", device=None, reason=None, idem_key=f"k{seq}")
     base.update(kw)
+    # a location's flag as the edge sets it, unless the test says otherwise
+    for side in ("from", "to"):
+        base.setdefault(f"{side}_sellable", None if base[f"{side}_location"] is None else True)
     return Movement(**base)
 
 

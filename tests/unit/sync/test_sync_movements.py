@@ -1,4 +1,5 @@
 import contextlib
+import hashlib
 
 import msgpack
 import pytest
@@ -6,15 +7,21 @@ import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.errors import BadBatch
+from sync.errors import BadBatch, WireMismatch
 from sync.movements import (
     MAX_BATCH_BYTES,
+    RECORDED,
+    WIRE_VERSION,
+    MovementBatch,
     command_boundary,
     decode_batch,
     digest,
     encode_batch,
+    unsellable_delta,
     warehouse_delta,
 )
+
+V = WIRE_VERSION
 
 
 def raw(body) -> bytes:
@@ -42,16 +49,17 @@ def test_digest_changes_with_content_only(movement):
 @pytest.mark.parametrize("data,fragment", [
     (lambda mv: b"garbage", "not a zstd-compressed msgpack"),
     (lambda mv: zstandard.ZstdCompressor().compress(b"\xc1\xc1"), "not a zstd-compressed msgpack"),
-    (lambda mv: raw([2, "MSK-1", "n", 1, []]), "version 1"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, []]), "1 to"),
-    (lambda mv: raw([1, "MSK-1", "n", "1", [list(mv(1))]]), "epoch"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(1)), list(mv(3))]]), "expected 2"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(1, kind="steal"))]]), "kind"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(1, qty=-3))]]), "qty"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(1, qty=True))]]), "qty"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(1, sku=""))]]), "sku"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(1))[:5]]]), "fields"),
-    (lambda mv: raw([1, "MSK-1", "n", 1, [list(mv(0))]]), "seq"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, []]), "1 to"),
+    (lambda mv: raw(["2", "MSK-1", "n", 1, []]), f"version {V}"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1))[:16]]]), "18 fields"),
+    (lambda mv: raw([V, "MSK-1", "n", "1", [list(mv(1))]]), "epoch"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1)), list(mv(3))]]), "expected 2"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1, kind="steal"))]]), "kind"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1, qty=-3))]]), "qty"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1, qty=True))]]), "qty"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1, sku=""))]]), "sku"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(1))[:5]]]), "fields"),
+    (lambda mv: raw([V, "MSK-1", "n", 1, [list(mv(0))]]), "seq"),
 ])
 def test_bad_batches_are_refused_with_the_reason(movement, data, fragment):
     with pytest.raises(BadBatch, match=fragment):
@@ -82,11 +90,15 @@ def test_decoded_batch_carries_each_movements_digest(batch):
     ({"kind": "count", "qty": 0}, None), ({"qty": 0}, "qty"), ({"qty": 10_000_001}, "qty"),
     ({"task_ref": "7"}, "task_ref"),
     ({"id": ""}, "id"), ({"lot": ""}, None), ({"order_ref": None, "operator": None}, None),
+    ({"to_sellable": None}, "to_sellable"), ({"from_sellable": 1}, "from_sellable"),
+    ({"to_location": None, "to_sellable": True}, "to_sellable"),
+    ({"from_location": None, "from_sellable": False}, "from_sellable"),
+    ({"to_sellable": False}, None), ({"from_location": None, "from_sellable": None}, None),
 ])
 def test_one_bad_movement_deep_in_a_large_batch_is_named(movement, change, fragment):
     rows = [list(movement(i)) for i in range(1, 3001)]
     rows[2500] = list(movement(2501, **change))
-    data = raw([1, "MSK-1", "n", 1, rows])
+    data = raw([V, "MSK-1", "n", 1, rows])
     if fragment is None:
         assert decode_batch(data).movements[2500] == movement(2501, **change)
     else:
@@ -104,3 +116,33 @@ def test_a_batch_ends_between_commands(movement):
     assert command_boundary(ms[2:5], 1) == 1  # one command over the whole span: cut it anyway
     keyless = [movement(1, idem_key=None), movement(2, idem_key=None)]
     assert command_boundary(keyless, 1) == 1
+
+
+@pytest.mark.parametrize("sent,upgrade", [(1, "upgrade the edge node"), (3, "upgrade central")])
+def test_a_batch_of_another_wire_version_says_which_side_to_upgrade(movement, sent, upgrade):
+    with pytest.raises(WireMismatch, match=f"version {sent}, central reads version {V}: {upgrade}") as refused:
+        decode_batch(raw([sent, "MSK-1", "n", 1, [list(movement(1))[:len(RECORDED)]]]))
+    assert refused.value.code == "bad_batch"  # the edge's client treats it as every refused batch
+
+
+@pytest.mark.parametrize("frm,to,delta", [
+    ((None, None), ("RET-01", False), 4),          # a return received at the returns desk
+    (("RET-01", False), ("A-01", True), -4),       # restocked into a pick face
+    (("RET-01", False), ("QUA-01", False), 0),     # quarantined
+    (("QUA-01", False), (None, None), -4),         # disposed
+    (("A-01", True), ("T1", True), 0),             # an ordinary pick
+    ((None, None), ("RCV-01", True), 0),           # an ordinary receipt
+])
+def test_unsellable_delta_follows_units_into_and_out_of_unsellable_locations(movement, frm, to, delta):
+    m = movement(1, "move", 4, from_location=frm[0], from_sellable=frm[1], to_location=to[0], to_sellable=to[1])
+    assert unsellable_delta(m) == delta
+
+
+def test_the_digest_covers_what_happened_not_the_sellable_flags(movement):
+    # a node upgraded from wire version 1 resends movements central fingerprinted without flags
+    plain = movement(1)
+    assert digest(plain._replace(to_sellable=False)) == digest(plain)
+    v1 = hashlib.blake2b(msgpack.packb(list(plain)[:len(RECORDED)]), digest_size=8).hexdigest()
+    assert digest(plain) == v1
+    b = decode_batch(encode_batch(MovementBatch("MSK-1", "n", 1, (plain._replace(to_sellable=False),))))
+    assert b.digests == (v1,)

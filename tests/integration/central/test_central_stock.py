@@ -22,7 +22,7 @@ def test_first_movement_of_a_new_sku_in_a_warehouse_creates_the_row(network: Cen
                                                                      clock) -> None:
     with network.db.write() as conn:
         level = stock.apply_on_hand_delta(conn, "wh-kzn", "A", 12, now=clock())
-    assert level == stock.StockLevel("wh-kzn", "A", 12, 0)
+    assert level == stock.StockLevel("wh-kzn", "A", 12, 0, 0)
 
 
 def test_going_below_zero_records_a_discrepancy(network: Central, clock) -> None:

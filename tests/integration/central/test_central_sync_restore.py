@@ -26,6 +26,7 @@ from central.bootstrap import Central, bootstrap
 from central.services.catalog import Site, SkuRecord, set_warehouse_token, upsert_skus, upsert_warehouse
 from central.services.discrepancies import list_discrepancies
 from central.settings import Settings
+from central.stock import get_level, list_levels
 from edge.cli import main as sklad_edge
 from edge.config import load_config
 from edge.domain import commands as c
@@ -127,8 +128,21 @@ def wait_until(check, what: str, timeout: float = 30.0) -> None:  # type: ignore
 
 
 def stock_matches(central: Central, cfg) -> bool:  # type: ignore[no-untyped-def]
-    _, on_hand = stock_as_it_stands(cfg.ledger_path)
-    return all(levels(central, s).get(cfg.id, (0, 0))[0] == q for s, q in on_hand.items())
+    """Central holds the floor's on hand and unsellable units of every SKU the floor holds."""
+    _, split = stock_as_it_stands(cfg.ledger_path)
+    with central.db.read() as conn:
+        held = {s.sku: (s.on_hand, s.unsellable) for s in list_levels(conn, warehouse_id=cfg.id)}
+    return all(held.get(sku, (0, 0)) == pair for sku, pair in split.items())
+
+
+def quarantine(writer: LedgerWriter, cfg, key: str, sku_: str, qty: int) -> None:  # type: ignore[no-untyped-def]
+    """A supervisor takes `qty` units of `sku_` off a shelf into quarantine."""
+    with sqlite3.connect(cfg.ledger_path) as conn:
+        (shelf,) = conn.execute("SELECT b.location FROM balances b JOIN locations l ON l.code = b.location "
+                                "WHERE b.sku = ? AND b.on_hand >= ? AND l.type IN ('reserve', 'pick_face')",
+                                (sku_, qty)).fetchone()
+    outcome = writer.execute_sync(c.Move(key, sku_, qty, shelf, "QUA-01"))
+    assert outcome.ok, outcome.message
 
 
 def receive(writer: LedgerWriter, key: str, sku_: str, qty: int) -> None:
@@ -179,6 +193,7 @@ def test_a_fenced_node_comes_back_with_rejoin(central_db, edge_cfg, tmp_path: Pa
         shutil.copy(tmp_path / "ledger-backup.db", cfg.ledger_path)
         with agent_running(cfg) as (writer, agent):
             receive(writer, "after-restore-1", "SKU-000002", 3)  # seq 7 again, with other content
+            quarantine(writer, cfg, "after-restore-2", "SKU-000002", 2)
             wait_until(lambda: agent.status.state == "fenced", f"the fence {agent.status}")
             assert "sklad-edge rejoin" in agent.status.problem
         assert sync_status(cfg.ledger_path)["state"] == "fenced"
@@ -193,7 +208,10 @@ def test_a_fenced_node_comes_back_with_rejoin(central_db, edge_cfg, tmp_path: Pa
         # disk), 9 at central; SKU-000002 is 8 on the floor.
         found = {(d.sku, d.kind, d.on_hand_before, d.delta) for d in list_discrepancies(central, cfg.id, False, 0, 100)}
         assert ("SKU-000001", "rejoin", 9, -4) in found and ("SKU-000002", "rejoin", 5, 3) in found
+        assert ("SKU-000002", "rejoin_unsellable", 0, 2) in found  # the 2 quarantined are not for sale
         assert stock_matches(central, cfg)
+        with central.db.read() as conn:
+            assert get_level(conn, cfg.id, "SKU-000002").available == 6
         with agent_running(cfg) as (writer, agent):
             receive(writer, "after-rejoin", "SKU-000003", 2)
             wait_until(lambda: agent.outbox.acked_seq() == agent.outbox.last_seq() and stock_matches(central, cfg),

@@ -46,7 +46,8 @@ async def search(central: CentralDep, q: SearchText = "", category: IdQuery = No
            page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20) -> Response:
     """Full text over name, brand, attributes and description (Russian and English word forms),
     filters, facet counts over every matching SKU (category, brand, price band), and for each hit
-    its availability now (on hand - reserved) with a delivery estimate to `pickup_point`.
+    its availability now (on hand - reserved - units not for sale: returns, quarantine) with a
+    delivery estimate to `pickup_point`.
 
     `category` includes its subcategories. Without `q`, browses the filters, newest first.
     """

@@ -20,7 +20,7 @@ from edge.handlers.feed import FEED_CURSOR
 from edge.ledger.connection import OwnConnection
 from edge.ledger.database import connect
 from edge.ledger.writer import LedgerWriter
-from edge.sync_monitor import CONTACT, FEED_PROBLEM, FEED_REWOUND, PROBLEM, STATE, LedgerMonitor
+from edge.sync_monitor import ACKED, CONTACT, FEED_PROBLEM, FEED_REWOUND, PROBLEM, STATE, LedgerMonitor
 from edge.sync_outcomes import LedgerReports
 from sync.agent import SyncAgent
 from sync.client import CentralClient
@@ -28,7 +28,6 @@ from sync.errors import SyncError
 from sync.feed import ReceivedEntry
 from sync.movements import RECORDED, Movement
 
-ACKED = "upload_acked_seq"
 FROM, TO = RECORDED.index("from_location"), RECORDED.index("to_location")
 
 

@@ -20,6 +20,7 @@ from sync.agent_state import STICKY
 
 STATE, PROBLEM, FEED_PROBLEM, FEED_REWOUND = "agent_state", "agent_problem", "feed_problem", "feed_rewound"
 CONTACT = "last_contact_at"
+ACKED = "upload_acked_seq"  # the last movement seq central acknowledged
 CONTACT_EVERY_S = 5.0
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from edge.config import WarehouseConfig
 from edge.ledger.connection import apply_pragmas, connect
+from edge.ledger.layout_sellable import hold_sellability
 from edge.replenish_config import store_rules
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -50,11 +51,13 @@ def load_layout(conn: sqlite3.Connection, cfg: WarehouseConfig) -> None:
 
     A retired location is refused for scans, putaway and allocation; its past movements still
     name it. One that still holds stock or open tasks stays in service, with a warning, until it
-    is emptied and the node restarted."""
+    is emptied and the node restarted. A location whose new type would change whether its stock is
+    for sale keeps its old type while central still counts units by it (edge.ledger.layout_sellable)."""
     rows = [(loc.code, loc.zone, loc.type, loc.x, loc.y, loc.capacity) for loc in cfg.locations]
     dock = next((loc for loc in cfg.locations if loc.type == "dock"), cfg.locations[0])
     rows += [(code, dock.zone, "tote", dock.x, dock.y, 0) for code in cfg.tote_codes()]
     conn.execute("BEGIN IMMEDIATE")
+    rows = hold_sellability(conn, rows, cfg.source)
     conn.executemany(
         "INSERT INTO locations(code, zone, type, x, y, capacity) VALUES (?,?,?,?,?,?) "
         "ON CONFLICT(code) DO UPDATE SET zone=excluded.zone, type=excluded.type, "

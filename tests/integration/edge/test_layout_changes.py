@@ -66,3 +66,34 @@ async def _refusal(awaitable) -> Exception:
     except Exception as exc:  # the refusal is what the test looks at
         return exc
     raise AssertionError("it was accepted")
+
+
+def reload_retyped(cfg, code: str, kind: str, conn) -> None:  # type: ignore[no-untyped-def]
+    layout = replace(cfg, locations=[replace(loc, type=kind) if loc.code == code else loc for loc in cfg.locations])
+    load_layout(conn, layout)
+
+
+def location_type(ledger, code: str) -> str:  # type: ignore[no-untyped-def]
+    return ledger.scalar("SELECT type FROM locations WHERE code = ?", code)
+
+
+def test_quarantine_is_not_made_sellable_while_central_counts_units_by_it(ledger, cfg, caplog):
+    ledger.ok(c.Move("q1", "MUG", 2, "A-01-01", "QUA-01"))
+    with caplog.at_level(logging.WARNING, logger="edge.ledger.layout_sellable"):
+        reload_retyped(cfg, "QUA-01", "reserve", ledger.conn)  # holds 2 MUG not for sale
+    assert location_type(ledger, "QUA-01") == "quarantine"
+    assert any("QUA-01 is a reserve location" in r.getMessage() and "not for sale" in r.getMessage()
+               for r in caplog.records)
+    ledger.ok(c.Move("q2", "MUG", 2, "QUA-01", "A-01-01"))
+    reload_retyped(cfg, "QUA-01", "reserve", ledger.conn)  # empty, but central has not seen it emptied
+    assert location_type(ledger, "QUA-01") == "quarantine"
+    last = ledger.scalar("SELECT MAX(seq) FROM movements")
+    ledger.conn.execute("INSERT INTO sync_state(name, value) VALUES ('upload_acked_seq', ?) "
+                        "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (str(last),))
+    reload_retyped(cfg, "QUA-01", "reserve", ledger.conn)  # empty and synced
+    assert location_type(ledger, "QUA-01") == "reserve"
+
+
+def test_a_retype_that_keeps_sellability_goes_through_with_stock_in_place(ledger, cfg):
+    reload_retyped(cfg, "A-01-01", "staging", ledger.conn)  # 20 MUG there, for sale either way
+    assert location_type(ledger, "A-01-01") == "staging"

@@ -82,7 +82,7 @@ def set_on_hand(
     conn: Connection, levels: Iterable[tuple[str, str, int]], *, now: datetime
 ) -> int:
     """Admin import: set on_hand for (warehouse_id, sku, on_hand) rows; reserved and unsellable are
-    kept (the next movement through a returns or quarantine location settles unsellable within it)."""
+    kept (the sync applier brings unsellable back within on_hand with the SKU's next movement)."""
     rows = [{"warehouse_id": w, "sku": s, "on_hand": q, "updated_at": now} for w, s, q in levels]
     check_known(conn, {r["warehouse_id"] for r in rows}, {r["sku"] for r in rows})
     upsert(conn, stock, rows, keys=("warehouse_id", "sku"))

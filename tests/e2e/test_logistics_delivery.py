@@ -48,7 +48,7 @@ def test_routes_planned_before_picking_wave_the_floor_label_the_parcels_and_leav
     assert set(stop_of) == paid and plan["unrouted"] == []  # planned ahead: every paid shipment has its van
     routes_reach_the_floor(rig, {r["route_id"]: r for r in plan["routes"]})
     supervisor = next(op.badge for op in cfg.operators if "supervisor" in op.roles)
-    asyncio.run(plan_waves(rig.endpoint, supervisor))
+    asyncio.run(wave_and_release(rig.endpoint, supervisor))
     with sqlite3.connect(rig.cfg.ledger_path) as edge:
         waved = dict(edge.execute("SELECT ws.shipment_id, w.route_id FROM wave_shipments ws "
                                   "JOIN waves w ON w.id = ws.wave_id").fetchall())
@@ -85,11 +85,14 @@ def test_routes_planned_before_picking_wave_the_floor_label_the_parcels_and_leav
     assert rig.shop.order(order_id, customer)["status"] == "COMPLETED"
 
 
-async def plan_waves(endpoint: str, badge: str) -> dict:
+async def wave_and_release(endpoint: str, badge: str) -> None:
+    """The supervisor plans the waves and releases each to picking."""
     client = await TerminalClient(endpoint, timeout=5, retries=3).connect()
     try:
         await client.login(badge)
-        return await client.call("plan_waves", {"cutoffs": ["23:59"]})
+        planned = await client.call("plan_waves", {"cutoffs": ["23:59"]})
+        for wave_id in planned["planned"]:
+            await client.call("release_wave", {"wave_id": int(wave_id)})
     finally:
         await client.close()
 

@@ -103,12 +103,15 @@ def waves(ledger) -> dict[str | None, list[str]]:
 def test_a_withdrawn_route_leaves_the_floor_unless_the_floor_has_a_newer_version(ledger):
     apply(ledger, 1, route("rt-1", 1, {"PVZ-1": ["S1"]}))
     apply(ledger, 2, route("rt-2", 5, {"PVZ-2": ["S2"]}))
-    result = apply(ledger, 3, withdrawal(3, "rt-1", "rt-2", "rt-never-seen"))
+    empty = apply(ledger, 3, f.read_command({**withdrawal(3, "rt-1").model_dump(mode="json"), "route_ids": []}))
+    assert empty["code"] == "invalid_entry" and "route_ids" in empty["rejected"]
+    assert len(on_routes(ledger)) == 2  # refused: nothing withdrawn
+    result = apply(ledger, 4, withdrawal(4, "rt-1", "rt-2", "rt-never-seen"))
     assert result["withdrawn"] == ["rt-1"]  # rt-2 is at version 5: newer than the withdrawal
     assert on_routes(ledger) == [("S2", "rt-2", 1)]
     assert ledger.rows("SELECT id FROM delivery_routes") == [("rt-2",)]
     assert ledger.rows("SELECT feed_seq, command_type, status FROM feed_outcomes ORDER BY feed_seq")[-1] == (
-        3, "route_withdrawal", "applied")
+        4, "route_withdrawal", "applied")
     assert ledger.verify().ok
 
 

@@ -7,6 +7,8 @@ availability at a pickup point. In the same run it measures the physical bound: 
 queries straight on psycopg (match + rank + top 20, no filters, facets or HTTP), one at a time.
 Then one client sends fresh queries one at a time: latency without queueing (`single_client_*`),
 which the other load on a shared machine disturbs less than the offered-load figures.
+`estimated_share` is the share of answers whose total and facets were estimated (`exact: false`:
+more than 1,000 hits, central/catalog/search.py).
 
 The seeded catalog is kept in a PostgreSQL schema named for the SKU count and the generator's
 version, and reused by later runs (seeding 100,000 SKUs takes about a minute, 1,000,000 about
@@ -198,8 +200,9 @@ def server(url: str, log_path: Path):
             proc.wait(timeout=20)
 
 
-def offered_load(base: str, mix: list[dict[str, object]], seconds: float) -> tuple[list[float], int, float]:
-    """Send mix[i] at start + i / RATE; returns (latencies of 200s in ms, failures, elapsed).
+def offered_load(base: str, mix: list[dict[str, object]], seconds: float) -> tuple[list[float], int, float, int]:
+    """Send mix[i] at start + i / RATE; returns (latencies of 200s in ms, failures, elapsed, how
+    many answers had estimated counts).
 
     A request still waiting for a thread 5 s after the last one was due is dropped and counted
     as failed, so an overloaded server cannot stretch the run. Plain http.client keep-alive
@@ -209,6 +212,7 @@ def offered_load(base: str, mix: list[dict[str, object]], seconds: float) -> tup
     local = threading.local()
     ok: list[float] = []
     failed = [0]
+    estimated = [0]
     lock = threading.Lock()
     cutoff = [float("inf")]
 
@@ -223,7 +227,7 @@ def offered_load(base: str, mix: list[dict[str, object]], seconds: float) -> tup
             local.conn = conn
             conn.request("GET", "/catalog/search?" + urlencode(params))
             response = conn.getresponse()
-            response.read()
+            body = response.read()
             status = response.status
         except (OSError, http.client.HTTPException):
             local.conn, status = None, 0
@@ -231,6 +235,7 @@ def offered_load(base: str, mix: list[dict[str, object]], seconds: float) -> tup
         with lock:
             if status == 200:
                 ok.append(elapsed)
+                estimated[0] += b'"exact":false' in body
             else:
                 failed[0] += 1
 
@@ -243,7 +248,7 @@ def offered_load(base: str, mix: list[dict[str, object]], seconds: float) -> tup
                 time.sleep(delay)
             pool.submit(one, mix[i % len(mix)])
         cutoff[0] = time.perf_counter() + 5
-    return ok, failed[0], time.perf_counter() - start
+    return ok, failed[0], time.perf_counter() - start, estimated[0]
 
 
 def sequential(base: str, mix: list[dict[str, object]]) -> list[float]:
@@ -278,10 +283,10 @@ def main() -> None:
         say(f"server up at {base}; warming up")
         offered_load(base, mix[-200:], 1.5)
         say(f"offering {RATE:.0f} searches/s for {plan.seconds:.0f} s ...")
-        ok, failed, elapsed = offered_load(base, mix, plan.seconds)
+        ok, failed, elapsed, estimated = offered_load(base, mix, plan.seconds)
         qps, p50, p99 = len(ok) / elapsed, percentile(ok, 0.5), percentile(ok, 0.99)
         say(f"{len(ok)} searches answered with 200 in {elapsed:.1f} s = {qps:.0f}/s, p50 {p50:.1f} ms, "
-            f"p99 {p99:.1f} ms, {failed} failed")
+            f"p99 {p99:.1f} ms, {failed} failed; {estimated} with estimated counts (exact: false)")
         # Queries the offered load did not send: no facet counts cached for them.
         single = sequential(base, query_mix(random.Random(11), plan.raw_queries))
     say(f"one client, one search at a time ({len(single)} queries): p50 {percentile(single, 0.5):.1f} ms, "
@@ -294,6 +299,7 @@ def main() -> None:
     print(json.dumps({
         "skus": plan.skus, "search_qps": round(qps, 1), "offered_qps": RATE,
         "search_p50_ms": round(p50, 1), "search_p99_ms": round(p99, 1), "failed": failed,
+        "estimated_share": round(estimated / len(ok), 2) if ok else None,
         "single_client_p50_ms": round(percentile(single, 0.5), 1),
         "single_client_p99_ms": round(percentile(single, 0.99), 1),
         "raw_pg_fts_p99_ms": round(raw_p99, 1), "ratio": round(p99 / raw_p99, 2) if raw_p99 else None,

@@ -10,8 +10,8 @@ orders every hit (by index), and so does relevance past the sample's pages.
 
 Statements are built per shape (which words, filters and order a query has, not their values),
 with named bind parameters, so each shape is compiled once (compiled.py). Facet counts are served
-from the worker's FacetCache when a fresh entry is there; the page of hits, with its live
-availability, is read every time.
+from the worker's FacetCache when a fresh entry is there, with the order of the pages asked for
+since; the page's SKUs, with their live availability, are read every time.
 """
 
 from __future__ import annotations
@@ -76,13 +76,19 @@ class Search:
 def find(search: Search, query: SearchQuery) -> Found:
     key = facet_key(query)
     generation = search.cache.generation
+    where = (query.order, query.page, query.page_size)
     if key is not None and (cached := search.cache.get(key)) is not None:
-        return Found(cached, _hits(search, query, cached.near, few=cached.exact))
-    found = _count_and_page(search, query, near=False)
-    if _worth_a_near_match(search, query, found):
-        found = _count_and_page(search, query, near=True)
+        if (ordered := search.cache.page(key, where)) is not None:
+            return Found(cached, _by_sku(search, ordered))
+        found = Found(cached, _hits(search, query, cached.near, few=cached.exact))
+    else:
+        found = _count_and_page(search, query, near=False)
+        if _worth_a_near_match(search, query, found):
+            found = _count_and_page(search, query, near=True)
+        if key is not None:
+            search.cache.put(key, found.facets, generation)
     if key is not None:
-        search.cache.put(key, found.facets, generation)
+        search.cache.put_page(key, where, tuple(hit.sku for hit in found.hits), generation)
     return found
 
 
@@ -154,6 +160,22 @@ def _hits(search: Search, query: SearchQuery, near: bool, few: bool) -> list[Hit
     shape = shape_of(query, search.index, near, few)
     statement = search.statements.get(("page", shape), lambda: page_only(shape, _match(search, shape), search.index))
     return [Hit(*row) for row in search.fetch(statement.sql, statement.params(params_of(query, search.index)))]
+
+
+def _by_sku(search: Search, ordered: tuple[str, ...]) -> list[Hit]:
+    """A cached page: its SKUs read now, in the cached order (one deleted since is left out)."""
+    if not ordered:
+        return []
+    statement = search.statements.get(("skus", len(ordered)), lambda: _rows_of(len(ordered)))
+    found = {row[0]: Hit(*row) for row in
+             search.fetch(statement.sql, statement.params({f"sku{i}": sku for i, sku in enumerate(ordered)}))}
+    return [found[sku] for sku in ordered if sku in found]
+
+
+def _rows_of(count: int) -> sa.Select:
+    return (sa.select(skus.c.sku, skus.c.name, skus.c.brand, skus.c.category_id, skus.c.price_minor,
+                      held_by_warehouse(skus.c.sku).label("held"))
+            .where(skus.c.sku.in_([param(f"sku{i}", sa.String) for i in range(count)])))
 
 
 def _matches_anything(search: Search, query: SearchQuery) -> bool:

@@ -5,29 +5,15 @@ from __future__ import annotations
 
 import pytest
 from test_handheld_flows import open_job, steps
-from tui_support import MUG, RECEIVER, refused_with, scan, screen_text, start_node, until
+from tui_support import MUG, RECEIVER, refused_with, scan, screen_text, start_node_with_return, until
 
-from edge.domain import commands as c
-from edge.ledger.batch import apply_batch
-from edge.ledger.connection import connect_writer
-from edge.ledger.uow import UnitOfWork
-from sync import feed as f
 from terminal_ui.client import TerminalClient
 from terminal_ui.screens.inspect import InspectScreen
 
 
 @pytest.fixture
 def node(template, tmp_path):
-    """The seeded node, with return R7 (2 MUG) announced by central."""
-    ledger = tmp_path / "ledger.db"
-    ledger.write_bytes(template.read_bytes())
-    notice = f.ReturnNotice(return_id="R7", order_id="O-S1", shipment_id="S1", warehouse_id="MSK-1",
-                            lines=[f.ReturnLine(sku="MUG", qty=2, reason="changed mind")])
-    conn = connect_writer(ledger)
-    (outcome,) = apply_batch(UnitOfWork(conn), [c.ApplyFeedEntry("feed-r7", 2, notice)])
-    conn.close()
-    assert outcome.ok, outcome.message
-    node = start_node(None, tmp_path)
+    node = start_node_with_return(template, tmp_path)
     yield node
     node.stop()
 

@@ -1,6 +1,6 @@
-"""Facet counts come from the worker's cache for a few seconds; the page of hits and its
-availability never do. A catalog change through this process shows at once, through another
-process within the cache's TTL; `in_stock` facets are always counted live."""
+"""Facet counts and the order of a page come from the worker's cache for a few seconds; what
+the page's SKUs show (names, prices, availability) never does. A catalog change through this
+process shows at once, through another process within the cache's TTL; `in_stock` facets are always counted live."""
 
 from __future__ import annotations
 
@@ -104,3 +104,19 @@ def test_in_stock_facets_and_every_page_follow_stock_at_once(client: TestClient,
     import_stock(network, [("wh-msk", "RUN-2", 0)])
     assert search(client, q="кроссовки", in_stock="true")["total"] == 0
     assert search(client, q="кроссовки")["hits"][0]["availability"]["available"] == 0
+
+
+def test_a_cached_page_order_shows_live_rows_and_a_price_change_here_reorders_at_once(
+        client: TestClient, network: Central, admin_headers: dict[str, str]) -> None:
+    load_catalog(client, admin_headers)
+    cheapest = [h["sku"] for h in search(client, q="кроссовки", sort="price_asc")["hits"]]
+    assert cheapest == ["LACE-1", "RUN-2", "RUN-1"]
+    hits_before = network.catalog_cache.hits
+    import_stock(network, [("wh-msk", "RUN-2", 4)])
+    again = search(client, q="кроссовки", sort="price_asc")
+    assert network.catalog_cache.hits == hits_before + 1
+    assert [h["sku"] for h in again["hits"]] == cheapest
+    assert {h["sku"]: h["availability"]["available"] for h in again["hits"]}["RUN-2"] == 4
+    cheaper = dict(ITEMS[0], price_minor=1_00)
+    assert client.put("/admin/skus", json={"items": [cheaper]}, headers=admin_headers).status_code == 200
+    assert [h["sku"] for h in search(client, q="кроссовки", sort="price_asc")["hits"]] == ["RUN-1", "LACE-1", "RUN-2"]

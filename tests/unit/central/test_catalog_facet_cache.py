@@ -48,3 +48,23 @@ def test_the_least_recently_used_entries_go_first_past_the_bound() -> None:
     cache.put("c", facets(1), cache.generation)
     assert cache.get("b") is None
     assert cache.get("a") is not None and cache.get("c") is not None
+
+
+def test_a_page_order_lives_and_dies_with_its_entry() -> None:
+    cache = FacetCache(max_entries=1, monotonic=Clock())
+    before = cache.generation
+    cache.put_page("q", 1, ("A",), before)  # no entry yet: nothing to attach it to
+    assert cache.page("q", 1) is None
+    cache.put("q", facets(2), before)
+    cache.put_page("q", 1, ("A", "B"), before)
+    assert cache.page("q", 1) == ("A", "B") and cache.page("q", 2) is None
+    cache.put("q", facets(2), before)  # counted again: the pages are taken again too
+    assert cache.page("q", 1) is None
+    cache.put_page("q", 1, ("B", "A"), before)
+    cache.invalidate()
+    cache.put_page("q", 1, ("B", "A"), before)  # ordered before the catalog changed
+    assert cache.page("q", 1) is None
+    cache.put("q", facets(2), cache.generation)
+    cache.put_page("q", 1, ("A",), cache.generation)
+    cache.put("r", facets(1), cache.generation)  # the bound evicts "q", and its pages with it
+    assert cache.page("q", 1) is None

@@ -1,4 +1,5 @@
-"""catalog search at scale: indexes for sorting by novelty and filtering by price
+"""catalog search at scale: indexes for sorting by novelty and filtering by price; GIN indexes
+without a pending list (PostgreSQL)
 
 Revision ID: 0010
 Revises: 0009
@@ -19,6 +20,8 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_skus_price", "skus", ["price_minor"])
     schema.create_newest_index(op.get_bind())
+    if op.get_bind().dialect.name == "postgresql":
+        schema.set_gin_options(op.get_bind())
 
 
 def downgrade() -> None:

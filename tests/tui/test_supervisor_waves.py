@@ -4,18 +4,13 @@ and a second R shows the node's refusal; a van's wave shows its route, vehicle a
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 
 import pytest
 import zmq.asyncio
 from textual.widgets import DataTable
-from tui_support import SUPERVISOR, start_node, until
+from tui_support import SUPERVISOR, start_node, start_node_after, until
 
-from edge.domain import commands as c
-from edge.ledger.batch import apply_batch
-from edge.ledger.connection import connect_writer
-from edge.ledger.uow import UnitOfWork
 from sync import feed as f
 from terminal_ui.client import TerminalClient
 from terminal_ui.supervisor import SupervisorApp
@@ -68,16 +63,10 @@ async def test_waves_appear_on_the_event_and_are_released_by_key(node):
 @pytest.fixture
 def routed_node(template, tmp_path):
     """The seeded node, with central's van rt-1 carrying S1 and S2 (S3 and S4 on no route)."""
-    shutil.copyfile(template, tmp_path / "ledger.db")
     departs = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
-    van = f.DeliveryRoute(route_id="rt-1", warehouse_id="MSK-1", version=2, service_date=departs.date(),
-                          departs_at=departs, vehicle_id="van-1",
-                          stops=[f.RouteStop(stop=1, pickup_point_id="PVZ-1", shipment_ids=["S1", "S2"])])
-    writer = connect_writer(tmp_path / "ledger.db")
-    (applied,) = apply_batch(UnitOfWork(writer), [c.ApplyFeedEntry("feed-2", 2, van)])
-    writer.close()
-    assert applied.ok, applied.message
-    node = start_node(None, tmp_path)
+    node = start_node_after(template, tmp_path, f.DeliveryRoute(
+        route_id="rt-1", warehouse_id="MSK-1", version=2, service_date=departs.date(), departs_at=departs,
+        vehicle_id="van-1", stops=[f.RouteStop(stop=1, pickup_point_id="PVZ-1", shipment_ids=["S1", "S2"])]))
     yield node
     node.stop()
 

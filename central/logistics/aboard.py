@@ -37,10 +37,10 @@ def drop_cancelled(conn: Connection, shipment_ids: Sequence[str], now: datetime)
     for sid, (_, state, warehouse_id) in sorted(waiting.items()):
         if state in (Delivery.AWAITING_ROUTE, Delivery.PLANNED):
             by_warehouse.setdefault(warehouse_id, []).append(sid)
-    left = {waiting[sid][0] for ids in by_warehouse.values() for sid in ids} - {None}
+    left = sorted({rid for ids in by_warehouse.values() for sid in ids if (rid := waiting[sid][0])})
     for warehouse_id, ids in by_warehouse.items():
         store.set_deliveries(conn, warehouse_id, ids, Delivery.CANCELLED, now, reason=CANCELLED_REASON)
-    for route_id in sorted(left):  # type: ignore[type-var]
+    for route_id in left:
         _restow_and_tell(conn, route_id, now)
 
 

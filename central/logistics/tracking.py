@@ -1,5 +1,8 @@
 """Courier events: departures, arrivals, handovers at pickup points, failed stops, positions.
 
+A van leaves with what the floor has shipped; the rest of what was planned on it stays behind
+(`aboard.board`).
+
 Each event is applied in one transaction with its record in the event log (`event_log`), under
 a lock on its route: the same event again gets the first answer (duplicate=true) and changes
 nothing; the same id with another body is refused. Every state change goes through the

@@ -5,6 +5,10 @@ Runs on PostgreSQL and on SQLite: a timed phase of random orders, then a flash s
 PostgreSQL commit rate (plain psycopg, one single-row insert and commit per transaction, as
 many connections as HTTP clients) and reports orders/s as a ratio to it.
 
+The machine is shared, so orders/s moves with everyone else's load: the figures also carry the
+load average and the CPU each order cost the server's processes and (on PostgreSQL) its
+backends, which stay put when the machine is busy (Linux /proc; absent elsewhere).
+
     python bench/checkout.py [--quick]
 
 Last line of output: one JSON object with the figures.
@@ -25,6 +29,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,7 +120,8 @@ def server_env() -> dict[str, str]:
 
 
 @contextmanager
-def server(url: str, log_path: Path):
+def server(url: str, log_path: Path) -> Iterator[tuple[str, int]]:
+    """`sklad-central serve` on `url`; yields its base URL and process id."""
     port = free_port()
     with log_path.open("w") as log:
         proc = subprocess.Popen([cli(), "serve", "--db", url, "--port", str(port), "--workers",
@@ -124,7 +130,7 @@ def server(url: str, log_path: Path):
         base = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(base, proc)
-            yield base
+            yield base, proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -158,11 +164,21 @@ def _order(session: requests.Session, base: str, customer: str, key: str,
     return resp.status_code, elapsed, order_id
 
 
-def timed_orders(args: tuple[str, int, int, float, int, int]) -> list[tuple[int, float]]:
-    """One client process: `threads` threads placing random 1-3 line orders until time's up."""
-    base, proc_no, threads, seconds, skus, points = args
+@dataclass(frozen=True)
+class ClientRun:
+    results: list[tuple[int, float]]  # (status, latency s) of each order
+    last_answer: float  # time.monotonic()
+    cpu_s: float  # this client process's CPU while it ran: it shares the machine with the server
+
+
+def timed_orders(args: tuple[str, int, int, float, float, int, int]) -> ClientRun:
+    """One client process: `threads` threads placing random 1-3 line orders from `start` (a
+    time.monotonic() instant, the same in every process) for `seconds`."""
+    base, proc_no, threads, start, seconds, skus, points = args
     results: list[tuple[int, float]] = []
-    stop = time.monotonic() + seconds
+    stop = start + seconds
+    time.sleep(max(0.0, start - time.monotonic()))
+    cpu = time.process_time()
 
     def run(t: int) -> None:
         rng = random.Random(proc_no * 1000 + t)
@@ -176,7 +192,7 @@ def timed_orders(args: tuple[str, int, int, float, int, int]) -> list[tuple[int,
             results.append((status, latency))
 
     run_threads(run, threads)
-    return results
+    return ClientRun(results, time.monotonic(), time.process_time() - cpu)
 
 
 def flash_buyers(args: tuple[str, list[int], int]) -> list[tuple[int, float, str | None]]:
@@ -213,34 +229,97 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else 0.0
 
 
+# ---------------------------------------------------------------- CPU per order
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (0 for one that is gone)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the uvicorn supervisor and its workers)."""
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        for task in Path(f"/proc/{found[-1]}/task").glob("*/children"):
+            todo.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def pg_backends(application_name: str) -> list[int]:
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (application_name,))]
+
+
+@dataclass
+class CpuMeter:
+    """CPU of the server's processes and of its PostgreSQL backends (by application name)."""
+
+    server_pid: int
+    application_name: str | None
+
+    def sample(self) -> dict[int, float]:
+        pids = process_tree(self.server_pid)
+        if self.application_name is not None:
+            pids += pg_backends(self.application_name)
+        return {pid: cpu_seconds([pid]) for pid in pids}
+
+    def per_order_ms(self, before: dict[int, float], after: dict[int, float], orders: int) -> dict:
+        """ms of CPU per order for the server and the backends; a backend that came up during
+        the run counts from zero."""
+        server = set(process_tree(self.server_pid))
+        spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+        figures = {"server_cpu_ms": sum(v for pid, v in spent.items() if pid in server) * 1000 / orders}
+        if self.application_name is not None:
+            figures["pg_cpu_ms"] = sum(v for pid, v in spent.items() if pid not in server) * 1000 / orders
+        return figures
+
+
 # ---------------------------------------------------------------- one backend
 
 
 def bench_backend(kind: str, plan: Plan, pool: ProcessPoolExecutor, workdir: Path) -> dict:
     with scratch_database(kind) as db:
-        url = db.url
+        # The server's PostgreSQL connections carry a name of their own, so their CPU can be read.
+        app_name = f"sklad-bench-{uuid.uuid4().hex[:8]}" if kind == "pg" else None
+        url = db.url + (f"&application_name={app_name}" if app_name else "")
         say(f"[{kind}] seeding {plan.skus} SKUs, 6 warehouses, 120 pickup points ...")
         subprocess.run([cli(), "seed", "--db", url, "--skus", str(plan.skus)], check=True,
                        env=server_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with server(url, workdir / f"serve-{kind}.log") as base:
+        with server(url, workdir / f"serve-{kind}.log") as (base, pid):
             say(f"[{kind}] server up at {base}; warming up")
-            pool.submit(timed_orders, (base, 99, 4, 1.0, plan.skus, 120)).result()
+            # Every client process warms up, so none is still starting when the clock runs.
+            list(pool.map(timed_orders, [(base, 99 + p, 4, time.monotonic(), 1.0, plan.skus, 120)
+                                         for p in range(plan.procs)]))
             say(f"[{kind}] {plan.procs}x{plan.clients} clients placing orders for "
                 f"{plan.seconds:.0f} s ...")
-            started = time.monotonic()
-            parts = pool.map(timed_orders, [(base, p, plan.clients, plan.seconds, plan.skus, 120)
-                                            for p in range(plan.procs)])
-            results = [r for part in parts for r in part]
-            elapsed = time.monotonic() - started
+            meter = CpuMeter(pid, app_name)
+            before, start = meter.sample(), time.monotonic() + 0.5
+            parts = list(pool.map(timed_orders, [(base, p, plan.clients, start, plan.seconds,
+                                                  plan.skus, 120) for p in range(plan.procs)]))
+            after = meter.sample()
+            results = [r for part in parts for r in part.results]
+            elapsed = max(part.last_answer for part in parts) - start
             ok = [lat for status, lat in results if status == 201]
             statuses = Counter(status for status, _ in results)
             errors = sum(n for status, n in statuses.items() if status >= 500)
             figures = {"orders_per_s": len(ok) / elapsed, "p50_ms": percentile(ok, .5) * 1000,
                        "p99_ms": percentile(ok, .99) * 1000, "orders": len(ok),
-                       "errors_5xx": errors}
+                       "errors_5xx": errors, **meter.per_order_ms(before, after, max(1, len(ok))),
+                       "client_cpu_ms": sum(part.cpu_s for part in parts) * 1000 / max(1, len(ok))}
+            cpu = ", ".join(f"{name} {ms:.2f} ms" for name, ms in figures.items() if name.endswith("_cpu_ms"))
             say(f"[{kind}] {len(ok)} orders in {elapsed:.1f} s = {figures['orders_per_s']:.0f}/s,"
                 f" p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms; "
-                f"statuses {dict(sorted(statuses.items()))}")
+                f"statuses {dict(sorted(statuses.items()))}; CPU per order: {cpu}")
             figures |= flash_sale(kind, base, plan, pool)
     return figures
 
@@ -315,6 +394,11 @@ def main() -> None:
         "errors_5xx": pg["errors_5xx"] + lite["errors_5xx"],
         "raw_pg_tx_per_s": round(raw, 1),
         "ratio_vs_raw_pg": round(pg["orders_per_s"] / raw, 3),
+        "server_cpu_ms_per_order_pg": round(pg["server_cpu_ms"], 3),
+        "pg_cpu_ms_per_order": round(pg["pg_cpu_ms"], 3),
+        "client_cpu_ms_per_order_pg": round(pg["client_cpu_ms"], 3),
+        "server_cpu_ms_per_order_sqlite": round(lite["server_cpu_ms"], 3),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "quick": args.quick,
     }))
 

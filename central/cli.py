@@ -77,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     d.set_defaults(run=_seed)
 
-    w = sub.add_parser("sweep", help="expire unpaid orders whose hold ran out and refund "
-                                     "cancelled paid orders, once")
+    w = sub.add_parser("sweep", help="expire unpaid orders whose hold ran out, refund "
+                                     "cancelled paid orders and void orphan payment intents, once")
     w.add_argument("--db", help=db_help)
     w.set_defaults(run=_sweep)
 
@@ -126,10 +126,10 @@ def _sweep(args: argparse.Namespace) -> int:
     from central.services.sweep import sweep_once
 
     central = bootstrap(_settings(args))
-    expired = refunded = 0
-    while (done := sweep_once(central)).expired or done.refunded:
-        expired, refunded = expired + done.expired, refunded + done.refunded
-    print(f"expired {expired} unpaid orders, refunded {refunded} payments")
+    expired = refunded = voided = 0
+    while (done := sweep_once(central)).worked:
+        expired, refunded, voided = expired + done.expired, refunded + done.refunded, voided + done.voided
+    print(f"expired {expired} unpaid orders, refunded {refunded} payments, voided {voided} orphan payment intents")
     return 0
 
 

@@ -20,6 +20,9 @@ class Settings:
     acquirer_secret: str = ""  # shared with the acquirer, signs its callbacks
     public_url: str = "http://127.0.0.1:8000"
     hold_minutes: float = 15.0
+    # An intent the acquirer made this long ago that no committed payment uses is voided by the
+    # sweeper: far longer than any checkout takes from its intent to its commit.
+    intent_grace_minutes: float = 10.0
     currency: str = "RUB"
     sweep_seconds: float = 30.0
     pool_size: int = 10
@@ -46,6 +49,8 @@ class Settings:
         parse_limits(self.rate_limits), parse_networks(self.rate_trusted)
         if not 0 < self.hold_minutes <= 24 * 60:
             raise ConfigError(f"hold minutes must be in (0, 1440], got {self.hold_minutes}")
+        if not 0 < self.intent_grace_minutes <= 24 * 60:
+            raise ConfigError(f"{ENV_PREFIX}INTENT_GRACE_MINUTES must be in (0, 1440], got {self.intent_grace_minutes}")
         return self
 
     @classmethod

@@ -44,8 +44,8 @@ callbacks 16 KiB) is a 413 before it is parsed. A method the path does not serve
 
 
 def create_app(central: Central, sweep: bool = False) -> FastAPI:
-    """The API over `central`; with sweep=True a background task expires unpaid holds and
-    refunds payments of cancelled orders."""
+    """The API over `central`; with sweep=True a background task expires unpaid holds,
+    refunds payments of cancelled orders and voids orphan payment intents."""
     meter = metrics.Metrics()
     app = FastAPI(title="Sklad central", version="1", lifespan=_lifespan(central, meter, sweep),
                   description=DESCRIPTION)
@@ -107,3 +107,6 @@ async def _sweep_forever(central: Central, meter: metrics.Metrics) -> None:
         if done.refunded:
             meter.refunded.inc(done.refunded)
             log.info("refunded %d payments", done.refunded)
+        if done.voided:
+            meter.voided.inc(done.voided)
+            log.info("voided %d orphan payment intents", done.voided)

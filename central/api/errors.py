@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -106,8 +107,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(sync_errors.SyncError, _sync_refusal)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    # Lost or refused connections, through SQLAlchemy or on psycopg itself (the checkout's hot
-    # path), and a pool with no connection free for its whole timeout.
-    for unavailable in (OperationalError, psycopg.OperationalError, PoolTimeout):
+    # Lost or refused connections, through SQLAlchemy or on the driver itself (the checkout's hot
+    # path, the sandbox's books: a database locked past the busy timeout on SQLite), and a pool
+    # with no connection free for its whole timeout.
+    for unavailable in (OperationalError, psycopg.OperationalError, sqlite3.OperationalError, PoolTimeout):
         app.add_exception_handler(unavailable, _database_down)
     app.add_exception_handler(Exception, _unexpected)

@@ -37,6 +37,8 @@ class Metrics:
                                "Unpaid orders expired by the sweeper", registry=self.registry)
         self.refunded = Counter("central_payments_refunded_total",
                                 "Payments refunded by the sweeper", registry=self.registry)
+        self.voided = Counter("central_payment_intents_voided_total",
+                              "Orphan payment intents voided by the sweeper", registry=self.registry)
 
     def exposition(self) -> bytes:
         if os.environ.get(MULTIPROC_ENV):

@@ -218,6 +218,7 @@ class CustomerTokenOut(BaseModel):
 class SweepOut(BaseModel):
     expired: int
     refunded: int
+    voided: int  # orphan payment intents
 
 
 class Health(BaseModel):

@@ -252,6 +252,16 @@ sandbox_operations = sa.Table(
     sa.Column("amount_minor", sa.BigInteger, nullable=False),
     sa.Column("result", sa.String(128), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_sandbox_operations_kind_created", "kind", "created_at", "payment_id"),  # open intents, in order
+)
+
+# How far each of the sweeper's walks through a list kept elsewhere has got (migration 0011):
+# "orphan_intents" is the last acquirer intent checked for a committed payment.
+sweep_marks = sa.Table(
+    "sweep_marks", metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("payment_id", ID, nullable=False),
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,28 @@ Outcome = Literal["succeeded", "failed"]
 class PaymentIntent:
     acquirer_ref: str
     redirect_url: str  # where the customer goes for 3-D Secure
+
+
+@dataclass(frozen=True, order=True)
+class IntentMark:
+    """How far a walk through an acquirer's intents got: the last one seen, in the acquirer's
+    order (creation time, then payment id)."""
+
+    created_at: datetime
+    payment_id: str
+
+
+@dataclass(frozen=True)
+class OpenIntent:
+    """An intent the acquirer still holds: neither voided nor paid."""
+
+    payment_id: str
+    acquirer_ref: str
+    created_at: datetime  # by the acquirer's clock
+
+    @property
+    def mark(self) -> IntentMark:
+        return IntentMark(self.created_at, self.payment_id)
 
 
 class CallbackEvent(BaseModel):
@@ -40,7 +63,13 @@ class Acquirer(ABC):
 
     @abstractmethod
     def void_intent(self, payment_id: str, acquirer_ref: str) -> None:
-        """Cancel an intent no order will use (the checkout failed), so it can never be paid."""
+        """Cancel an intent no order will use (the checkout failed, or died before its commit), so
+        it can never be paid; voiding one again changes nothing."""
+
+    @abstractmethod
+    def open_intents(self, after: IntentMark | None, older_than: timedelta, limit: int) -> list[OpenIntent]:
+        """Intents still open that the acquirer made more than `older_than` ago (by its own clock)
+        and after `after`, oldest first, at most `limit`; raises AcquirerError if it cannot say."""
 
     @abstractmethod
     def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str, *,

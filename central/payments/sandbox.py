@@ -8,6 +8,8 @@ The intent's reference carries its amount, so any central process (the server's 
 `sklad-central sweep`) can refund it. Refunds and voids take an idempotency key: the same key
 gets the first answer again, from the sandbox's books (central.payments.books), which outlive
 the process — so a central that crashed after a refund and asks again is not refunded twice.
+Like a real acquirer it remembers every intent it made, so it can list the ones still open
+(central's sweeper voids those no committed payment uses), and a voided intent is never paid.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 from pydantic import ValidationError
 
 from central.errors import AcquirerError, BadSignature, InvalidRequest
-from central.payments.books import Operation, SandboxBooks
-from central.payments.port import Acquirer, CallbackEvent, Outcome, PaymentIntent
+from central.payments.books import INTENT, REFUND, VOID, Operation, SandboxBooks
+from central.payments.port import Acquirer, CallbackEvent, IntentMark, OpenIntent, Outcome, PaymentIntent
 
 SIGNATURE_HEADER = "X-Acquirer-Signature"
 
@@ -32,10 +35,9 @@ class SandboxAcquirer(Acquirer):
         self.books = books
 
     def create_intent(self, payment_id: str, amount_minor: int, currency: str) -> PaymentIntent:
-        return PaymentIntent(
-            acquirer_ref=f"sbx-{payment_id}-{amount_minor}-{currency}",
-            redirect_url=f"{self._public_url}/sandbox/3ds/{payment_id}",
-        )
+        ref = self.books.record(Operation(f"{INTENT}:{payment_id}", INTENT, payment_id, amount_minor,
+                                          f"sbx-{payment_id}-{amount_minor}-{currency}")).result
+        return PaymentIntent(acquirer_ref=ref, redirect_url=f"{self._public_url}/sandbox/3ds/{payment_id}")
 
     def sign(self, body: bytes) -> str:
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
@@ -43,7 +45,11 @@ class SandboxAcquirer(Acquirer):
     def callback_for(
         self, event_id: str, payment_id: str, outcome: Outcome, amount_minor: int, currency: str
     ) -> tuple[bytes, str]:
-        """The body and signature the sandbox sends once the customer has done 3-D Secure."""
+        """The body and signature the sandbox sends once the customer has done 3-D Secure;
+        AcquirerError for an intent it voided (such an intent can take no money)."""
+        if outcome == "succeeded" and self.books.recall(f"{VOID}:{payment_id}") is not None:
+            raise AcquirerError(f"the sandbox voided payment {payment_id}'s intent: it cannot be paid; "
+                                "place the order again", payment_id=payment_id)
         event = CallbackEvent(event_id=event_id, payment_id=payment_id, outcome=outcome,
                               amount_minor=amount_minor, currency=currency)
         body = event.model_dump_json().encode()
@@ -61,7 +67,7 @@ class SandboxAcquirer(Acquirer):
 
     def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str, *,
                idempotency_key: str) -> str:
-        key = f"refund:{idempotency_key}"
+        key = f"{REFUND}:{idempotency_key}"
         if (first := self.books.recall(key)) is not None:
             return _same_request(first, payment_id, amount_minor)
         ref_payment, captured, captured_currency = _parse_ref(acquirer_ref)
@@ -73,7 +79,7 @@ class SandboxAcquirer(Acquirer):
             raise AcquirerError(f"sandbox refuses a refund of {amount_minor} {currency}: payment "
                                 f"{payment_id} captured {captured} {captured_currency}, "
                                 f"{left} of it not refunded yet", payment_id=payment_id)
-        kept = self.books.record(Operation(key, "refund", payment_id, amount_minor,
+        kept = self.books.record(Operation(key, REFUND, payment_id, amount_minor,
                                            f"sbx-refund-{idempotency_key}"))
         return _same_request(kept, payment_id, amount_minor)
 
@@ -82,7 +88,10 @@ class SandboxAcquirer(Acquirer):
         if ref_payment != payment_id:
             raise AcquirerError(f"sandbox reference {acquirer_ref} is not payment {payment_id}'s",
                                 payment_id=payment_id)
-        self.books.record(Operation(f"void:{payment_id}", "void", payment_id, 0, f"sbx-void-{payment_id}"))
+        self.books.record(Operation(f"{VOID}:{payment_id}", VOID, payment_id, 0, f"sbx-void-{payment_id}"))
+
+    def open_intents(self, after: IntentMark | None, older_than: timedelta, limit: int) -> list[OpenIntent]:
+        return self.books.open_intents(after, older_than, limit)
 
 
 def _same_request(first: Operation, payment_id: str, amount_minor: int) -> str:

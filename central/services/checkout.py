@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import stock
 from central.bootstrap import Central
+from central.crash_points import crash_point
 from central.db.tables import (
     order_lines,
     orders,
@@ -43,6 +44,7 @@ from central.services.views import (
 )
 
 RESERVE_ATTEMPTS = 3
+AFTER_PAYMENT_INTENT = "after_payment_intent"
 
 log = logging.getLogger("central.checkout")
 
@@ -102,7 +104,8 @@ def place_order(central: Central, cmd: PlaceOrder) -> Placed:
     availability (up to RESERVE_ATTEMPTS times). Every intent no recorded order ended up
     using (the checkout failed, or an earlier request with the same key won) is voided with
     the acquirer before the answer goes out: no intent is left that could take money for
-    nothing.
+    nothing. One a process killed before its commit leaves behind is the sweeper's
+    (central.services.orphan_intents).
     """
     lines = check_lines(cmd.lines)
     fingerprint = request_fingerprint(cmd.pickup_point_id, lines)
@@ -126,6 +129,7 @@ def _place(central: Central, cmd: PlaceOrder, lines: tuple[Line, ...], fingerpri
         snap = found
         plan = plan_route(lines, snap.depots, snap.available, snap.destination)
         drafts.append(_draft(central, cmd, lines, plan, snap, fingerprint, drafts[-1] if drafts else None))
+        crash_point(AFTER_PAYMENT_INTENT)  # the acquirer holds an intent no order uses yet
         try:
             _write(central, drafts[-1])
             return Placed(order=_view(drafts[-1]), created=True)

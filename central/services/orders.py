@@ -18,6 +18,7 @@ from central.domain.orders import (
     ShipmentStatus,
     cancel_steps,
 )
+from central.errors import NotFound
 from central.services.order_store import load_order, release_shipment_stock
 from central.services.transitions import lock_order, lock_shipments, write_order, write_shipment
 from central.services.views import OrderView
@@ -45,9 +46,9 @@ def cancel_order(central: Central, cmd: CancelOrder) -> OrderView:
     "it had already left"."""
     now = central.clock()
     with central.db.write() as conn:
-        load_order(conn, cmd.order_id, cmd.customer_id)  # not theirs: NotFound
-        current = lock_order(conn, cmd.order_id)
-        assert current is not None, "load_order found it"
+        current = lock_order(conn, cmd.order_id, cmd.customer_id)
+        if current is None:  # not theirs is as unknown as missing
+            raise NotFound(f"no order {cmd.order_id} for this account", order_id=cmd.order_id)
         rows = {sid: (wid, ShipmentStatus(status))
                 for sid, _, wid, status in lock_shipments(conn, [cmd.order_id])}
         order_step, steps = cancel_steps(cmd.order_id, current, {sid: st for sid, (_, st) in rows.items()})

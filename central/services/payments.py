@@ -68,21 +68,23 @@ def _apply(conn: Connection, now: datetime, event: CallbackEvent) -> CallbackRes
                        payment_id=event.payment_id)
     order_status = lock_order(conn, order_id)  # the order first, as every path locks them
     pay = lock_payment(conn, event.payment_id)
+    assert order_status is not None, "the payment's order exists (foreign key)"
     seen = conn.execute(sa.select(payment_events.c.result)
                         .where(payment_events.c.event_id == event.event_id)).scalar_one_or_none()
     if seen is None:
-        result = _decide(conn, now, event, pay, order_status)
+        result, order_status = _decide(conn, now, event, pay, order_status)
         conn.execute(payment_events.insert().values(
             event_id=event.event_id, payment_id=event.payment_id, outcome=event.outcome,
             result=result, received_at=now))
-    status = conn.execute(sa.select(orders.c.status).where(orders.c.order_id == order_id)).scalar_one()
     return CallbackResult(event_id=event.event_id, payment_id=event.payment_id,
                           result=seen or result, duplicate=seen is not None,
-                          order_id=order_id, order_status=status)
+                          order_id=order_id, order_status=order_status.value)
 
 
 def _decide(conn: Connection, now: datetime, event: CallbackEvent, pay: sa.RowMapping,
-            order_status: OrderStatus) -> str:
+            order_status: OrderStatus) -> tuple[str, OrderStatus]:
+    """The payment's result and the order's status after the event (the order is locked: what
+    is written here is what it is)."""
     if (event.amount_minor, event.currency) != (pay["amount_minor"], pay["currency"]):
         raise InvalidRequest(
             f"callback amount {event.amount_minor} {event.currency} does not match payment "
@@ -93,10 +95,11 @@ def _decide(conn: Connection, now: datetime, event: CallbackEvent, pay: sa.RowMa
     refund = {"refund_minor": pay["amount_minor"]} if decision.payment.to is PaymentStatus.REFUND_DUE \
         and current is not PaymentStatus.REFUND_DUE else {}
     write_payment(conn, event.payment_id, current, decision.payment, now, **refund)
-    if decision.order is not None:
-        write_order(conn, pay["order_id"], order_status, decision.order, now)
-        _send_to_warehouses(conn, pay["order_id"], now)
-    return decision.payment.result
+    if decision.order is None:
+        return decision.payment.result, order_status
+    write_order(conn, pay["order_id"], order_status, decision.order, now)
+    _send_to_warehouses(conn, pay["order_id"], now)
+    return decision.payment.result, decision.order.to
 
 
 def _send_to_warehouses(conn: Connection, order_id: str, now: datetime) -> None:

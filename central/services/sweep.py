@@ -1,4 +1,4 @@
-"""The sweeper's one pass: expire unpaid holds, then refund what is due."""
+"""The sweeper's one pass: expire unpaid holds, refund what is due, void orphan payment intents."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from central.bootstrap import Central
 from central.services.orders import expire_due
+from central.services.orphan_intents import void_orphans
 from central.services.refunds import refund_due
 from central.services.returns import refund_returns
 
@@ -14,8 +15,16 @@ from central.services.returns import refund_returns
 class SweepResult:
     expired: int
     refunded: int
+    voided: int = 0  # orphan payment intents
+    intents_checked: int = 0
+
+    @property
+    def worked(self) -> bool:
+        return bool(self.expired or self.refunded or self.intents_checked)
 
 
 def sweep_once(central: Central) -> SweepResult:
     """One bounded batch of each; callers repeat while there was work."""
-    return SweepResult(expired=expire_due(central), refunded=refund_due(central) + refund_returns(central))
+    expired, refunded = expire_due(central), refund_due(central) + refund_returns(central)
+    intents = void_orphans(central)
+    return SweepResult(expired, refunded, intents.voided, intents.checked)

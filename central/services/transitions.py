@@ -38,9 +38,12 @@ def locked(conn: Connection, query: sa.Select) -> sa.Select:
     return query.with_for_update() if conn.dialect.name == "postgresql" else query
 
 
-def lock_order(conn: Connection, order_id: str) -> OrderStatus | None:
-    status = conn.execute(locked(conn, sa.select(orders.c.status).where(orders.c.order_id == order_id))
-                          ).scalar_one_or_none()
+def lock_order(conn: Connection, order_id: str, customer_id: str | None = None) -> OrderStatus | None:
+    """The order's status, locked; None if there is no such order (given a customer: of theirs)."""
+    query = sa.select(orders.c.status).where(orders.c.order_id == order_id)
+    if customer_id is not None:
+        query = query.where(orders.c.customer_id == customer_id)
+    status = conn.execute(locked(conn, query)).scalar_one_or_none()
     return None if status is None else OrderStatus(status)
 
 

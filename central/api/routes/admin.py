@@ -172,7 +172,7 @@ def customer_token(customer_id: CustomerPath, central: CentralDep,
 
 @router.post("/sweep", response_model=SweepOut)
 def sweep(central: CentralDep, _: AdminDep) -> SweepOut:
-    """Expire unpaid orders whose hold ran out and refund due payments now, one batch of each,
-    instead of waiting for the sweeper."""
+    """Expire unpaid orders whose hold ran out, refund due payments and void orphan payment
+    intents now, one batch of each, instead of waiting for the sweeper."""
     done = sweep_once(central)
-    return SweepOut(expired=done.expired, refunded=done.refunded)
+    return SweepOut(expired=done.expired, refunded=done.refunded, voided=done.voided)

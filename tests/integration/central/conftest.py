@@ -86,7 +86,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         path = tmp_path / "central.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    url = pg_url(request.getfixturevalue("pg_schema"))
+    return request.getfixturevalue("pg_db_url")
+
+
+@pytest.fixture
+def pg_db_url(pg_schema: str) -> str:
+    """This session's PostgreSQL schema, emptied (a module overrides `db_url` with it to run on
+    PostgreSQL alone)."""
+    url = pg_url(pg_schema)
     _truncate_pg(url)
     return url
 

@@ -37,6 +37,14 @@ def central_cli() -> str:
 def serving(db_url: str, log_path: Path, *args: str, workers: int = 2, env: dict[str, str] | None = None
             ) -> Iterator[str]:
     """Run `sklad-central serve` on `db_url` until the block ends; yields its base URL."""
+    with serve_process(db_url, log_path, *args, workers=workers, env=env) as (base, _):
+        yield base
+
+
+@contextmanager
+def serve_process(db_url: str, log_path: Path, *args: str, workers: int = 2, env: dict[str, str] | None = None
+                  ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As serving(), yielding the process too (for tests that watch it die)."""
     port = free_port()
     with log_path.open("w") as log:
         proc = subprocess.Popen([central_cli(), "serve", "--db", db_url, "--port", str(port),
@@ -45,7 +53,7 @@ def serving(db_url: str, log_path: Path, *args: str, workers: int = 2, env: dict
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(base, proc, log_path)
-            yield base
+            yield base, proc
         finally:
             proc.terminate()
             proc.wait(timeout=15)

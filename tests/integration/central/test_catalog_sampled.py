@@ -19,12 +19,8 @@ LAMPS = 300
 
 
 @pytest.fixture
-def db_url(pg_schema: str) -> str:  # PostgreSQL only: SQLite's index always counts exactly
-    from conftest import _truncate_pg, pg_url
-
-    url = pg_url(pg_schema)
-    _truncate_pg(url)
-    return url
+def db_url(pg_db_url: str) -> str:  # PostgreSQL only: SQLite's index always counts exactly
+    return pg_db_url
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +11,7 @@ from support_central import order_body, three_ds
 
 from central.bootstrap import Central
 from central.errors import AcquirerError, BadSignature
-from central.payments.port import Acquirer, CallbackEvent, PaymentIntent
+from central.payments.port import Acquirer, CallbackEvent, IntentMark, OpenIntent, PaymentIntent
 from central.payments.sandbox import SIGNATURE_HEADER, SandboxAcquirer
 
 Headers = Callable[[str], dict[str, str]]
@@ -116,13 +117,13 @@ def test_payment_after_expiry_is_marked_for_refund(client: TestClient, central: 
                                                    admin_headers: dict[str, str]) -> None:
     clock.advance(16)
     assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 1,
-                                                                         "refunded": 0}
+                                                                         "refunded": 0, "voided": 0}
     resp = three_ds(client, placed, "approve")
     assert resp.json()["result"] == "order_not_payable_refund_due"
     order = client.get(f"/orders/{placed['order_id']}", headers=admin_headers).json()
     assert (order["status"], order["payment"]["status"]) == ("EXPIRED", "REFUND_DUE")
     assert client.post("/admin/sweep", headers=admin_headers).json() == {"expired": 0,
-                                                                         "refunded": 1}
+                                                                         "refunded": 1, "voided": 0}
 
 
 def test_a_late_failure_never_undoes_captured_money(client: TestClient, central: Central, placed: dict,
@@ -161,6 +162,9 @@ class CardAcquirer(Acquirer):
         raise BadSignature("not in this test")
 
     def void_intent(self, payment_id: str, acquirer_ref: str) -> None:
+        raise AcquirerError("not in this test")
+
+    def open_intents(self, after: IntentMark | None, older_than: timedelta, limit: int) -> list[OpenIntent]:
         raise AcquirerError("not in this test")
 
     def refund(self, payment_id: str, acquirer_ref: str, amount_minor: int, currency: str, *,

@@ -6,8 +6,9 @@ received and put away on the floor and flows up to central; customers order and 
 sandbox; the fulfilment orders flow down. Then the uplink goes down, and scripted pickers pick,
 pack and ship the whole shift over the terminal API regardless; when it comes back, the queued
 movements flow up and central marks the orders fulfilled. The report reconciles central's stock
-view against the edge's ledger. Then central plans the delivery vans to the pickup points and one
-courier drives its route (simulators/courier.py), so some orders are ready for pickup.
+view against the edge's ledger. Central plans the delivery vans to the pickup points before the
+shift, so the routes reach the floor before picking and the labels carry route and stop; after it
+one courier drives its route (simulators/courier.py), so some orders are ready for pickup.
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ def run(args, tmp: Path) -> int:
         console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
         orders = place_orders(shop, args.orders, args.skus, random.Random(11))
         wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
+        dispatch = Dispatch(base, admin)
+        planned = dispatch.ahead(cfg.id, console)
+        delivered = routes_on_floor(cfg.ledger_path, len(planned["routes"]), wait_for)
         reserve = asyncio.run(stock_reserve(endpoint, 20, 40))
         console.print(f"{reserve} units go into reserve behind 20 pick faces (min 58, max 70 per face)")
         pallets = asyncio.run(fleet.replenish(endpoint, 4))
@@ -158,9 +162,7 @@ def run(args, tmp: Path) -> int:
         if not args.hold:
             fleet.stop()  # the simulator's referee counts collisions and deadlocks as it stops
         verified = verify_ledger(cfg.ledger_path)
-        dispatch = Dispatch(base, admin)
-        delivered = dispatch.after_shift(cfg.id, console, lambda o, c: shop.order(o, c)["status"], orders)
-        delivered += routes_on_floor(cfg.ledger_path, dispatch.planned_routes, wait_for)
+        delivered = [*dispatch.after_shift(lambda o, c: shop.order(o, c)["status"], orders), *delivered]
         show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
                     [*fleet.report_rows(), *replenishment_rows(cfg.ledger_path), *returned, *delivered,
                      *floor_rows(cart, printer)])
@@ -181,7 +183,9 @@ def floor_rows(cart: dict, printer: BackgroundPrinter) -> list[tuple[str, object
     return [("cluster-picked batch", f"batch {cart['batch_id']}: {cart['shipments']} shipments, {cart['units']} "
                                      f"units from {cart['bins']} bins in one walk"),
             ("wrong tote refused", cart.get("wrong_tote", "-")),
-            ("shipping labels printed", f"{printer.printed} on {printer.sim.name}")]
+            ("shipping labels printed", f"{printer.printed} on {printer.sim.name}, "
+                                        f"{sum('^FDROUTE ' in label.zpl for label in printer.sim.labels)} "
+                                        "with their van's route and stop")]
 
 
 def show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified, extra_rows) -> None:

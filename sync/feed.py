@@ -146,6 +146,19 @@ class DeliveryRoute(_Model):
         return self
 
 
+class RouteWithdrawal(_Model):
+    """Routes of this warehouse central threw away with nothing in their place (a re-plan that
+    made no route from here, or a van whose every shipment was cancelled): the floor forgets
+    them, and their shipments wave by cut-off again until a route names them. The highest
+    version wins here too: a route the floor holds at a higher version is kept."""
+
+    type: Literal["route_withdrawal"] = "route_withdrawal"
+    warehouse_id: Ident
+    version: Annotated[int, Field(ge=1)]
+    route_ids: Annotated[list[Ident], Field(min_length=1, max_length=10_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
 RETURN_PREFIX = "return "
 
 
@@ -161,7 +174,8 @@ def return_id_of(reason: str | None) -> str | None:
 
 
 FeedCommand = Annotated[
-    FulfilmentOrder | CancelShipment | CatalogUpsert | AdvanceShippingNotice | ReturnNotice | DeliveryRoute,
+    FulfilmentOrder | CancelShipment | CatalogUpsert | AdvanceShippingNotice | ReturnNotice | DeliveryRoute
+    | RouteWithdrawal,
     Field(discriminator="type"),
 ]
 

@@ -36,10 +36,11 @@ class FloorView:
         silent = now - self.last_answer
         return "online" if silent < SILENT_AFTER_S else f"NODE NOT ANSWERING for {silent:.0f} s"
 
-    def wave_rows(self) -> list[tuple[str, str, str, str, str]]:
-        """Waves by cut-off: the pickup point, the state and how many shipments are at each status."""
+    def wave_rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        """Waves by cut-off: the pickup point, the state, how many shipments are at each status, and
+        the delivery route of a van's wave (its vehicle and departure, cut-off of the wave)."""
         return [(str(w["wave_id"]), w["cutoff"][:16].replace("T", " "), w["pickup_point"] or "-", w["state"],
-                 ", ".join(f"{n} {status}" for status, n in sorted(w["by_status"].items())))
+                 ", ".join(f"{n} {status}" for status, n in sorted(w["by_status"].items())), _route(w))
                 for w in self.waves]
 
     def task_rows(self) -> list[tuple[str, str, str, str]]:
@@ -93,3 +94,12 @@ class FloorView:
             self.unknown_events += 1
         brief = " ".join(f"{k}={v}" for k, v in data.items() if v not in (None, ""))[:100]
         self.events.appendleft(f"{clock} {topic} {brief}")
+
+
+def _route(wave: dict) -> str:
+    route = wave.get("route_id")
+    if not route:
+        return "-"
+    if not wave.get("departs_at"):
+        return f"{route} (withdrawn)"
+    return f"{wave['vehicle_id']} departs {wave['departs_at'][11:16]} · {route}"

@@ -67,7 +67,7 @@ class HoursIn(Body):
 
 class PlanIn(Body):
     service_date: date | None = Field(None, description="default: the next day whose first shift has not begun")
-    cutoff: AwareDatetime | None = Field(None, description="plan shipments shipped by then; default: now")
+    cutoff: AwareDatetime | None = Field(None, description="plan shipments of orders placed by then; default: now")
     time_budget_s: Annotated[float, Field(gt=0, le=120)] = 10.0
     max_iterations: Annotated[int, Field(ge=1, le=1_000_000)] = 20_000
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1

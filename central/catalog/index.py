@@ -56,8 +56,8 @@ class SearchIndex:
         """Whether a looser match (typos) is worth trying when `match` finds nothing."""
         return False
 
-    def near_match(self, fetch: Fetch) -> Match:
-        """The looser match; only called when allows_near said so."""
+    def near_match(self, fetch: Fetch, text: Hashable) -> Match:
+        """The looser match for queries of this text shape; only called when allows_near said so."""
         raise NotImplementedError
 
     # Hits counted and ranked exactly; past this many (matching the text and every filter), counts

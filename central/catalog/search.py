@@ -17,7 +17,7 @@ since; the page's SKUs, with their live availability, are read every time.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -96,7 +96,14 @@ def find(search: Search, query: SearchQuery) -> Found:
 def _worth_a_near_match(search: Search, query: SearchQuery, found: Found) -> bool:
     """Nothing found, and not because of the filters: the words find nothing at all (a typo?)."""
     return (not found.facets.total and search.index.text_shape(query) is not None
-            and search.index.allows_near(query) and not _matches_anything(search, query))
+            and search.index.allows_near(query) and not (_filtered(query) and _matches_anything(search, query)))
+
+
+def _filtered(query: SearchQuery) -> bool:
+    """Whether anything beside the words narrows the search (else the words alone found nothing,
+    and asking them again costs a scan: the database expects common words to meet soon)."""
+    return (query.category is not None or query.brand is not None or query.price_min is not None
+            or query.price_max is not None or query.in_stock)
 
 
 def facet_key(query: SearchQuery) -> Hashable | None:
@@ -131,7 +138,7 @@ def params_of(query: SearchQuery, index: SearchIndex) -> dict[str, object]:
 
 def _match(search: Search, shape: Shape) -> Match | None:
     if shape.near:
-        return search.index.near_match(search.fetch)
+        return search.index.near_match(search.fetch, shape.text)
     return None if shape.text is None else search.index.match(shape.text)
 
 
@@ -202,7 +209,11 @@ def filtered(shape: Shape, match: Match | None, index: SearchIndex, positioned: 
     rank = match.rank if match is not None and shape.order is Sort.relevance else sa.literal(0.0)
     # No names or texts: facets count many rows; the page looks its names up (_page).
     columns = [skus.c.sku, skus.c.brand, skus.c.category_id, skus.c.price_minor, skus.c.created_at,
-               rank.label("rank"), band_of(skus.c.price_minor).label("band")]
+               rank.label("rank"), band_of(skus.c.price_minor).label("band"),
+               # Sorting by price sorts by this: price + 0, never walked in the price index's order
+               # (price follows the words, a noun being a category, so walking the index from the
+               # top and filtering by words reads most of the catalog before the 20 cheapest socks).
+               (skus.c.price_minor + 0).label("price_key")]
     stmt = sa.select(*columns, *([index.position().label("position")] if positioned else []))
     if match is not None and match.keys is not None:
         stmt = stmt.join_from(match.keys, skus, skus.c.sku == match.keys.c.sku)
@@ -224,12 +235,27 @@ def filtered(shape: Shape, match: Match | None, index: SearchIndex, positioned: 
     # The price range is always there (0 to PRICE_CEILING when not asked): one statement less per filter.
     stmt = stmt.where(price.between(param("price_min", sa.BigInteger), param("price_max", sa.BigInteger)))
     if shape.in_stock:
-        # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
-        # that reads all of stock; this probes ix_stock_sku once per hit.
-        held = (sa.select(sa.literal(1)).where(stock.c.sku == skus.c.sku, available() > 0)
-                .limit(1).scalar_subquery())
-        stmt = stmt.where(held.is_not(None))
+        stmt = stmt.where(_held(skus.c.sku))
     return stmt
+
+
+def _held(sku: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """Some warehouse has units of `sku` for sale (central.stock.available)."""
+    # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join
+    # that reads all of stock; this probes ix_stock_sku once per hit.
+    return (sa.select(sa.literal(1)).where(stock.c.sku == sku, available() > 0)
+            .limit(1).scalar_subquery()).is_not(None)
+
+
+def _every_hit(shape: Shape, match: Match | None, index: SearchIndex) -> sa.Subquery:
+    """Every hit, for a page ordered over all of them. In stock is asked of hits in the page's
+    order, as they are taken (OFFSET 0 keeps the database from asking it of every hit first):
+    a page of 20 probes stock ~20 times, not 25,000."""
+    if not shape.in_stock:
+        return filtered(shape, match, index).subquery("hits")
+    every = filtered(replace(shape, in_stock=False), match, index).subquery("every")
+    ordered = sa.select(every).order_by(*_order(every, shape.order)).offset(0).subquery("ordered")
+    return sa.select(ordered).where(_held(ordered.c.sku)).subquery("hits")
 
 
 def _subtree(category_id: sa.BindParameter[str]) -> sa.Select:
@@ -242,10 +268,7 @@ def _subtree(category_id: sa.BindParameter[str]) -> sa.Select:
 
 
 def _order(hits: sa.CTE | sa.Subquery, order: Sort) -> list[sa.ColumnElement]:
-    # `price + 0`: the price index is for price ranges (ANDed with the words' bitmap), never walked
-    # in order: price follows the words (a noun is a category), so walking it from the top and
-    # filtering by words reads most of the catalog before meeting the 20 cheapest socks.
-    price = hits.c.price_minor + 0
+    price = hits.c.price_key
     by = {Sort.relevance: [hits.c.rank.desc()], Sort.price_asc: [price.asc()], Sort.price_desc: [price.desc()],
           Sort.new: [hits.c.created_at.desc().nulls_last()]}[order]
     return [*by, hits.c.sku]
@@ -256,7 +279,7 @@ def _page(hits: sa.CTE | sa.Subquery, order: Sort) -> sa.Subquery:
     # LIMIT first, numbered after: the database keeps only the top rows of every hit (a top-N
     # heap) instead of sorting them all for row_number.
     top = (sa.select(hits.c.sku, hits.c.brand, hits.c.category_id, hits.c.price_minor, hits.c.created_at,
-                     hits.c.rank)
+                     hits.c.rank, hits.c.price_key)
            .order_by(*_order(hits, order)).limit(param("limit", sa.Integer))
            .offset(param("offset", sa.Integer)).subquery("top"))
     ranked = sa.select(sa.func.row_number(type_=sa.Integer).over(order_by=_order(top, order)).label("pos"),
@@ -287,7 +310,7 @@ def page_only(shape: Shape, match: Match | None, index: SearchIndex) -> sa.Selec
     if shape.sampled and _from_sample(shape):
         hits = _sample(shape, match, index).subquery("counted")
     else:
-        hits = filtered(shape, match, index).subquery("hits")
+        hits = _every_hit(shape, match, index)
     page = _page(hits, shape.order)
     return sa.select(*[c for c in page.c if c.name != "pos"]).order_by(page.c.pos)
 
@@ -301,7 +324,7 @@ def _page_rows(shape: Shape, match: Match | None, index: SearchIndex, counted: s
         return [sa.select(*_page(counted, shape.order).c)]
     everything = sa.select(sa.func.count()).select_from(counted).scalar_subquery() < param("sample", sa.Integer)
     within = _page(counted, shape.order)
-    beyond = _page(filtered(shape, match, index).subquery("hits"), shape.order)
+    beyond = _page(_every_hit(shape, match, index), shape.order)
     return [sa.select(*within.c).where(everything), sa.select(*beyond.c).where(sa.not_(everything))]
 
 

@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction, db_help: str, run) -> None:  # t
                    help="plan this warehouse too, in the same solve (multi-depot; repeatable)")
     p.add_argument("--date", type=date.fromisoformat, help="plan day YYYY-MM-DD (default: the next day whose "
                                                            "first shift has not begun)")
-    p.add_argument("--cutoff", type=datetime.fromisoformat, help="shipped by then (ISO time with offset; "
+    p.add_argument("--cutoff", type=datetime.fromisoformat, help="orders placed by then (ISO time with offset; "
                                                                  "default: now)")
     p.add_argument("--time-budget", type=float, default=10.0, help="solver time ceiling, seconds (default 10)")
     p.add_argument("--iterations", type=int, default=20_000, help="solver iteration limit (default 20000)")

@@ -1,11 +1,17 @@
 """Plan a warehouse's (or several warehouses') delivery routes for a day: read, solve (no transaction
 open), write.
 
+A plan takes the shipments of paid orders still on the floor as well as shipped ones
+(`lifecycle.PLANNABLE`), so each route reaches the floor before its parcels are picked: the
+floor waves them by their van and prints route and stop on their labels.
+
 The solver can take seconds, so nothing is locked while it runs. The write checks that what
-was planned is still what is there (the same shipments waiting, the same routes not yet
-departed); if a courier left or the floor shipped more meanwhile, the plan is refused with a
-409 and the dispatcher plans again. Each route saved also goes into its warehouse's feed
-(`route_feed`), in the same transaction.
+was planned is still there (each shipment still waiting to be planned, the same routes not yet
+departed); if a courier left or a shipment was cancelled meanwhile, the plan is refused with a
+409 and the dispatcher plans again. Orders paid during the solve are left for the next plan.
+Each route saved also goes into its warehouse's feed (`route_feed`), in the same transaction,
+naming the routes it replaces; a warehouse whose routes were thrown away and got no new one is
+sent a withdrawal of them.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from central.logistics.views import FleetView, PlanView, SolverView, UnroutedVie
 class PlanRoutes:
     warehouse_id: str
     service_date: date | None = None  # default: the next day whose first shift has not begun
-    cutoff: datetime | None = None  # shipped by then; default now
+    cutoff: datetime | None = None  # orders placed by then; default now
     budget: Budget = field(default_factory=Budget)
     matrix_csv: str | None = None  # from_id,to_id,distance_m,duration_s; default: great-circle estimate
     # Warehouses planned together with this one (multi-depot, one solve): each ships only its
@@ -74,10 +80,20 @@ def plan_routes(central: Central, cmd: PlanRoutes) -> PlanView:
         for route in planned:
             route_id = central.ids("rt")
             store.save_route(conn, route_id, inputs.day, route, now)
-            route_feed.announce(conn, route_id, inputs.day, route, now, dropped[route.warehouse_id])
+            route_feed.send(conn, route_id, now, dropped[route.warehouse_id])
+        _withdraw_unreplaced(conn, dropped, {r.warehouse_id for r in planned}, inputs.day.day, now)
         store.mark_unrouted(conn, {p.shipment_id: p.depot_id for p in inputs.parcels}, unrouted, now)
         routes = store.load_routes(conn, store.routes_of_day(cmd.warehouses, inputs.day.day))
     return _view(cmd, inputs, routes, unrouted, solution, planned)
+
+
+def _withdraw_unreplaced(conn: Connection, dropped: dict[str, list[str]], replanned_from: set[str], day: date,
+                         now: datetime) -> None:
+    """The floor of a warehouse that lost its planned routes and got none in their place forgets them."""
+    for wid, route_ids in sorted(dropped.items()):
+        if route_ids and wid not in replanned_from:
+            route_feed.withdraw(conn, wid, route_ids, now, f"re-planned: no van of the {day.isoformat()} plan "
+                                                           "leaves from here any more")
 
 
 def _read_inputs(conn: Connection, cmd: PlanRoutes, now: datetime) -> Inputs:
@@ -139,11 +155,11 @@ def _check_unchanged(conn: Connection, cmd: PlanRoutes, inputs: Inputs, now: dat
         for wid in sorted(cmd.warehouses):
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"plan:{wid}"})
     replanned = tuple(r for wid in cmd.warehouses for r in store.planned_route_ids(conn, wid, inputs.day.day))
-    parcels = [p.shipment_id for wid in cmd.warehouses
-               for p in store.parcels_to_plan(conn, wid, cmd.cutoff or now, replanned)]
-    if replanned != inputs.replanned or parcels != [p.shipment_id for p in inputs.parcels]:
+    waiting = {p.shipment_id for wid in cmd.warehouses
+               for p in store.parcels_to_plan(conn, wid, cmd.cutoff or now, replanned)}
+    if replanned != inputs.replanned or not waiting >= {p.shipment_id for p in inputs.parcels}:
         raise Conflict(f"the deliveries of {', '.join(cmd.warehouses)} changed while the plan was being made "
-                       "(a van left, or more shipments came in); plan again", warehouse_id=cmd.warehouse_id)
+                       "(a van left, or a shipment was cancelled); plan again", warehouse_id=cmd.warehouse_id)
 
 
 def _view(cmd: PlanRoutes, inputs: Inputs, routes: list, unrouted: Sequence[Unrouted],  # type: ignore[type-arg]

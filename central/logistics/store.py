@@ -20,12 +20,11 @@ from central.db.tables import (
     vehicle_positions,
     warehouses,
 )
-from central.domain.orders import ShipmentStatus
 from central.domain.routing import Point
 from central.logistics.calendar import PlanDay
-from central.logistics.lifecycle import Delivery, RouteStatus, StopStatus, check_delivery
+from central.logistics.lifecycle import PLANNABLE, Delivery, RouteStatus, StopStatus, check_delivery
 from central.logistics.plan import PlannedRoute, load_pct
-from central.logistics.problem import Load, Parcel, Unrouted
+from central.logistics.problem import NO_LOAD, Load, Parcel, Unrouted
 from central.logistics.travel import Place
 from central.logistics.views import PositionView, RouteView, StopView, UnroutedView
 
@@ -64,27 +63,42 @@ def busy_vehicles(conn: Connection, warehouse_id: str) -> dict[str, set[int]]:
 
 
 def parcels_to_plan(conn: Connection, warehouse_id: str, cutoff: datetime, replanned: Sequence[str]) -> list[Parcel]:
-    """Shipped shipments of the warehouse (by the cut-off) on no route, or on a route being re-planned.
-
-    Weight and volume from the catalog: unit weight and length x width x height per unit.
-    """
+    """The warehouse's shipments a plan takes (`PLANNABLE`: shipped, or paid and still on the floor)
+    of orders placed by the cut-off, on no route, or on a route being re-planned."""
     free = sa.or_(deliveries.c.shipment_id.is_(None), deliveries.c.state == Delivery.AWAITING_ROUTE.value,
                   deliveries.c.route_id.in_(list(replanned)))
+    rows = conn.execute(
+        _parcels().join(orders, orders.c.order_id == shipments.c.order_id)
+        .outerjoin(deliveries, deliveries.c.shipment_id == shipments.c.shipment_id)
+        .where(shipments.c.warehouse_id == warehouse_id, shipments.c.status.in_([s.value for s in PLANNABLE]),
+               orders.c.created_at <= cutoff, free)).all()
+    return [Parcel(r.shipment_id, warehouse_id, r.pickup_point_id, _load(r)) for r in rows]
+
+
+def parcels_of(conn: Connection, shipment_ids: Sequence[str]) -> dict[str, Parcel]:
+    """These shipments as parcels: their warehouse, pickup point and load."""
+    rows = conn.execute(_parcels().join(orders, orders.c.order_id == shipments.c.order_id)
+                        .where(shipments.c.shipment_id.in_(list(shipment_ids)))).all()
+    return {r.shipment_id: Parcel(r.shipment_id, r.warehouse_id, r.pickup_point_id, _load(r)) for r in rows}
+
+
+def _parcels() -> sa.Select:  # type: ignore[type-arg]
+    """Shipments with their pickup point and load from the catalog: unit weight and length x width x
+    height per unit (join `orders` and filter)."""
     qty = sa.cast(shipment_lines.c.qty, sa.BigInteger)  # products of 32-bit columns overflow on PostgreSQL
     weight = sa.func.sum(qty * skus.c.unit_weight_g)
     volume = sa.func.sum(qty * skus.c.length_mm * skus.c.width_mm * skus.c.height_mm)
-    rows = conn.execute(
-        sa.select(shipments.c.shipment_id, orders.c.pickup_point_id, weight.label("g"), volume.label("mm3"))
-        .join(orders, orders.c.order_id == shipments.c.order_id)
-        .join(shipment_lines, shipment_lines.c.shipment_id == shipments.c.shipment_id)
-        .join(skus, skus.c.sku == shipment_lines.c.sku)
-        .outerjoin(deliveries, deliveries.c.shipment_id == shipments.c.shipment_id)
-        .where(shipments.c.warehouse_id == warehouse_id, shipments.c.status == ShipmentStatus.SHIPPED.value,
-               shipments.c.updated_at <= cutoff, free)
-        .group_by(shipments.c.shipment_id, orders.c.pickup_point_id)
-        .order_by(shipments.c.shipment_id)).all()
-    return [Parcel(r.shipment_id, warehouse_id, r.pickup_point_id, Load(int(r.g), -(-int(r.mm3) // 1000)))
-            for r in rows]
+    return (sa.select(shipments.c.shipment_id, shipments.c.warehouse_id, orders.c.pickup_point_id,
+                      weight.label("g"), volume.label("mm3"))
+            .select_from(shipments)
+            .join(shipment_lines, shipment_lines.c.shipment_id == shipments.c.shipment_id)
+            .join(skus, skus.c.sku == shipment_lines.c.sku)
+            .group_by(shipments.c.shipment_id, shipments.c.warehouse_id, orders.c.pickup_point_id)
+            .order_by(shipments.c.shipment_id))
+
+
+def _load(row: sa.Row) -> Load:  # type: ignore[type-arg]
+    return Load(int(row.g), -(-int(row.mm3) // 1000))
 
 
 def drop_planned_routes(conn: Connection, route_ids: Sequence[str], now: datetime) -> None:
@@ -98,6 +112,19 @@ def drop_planned_routes(conn: Connection, route_ids: Sequence[str], now: datetim
                  .values(state=Delivery.AWAITING_ROUTE.value, route_id=None, stop_seq=None, updated_at=now))
     conn.execute(route_stops.delete().where(route_stops.c.route_id.in_(list(route_ids))))
     conn.execute(routes.delete().where(routes.c.route_id.in_(list(route_ids))))
+
+
+def restow(conn: Connection, route_id: str, per_stop: dict[int, Load]) -> None:
+    """Set what a van that has not left carries: each stop's load, and the van's; a stop left with
+    nothing to hand over is dropped (the van's path and times stay as planned until a re-plan)."""
+    conn.execute(route_stops.delete().where(route_stops.c.route_id == route_id,
+                                            route_stops.c.seq.not_in(list(per_stop))))
+    for seq, load in per_stop.items():
+        conn.execute(route_stops.update().where(route_stops.c.route_id == route_id, route_stops.c.seq == seq)
+                     .values(load_g=load.weight_g, load_ml=load.volume_ml))
+    total = sum(per_stop.values(), NO_LOAD)
+    conn.execute(routes.update().where(routes.c.route_id == route_id)
+                 .values(load_g=total.weight_g, load_ml=total.volume_ml))
 
 
 def save_route(conn: Connection, route_id: str, day: PlanDay, route: PlannedRoute, now: datetime) -> None:

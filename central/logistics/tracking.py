@@ -1,5 +1,8 @@
 """Courier events: departures, arrivals, handovers at pickup points, failed stops, positions.
 
+A van leaves with what the floor has shipped; the rest of what was planned on it stays behind
+(`aboard.board`).
+
 Each event is applied in one transaction with its record in the event log (`event_log`), under
 a lock on its route: the same event again gets the first answer (duplicate=true) and changes
 nothing; the same id with another body is refused. Every state change goes through the
@@ -19,7 +22,7 @@ from sqlalchemy.engine import Connection
 from central.bootstrap import Central
 from central.db.tables import deliveries, route_stops, routes, shipments, vehicle_positions
 from central.errors import InvalidRequest
-from central.logistics import eta, event_log
+from central.logistics import aboard, eta, event_log
 from central.logistics.errors import NotOnRoute, NotYourRoute, OutOfOrder, UnknownRoute, UnknownShipment
 from central.logistics.lifecycle import (
     FINISHED_STOPS,
@@ -78,9 +81,9 @@ def _route_for(conn: Connection, route_id: str, vehicle: Vehicle) -> sa.RowMappi
 def _departed(conn: Connection, route: sa.RowMapping, ev: CourierEvent, at: datetime) -> EventResult:
     rid = route["route_id"]
     check_route(rid, RouteStatus(route["status"]), RouteStatus.DEPARTED)
+    carried = aboard.board(conn, route, at)
     conn.execute(routes.update().where(routes.c.route_id == rid).values(status=RouteStatus.DEPARTED.value,
                                                                          departed_at=at))
-    carried = _shipments_on(conn, rid)
     moved = advance(conn, carried, Delivery.ON_ROUTE, at)
     _reschedule(conn, rid, after_seq=0, free_at=at)
     return event_log.outcome(ev.event_id, rid, RouteStatus.DEPARTED, None, None, moved)
@@ -165,11 +168,6 @@ def _check_on_stop(conn: Connection, rid: str, seq: int, shipment_ids: Sequence[
         if placed.get(sid) != (rid, seq):
             raise NotOnRoute(f"shipment {sid} is not for stop {seq} of route {rid}; keep it in the van",
                              shipment_id=sid, route_id=rid, stop=seq)
-
-
-def _shipments_on(conn: Connection, rid: str) -> list[str]:
-    return list(conn.execute(sa.select(deliveries.c.shipment_id).where(deliveries.c.route_id == rid)
-                             .order_by(deliveries.c.shipment_id)).scalars())
 
 
 def _still(conn: Connection, rid: str, seq: int, state: Delivery) -> list[str]:

@@ -3,7 +3,8 @@ and the outcomes of feed entries (a cancel applied, or refused because the shipm
 
 Every change goes through the shipment and order tables. A shipment that ships has its
 reservations consumed in the same transaction as the ship movements take on_hand down, so
-`available` never jumps; one whose cancel the floor applied gives its units back. An order whose
+`available` never jumps; one whose cancel the floor applied gives its units back and leaves the
+delivery route it was planned on. An order whose
 cancel the floor has answered for every shipment is CANCELLED (all stopped) or PAID again (one
 had left, and the customer sees why); either way what was stopped is refunded. An order is
 FULFILLED when every shipment it has not cancelled has shipped.
@@ -29,6 +30,7 @@ from central.domain.orders import (
     settle_order,
 )
 from central.domain.payments import PAYMENT, PaymentEvent, PaymentStatus
+from central.logistics import aboard
 from central.services.order_store import COMMITTED, release_shipment_stock, shipment_statuses
 from central.services.transitions import (
     lock_orders,
@@ -52,7 +54,7 @@ def apply_floor_events(conn: Connection, warehouse_id: str, events: Mapping[str,
         return 0
     owners = _owners(conn, warehouse_id, list(events))
     statuses = lock_orders(conn, owners.values())
-    changed = 0
+    changed, cancelled = 0, []
     for sid, _, _, status in lock_shipments(conn, statuses):
         if sid not in owners:
             continue
@@ -65,6 +67,8 @@ def apply_floor_events(conn: Connection, warehouse_id: str, events: Mapping[str,
                 _consume_reservations(conn, sid, now)
             elif step.to is ShipmentStatus.CANCELLED:
                 release_shipment_stock(conn, sid, now)
+                cancelled.append(sid)
+    aboard.drop_cancelled(conn, cancelled, now)  # planned ahead on a van: off it, and the floor told
     for order_id, status in statuses.items():
         settle(conn, order_id, status, now)
     return changed

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .errors import LabelError
 
 WIDTH, LENGTH = 812, 1218  # dots: 4 x 6 in at 8 dots/mm
+MARGIN = 40
 _PLAIN = frozenset(range(0x20, 0x7F)) - {ord("^"), ord("~"), ord("\\"), ord("_")}
 
 
@@ -25,6 +26,7 @@ class ShipmentLabel:
     pickup_point: str | None = None
     route: str | None = None
     stop: int | None = None
+    vehicle: str | None = None  # the van the route is driven by
 
     def __post_init__(self) -> None:
         if not (len(self.sscc) == 18 and self.sscc.isascii() and self.sscc.isdigit()):
@@ -41,6 +43,12 @@ def _text(x: int, y: int, height: int, text: str) -> str:
     return f"^FO{x},{y}^A0N,{height},{height}^FH_^FD{field_text(text)}^FS"
 
 
+def _fitting(text: str, height: int) -> int:
+    """The largest font height up to `height` at which `text` fits the printable width (`^A0`
+    glyphs are at most about 0.75 of their height wide)."""
+    return max(1, min(height, int((WIDTH - 2 * MARGIN) / (0.75 * max(1, len(text))))))
+
+
 def render(label: ShipmentLabel) -> str:
     lines = [
         "^XA", "^CI28", f"^PW{WIDTH}", f"^LL{LENGTH}",
@@ -51,7 +59,12 @@ def render(label: ShipmentLabel) -> str:
     ]
     if label.route:
         stop = f"  STOP {label.stop}" if label.stop is not None else ""
-        lines.append(_text(40, 270, 50, f"ROUTE {label.route}{stop}"))
+        # Loaders sort by van and stop, read from a distance; the route id (up to 64 characters)
+        # is for the scanner-less lookup, small enough to fit the label's width.
+        if label.vehicle:
+            lines.append(_text(40, 262, 50, f"{label.vehicle}{stop}"))
+        route = f"ROUTE {label.route}{stop}"
+        lines.append(_text(40, 318, _fitting(route, 22), route))
     lines += [
         _text(40, 350, 40, f"ORDER {label.order_id}"),
         _text(40, 400, 30, f"SHIPMENT {label.shipment_id}"),

@@ -16,7 +16,7 @@ from edge.errors import AlreadyShipped, CommandRejected, Conflict, InvalidComman
 from edge.handlers.inbound import upsert_sku
 from edge.handlers.outbound import allocate_shipment, cancel_shipment
 from edge.handlers.returns import expect_return
-from edge.handlers.routes import store_route
+from edge.handlers.routes import store_route, withdraw_routes
 from edge.ledger.uow import UnitOfWork
 from sync import feed as f
 from sync.outcomes import OutcomeCode
@@ -64,11 +64,12 @@ APPLY = {
     f.AdvanceShippingNotice: _asn,
     f.ReturnNotice: lambda cmd, entry, uow: expect_return(cmd, uow),
     f.DeliveryRoute: lambda cmd, entry, uow: store_route(cmd, entry.feed_seq, uow),
+    f.RouteWithdrawal: lambda cmd, entry, uow: withdraw_routes(cmd, uow),
     f.UnreadableCommand: _unreadable,
 }
 
-# Central acts on these when the floor has them: a cancel releases stock, a route is on the floor.
-REPORTED_WHEN_APPLIED = (f.CancelShipment, f.DeliveryRoute)
+# Central acts on these when the floor has them: a cancel releases stock, a route is on (or off) the floor.
+REPORTED_WHEN_APPLIED = (f.CancelShipment, f.DeliveryRoute, f.RouteWithdrawal)
 
 # Most specific first: AlreadyShipped is a Conflict.
 CODES: tuple[tuple[type[CommandRejected], OutcomeCode], ...] = (

@@ -1,13 +1,16 @@
 """Central's delivery routes on the floor: each `delivery_route` feed entry is stored with its
 stops and shipments, so waves group a routed shipment by its van (cut off at the departure) and
-its label shows route and stop. Re-planning sends replacements: the highest version wins; an
-older version arriving late changes nothing."""
+its label shows route and stop. Central plans ahead of picking and changes a van's load until it
+leaves, so a route comes again (a shipment taken off or carried onto it), replaces others, or is
+withdrawn (`route_withdrawal`): the highest version wins; an older version arriving late changes
+nothing. A shipment whose route changed leaves the planned wave it waits in, to be waved with its
+van (or by cut-off) at the next wave planning."""
 
 from __future__ import annotations
 
 from edge.ledger.route_store import RouteStore
 from edge.ledger.uow import UnitOfWork
-from sync.feed import DeliveryRoute
+from sync.feed import DeliveryRoute, RouteWithdrawal
 
 
 def store_route(cmd: DeliveryRoute, feed_seq: int, uow: UnitOfWork) -> dict:
@@ -22,4 +25,10 @@ def store_route(cmd: DeliveryRoute, feed_seq: int, uow: UnitOfWork) -> dict:
                 for s in cmd.stops)
     store.drop_left_off(cmd.route_id, [sid for s in cmd.stops for sid in s.shipment_ids])
     return {"route_id": cmd.route_id, "version": cmd.version, "stops": len(cmd.stops), "shipments": moved,
-            "withdrawn": withdrawn}
+            "withdrawn": withdrawn, "rewaved": store.rewave()}
+
+
+def withdraw_routes(cmd: RouteWithdrawal, uow: UnitOfWork) -> dict:
+    store = RouteStore(uow)
+    withdrawn = store.withdraw(list(cmd.route_ids), below=cmd.version)
+    return {"withdrawn": withdrawn, "rewaved": store.rewave()}

@@ -85,7 +85,7 @@ class LabelDesk:
             return {"printed": False, "reason": assigned.message}
         sscc = assigned.result["sscc"]
         label = ShipmentLabel(sscc, facts.shipment_id, facts.order_id, self.settings.warehouse, facts.pickup_point,
-                              facts.route, facts.stop)
+                              facts.route, facts.stop, facts.vehicle)
         error = None
         try:
             await printer.print(render(label))

@@ -23,6 +23,7 @@ class LabelFacts:
     station: str | None  # the pack station it was packed at
     route: str | None = None  # the delivery route central put it on, and its stop there
     stop: int | None = None
+    vehicle: str | None = None  # the route's van
 
 
 class DeviceQueries(Queries):
@@ -55,8 +56,9 @@ class DeviceQueries(Queries):
 
     async def label_facts(self, shipment_or_sscc: str) -> LabelFacts | None:
         row = await self._one(
-            "SELECT s.id, s.order_id, s.status, s.pickup_point, s.packed_at, rs.route_id, rs.stop FROM shipments s "
-            "LEFT JOIN route_shipments rs ON rs.shipment_id = s.id "
+            "SELECT s.id, s.order_id, s.status, s.pickup_point, s.packed_at, rs.route_id, rs.stop, r.vehicle_id "
+            "FROM shipments s LEFT JOIN route_shipments rs ON rs.shipment_id = s.id "
+            "LEFT JOIN delivery_routes r ON r.id = rs.route_id "
             "WHERE s.id = ? OR s.id = (SELECT shipment_id FROM shipment_labels WHERE sscc = ?)",
             shipment_or_sscc, shipment_or_sscc)
         return None if row is None else LabelFacts(*row)

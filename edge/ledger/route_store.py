@@ -54,3 +54,18 @@ class RouteStore:
         marks = ",".join("?" * len(kept))
         self._run(f"DELETE FROM route_shipments WHERE route_id = ? AND shipment_id NOT IN ({marks})",
                   route_id, *kept)
+
+    def rewave(self) -> list[str]:
+        """Shipments still to be picked that wait in a planned wave of another route than the one they
+        are on now (or of none) leave it, so the next wave planning puts them in their van's wave; a
+        planned wave left empty goes. Released waves are being picked and stay as they are."""
+        moved = [sid for (sid,) in self._run(
+            "DELETE FROM wave_shipments WHERE shipment_id IN (SELECT ws.shipment_id FROM wave_shipments ws "
+            "JOIN waves w ON w.id = ws.wave_id JOIN shipments s ON s.id = ws.shipment_id "
+            "LEFT JOIN route_shipments rs ON rs.shipment_id = ws.shipment_id "
+            "WHERE w.state = 'planned' AND s.status = 'allocated' AND w.route_id IS NOT rs.route_id) "
+            "RETURNING shipment_id")]
+        if moved:
+            self._run("DELETE FROM waves WHERE state = 'planned' "
+                      "AND NOT EXISTS (SELECT 1 FROM wave_shipments ws WHERE ws.wave_id = waves.id)")
+        return sorted(moved)

@@ -63,15 +63,17 @@ async def batch_item(q: Queries, batch_id: int, item: str) -> dict:
 
 async def waves_view(q: Queries) -> dict:
     rows = await q._all(
-        "SELECT w.id, w.cutoff, w.pickup_point, w.route_id, w.state, w.released_by, w.released_at, s.status, "
-        "COUNT(*) "
+        "SELECT w.id, w.cutoff, w.pickup_point, w.route_id, r.vehicle_id, r.departs_at, w.state, w.released_by, "
+        "w.released_at, s.status, COUNT(*) "
         "FROM waves w JOIN wave_shipments ws ON ws.wave_id = w.id JOIN shipments s ON s.id = ws.shipment_id "
+        "LEFT JOIN delivery_routes r ON r.id = w.route_id "
         "WHERE w.state != 'done' OR w.updated_at >= datetime('now', '-1 day') "
         "GROUP BY w.id, s.status ORDER BY w.cutoff, w.id")
     waves: dict[int, dict] = {}
-    for wave_id, cutoff, pp, route, state, by, at, status, n in rows:
+    for wave_id, cutoff, pp, route, vehicle, departs, state, by, at, status, n in rows:
+        # a route's vehicle and departure are gone once central withdrew it (the wave keeps its id)
         wave = waves.setdefault(wave_id, {"wave_id": wave_id, "cutoff": cutoff, "pickup_point": pp or None,
-                                          "route_id": route,
+                                          "route_id": route, "vehicle_id": vehicle, "departs_at": departs,
                                           "state": state, "released_by": by, "released_at": at,
                                           "shipments": 0, "by_status": {}})
         wave["shipments"] += n

@@ -36,7 +36,7 @@ class ConsoleScreen(Screen):
             with TabPane("F4 Fleet", id="fleet"):
                 yield FleetPanel(id="fleet-panel")
             with TabPane("F5 Waves", id="waves"):
-                yield LiveTable("wave", "cut-off", "pickup", "state", "shipments", id="wave-table")
+                yield LiveTable("wave", "cut-off", "pickup", "state", "shipments", "route", id="wave-table")
                 yield Static(f"↑↓ choose, {RELEASE_KEY.upper()} release the wave to picking", id="release-hint")
         yield Static("", id="message")
 

@@ -148,17 +148,22 @@ async def until(pilot, done: Callable[[], bool], timeout: float = 10.0, what: st
         await pilot.pause(0.02)
 
 
-def start_node_with_return(template: Path, folder: Path) -> NodeProcess:
-    """The seeded node, with return R7 (2 MUG of shipment S1) announced by central."""
+def start_node_after(template: Path, folder: Path, command: f.FeedCommand) -> NodeProcess:
+    """The seeded node, with one more entry of central's feed (`command`) applied."""
     ledger = folder / "ledger.db"
     ledger.write_bytes(template.read_bytes())
-    notice = f.ReturnNotice(return_id="R7", order_id="O-S1", shipment_id="S1", warehouse_id="MSK-1",
-                            lines=[f.ReturnLine(sku="MUG", qty=2, reason="changed mind")])
     conn = connect_writer(ledger)
-    (outcome,) = apply_batch(UnitOfWork(conn), [c.ApplyFeedEntry("feed-r7", 2, notice)])
+    (outcome,) = apply_batch(UnitOfWork(conn), [c.ApplyFeedEntry(f"feed-{command.type}", 2, command)])
     conn.close()
     assert outcome.ok, outcome.message
     return start_node(None, folder)
+
+
+def start_node_with_return(template: Path, folder: Path) -> NodeProcess:
+    """The seeded node, with return R7 (2 MUG of shipment S1) announced by central."""
+    return start_node_after(template, folder, f.ReturnNotice(
+        return_id="R7", order_id="O-S1", shipment_id="S1", warehouse_id="MSK-1",
+        lines=[f.ReturnLine(sku="MUG", qty=2, reason="changed mind")]))
 
 
 def screen_text(app) -> str:

@@ -33,6 +33,7 @@ def catalog(client: TestClient, central: Central, admin_headers: dict[str, str],
              for n in range(LAMPS)]
     lamps.append(item("L-CHEAP", "Лампа ночник", "Ikea", "kitchen", 5_00))  # stored last: past the sample
     kettles = [item(f"K-{n:02d}", f"Чайник {n}", "Bosch", "kitchen", 2_000_00 + n) for n in range(12)]
+    kettles.append(item("DRILL-1", "Дрель Huawei GA-258", "Huawei", "kitchen", 5_000_00))
     load_catalog(client, admin_headers, lamps[:150])
     load_catalog(client, admin_headers, kettles + lamps[150:])
     # A catalog at rest (what autovacuum leaves): no blocks of dead rows from the set-up, which
@@ -90,3 +91,12 @@ def test_filters_narrowing_a_broad_word_make_it_exact(client: TestClient, catalo
 
 
 
+
+
+def test_a_whole_name_is_found_by_name_and_a_long_miss_is_not_guessed(client: TestClient, catalog: list[dict]) -> None:
+    # The model code splits into other words than the name's index holds ('-258'): the words find
+    # nothing, and the name itself is looked up.
+    named = search(client, q="Дрель Huawei GA-258")
+    assert [h["sku"] for h in named["hits"]] == ["DRILL-1"] and named["near_match"] is True
+    assert search(client, q="Дрель Huawei GA-259")["total"] == 0  # no similarity over four words
+    assert [h["sku"] for h in search(client, q="Дрелль")["hits"]] == ["DRILL-1"]  # one word: a typo

@@ -28,11 +28,12 @@ def event(client: TestClient, route_id: str, token: str = COURIER, **body: objec
     return client.post(f"/courier/v1/routes/{route_id}/events", json=body, headers=bearer(token))
 
 
-def test_shipped_orders_are_planned_driven_and_collected(client: TestClient, shipper: Shipper,
-                                                         admin_headers: dict[str, str]) -> None:
+def test_paid_orders_are_planned_ahead_driven_once_shipped_and_collected(client: TestClient, shipper: Shipper,
+                                                                          admin_headers: dict[str, str]) -> None:
     set_fleet(client, admin_headers)
     orders = [shipper.paid_order(f"k{n}", pp, A=1) for n, pp in enumerate(["pp-msk", "pp-msk-2", "pp-msk-3"])]
     unshipped = shipper.paid_order("k9", "pp-msk-4", A=1)
+    late_sid = unshipped["shipments"][0]["shipment_id"]
     for order in orders:
         shipper.ship(order)
 
@@ -40,10 +41,12 @@ def test_shipped_orders_are_planned_driven_and_collected(client: TestClient, shi
     assert result["service_date"] == "2026-03-03"  # 12:00 in Moscow: today's shifts have begun
     assert result["unrouted"] == []
     planned = {s for r in result["routes"] for stop in r["stops"] for s in stop["shipments"]}
-    assert planned == {o["shipments"][0]["shipment_id"] for o in orders}  # shipped ones only, never a guess
-    assert unshipped["shipments"][0]["shipment_id"] not in planned
-    route = result["routes"][0]
-    assert route["vehicle_id"] == "van-1" and route["load_kg"] == 1.5 and route["status"] == "planned"
+    # planned ahead: the one still on the floor too, so its van is known before it is picked
+    assert planned == {o["shipments"][0]["shipment_id"] for o in [*orders, unshipped]}
+    (route,) = result["routes"]
+    assert route["vehicle_id"] == "van-1" and route["load_kg"] == 2.0 and route["status"] == "planned"
+    view = client.get(f"/orders/{unshipped['order_id']}", headers=admin_headers).json()
+    assert (view["status"], view["shipments"][0]["delivery"]["state"]) == ("PAID", "PLANNED")
 
     picture = client.get("/admin/warehouses/wh-msk/routes/plan.svg?date=2026-03-03", headers=admin_headers)
     assert picture.headers["content-type"].startswith("image/svg+xml") and "van-1" in picture.text
@@ -52,13 +55,21 @@ def test_shipped_orders_are_planned_driven_and_collected(client: TestClient, shi
     departed = event(client, rid, event_id="e1", type="departed", at="2026-03-03T08:00:00+03:00")
     assert departed.status_code == 200, departed.text
     assert departed.json()["route_status"] == "departed"
-    first = route["stops"][0]
+    assert set(departed.json()["shipments"]) == planned - {late_sid}  # only what the floor shipped goes
+    behind = client.get(f"/orders/{unshipped['order_id']}", headers=admin_headers).json()["shipments"][0]["delivery"]
+    assert behind["state"] == "AWAITING_ROUTE" and behind["route_id"] is None
+    assert "not shipped when van-1 left at 2026-03-03 05:00 UTC" in behind["reason"]
+    left = client.get(f"/admin/routes/{rid}", headers=admin_headers).json()
+    assert late_sid not in {s for stop in left["stops"] for s in stop["shipments"]} and left["load_kg"] == 1.5
+    assert "pp-msk-4" not in [s["pickup_point_id"] for s in left["stops"]]  # nothing to hand over there now
+    first = left["stops"][0]
     customer_order = next(o for o in orders if o["shipments"][0]["shipment_id"] == first["shipments"][0])
     view = client.get(f"/orders/{customer_order['order_id']}", headers=admin_headers).json()
     assert view["shipments"][0]["delivery"]["state"] == "ON_ROUTE" and view["shipments"][0]["delivery"]["eta"]
 
-    assert event(client, rid, event_id="e2", type="arrived", stop=1, at="2026-03-03T08:40:00+03:00").status_code == 200
-    done = event(client, rid, event_id="e3", type="handed_over", stop=1, shipment_ids=first["shipments"])
+    arrived = event(client, rid, event_id="e2", type="arrived", stop=first["seq"], at="2026-03-03T08:40:00+03:00")
+    assert arrived.status_code == 200, arrived.text
+    done = event(client, rid, event_id="e3", type="handed_over", stop=first["seq"], shipment_ids=first["shipments"])
     assert done.json()["stop_status"] == "done", done.text
     view = client.get(f"/orders/{customer_order['order_id']}", headers=admin_headers).json()
     assert view["status"] == "READY_FOR_PICKUP"

@@ -83,3 +83,54 @@ def test_a_route_that_breaks_the_contract_is_refused_with_a_code_and_the_feed_mo
     assert "stop numbers repeat: [1, 1]" in rejections[0][3] and "departs_at" in rejections[1][3]
     assert on_routes(ledger) == []
     assert int(ledger.rows("SELECT value FROM sync_state WHERE name = 'feed_applied_seq'")[0][0]) == 2
+
+
+def withdrawal(version: int, *route_ids: str) -> f.RouteWithdrawal:
+    return f.RouteWithdrawal(warehouse_id="MSK-1", version=version, route_ids=list(route_ids),
+                             reason="re-planned: no van of the 2026-03-02 plan leaves from here any more")
+
+
+def waves(ledger) -> dict[str | None, list[str]]:
+    """The live waves by route (None: by cut-off), with their shipments."""
+    rows = ledger.rows("SELECT w.route_id, ws.shipment_id FROM waves w JOIN wave_shipments ws ON ws.wave_id = w.id "
+                       "ORDER BY ws.shipment_id")
+    found: dict[str | None, list[str]] = {}
+    for route_id, sid in rows:
+        found.setdefault(route_id, []).append(sid)
+    return found
+
+
+def test_a_withdrawn_route_leaves_the_floor_unless_the_floor_has_a_newer_version(ledger):
+    apply(ledger, 1, route("rt-1", 1, {"PVZ-1": ["S1"]}))
+    apply(ledger, 2, route("rt-2", 5, {"PVZ-2": ["S2"]}))
+    empty = apply(ledger, 3, f.read_command({**withdrawal(3, "rt-1").model_dump(mode="json"), "route_ids": []}))
+    assert empty["code"] == "invalid_entry" and "route_ids" in empty["rejected"]
+    assert len(on_routes(ledger)) == 2  # refused: nothing withdrawn
+    result = apply(ledger, 4, withdrawal(4, "rt-1", "rt-2", "rt-never-seen"))
+    assert result["withdrawn"] == ["rt-1"]  # rt-2 is at version 5: newer than the withdrawal
+    assert on_routes(ledger) == [("S2", "rt-2", 1)]
+    assert ledger.rows("SELECT id FROM delivery_routes") == [("rt-2",)]
+    assert ledger.rows("SELECT feed_seq, command_type, status FROM feed_outcomes ORDER BY feed_seq")[-1] == (
+        4, "route_withdrawal", "applied")
+    assert ledger.verify().ok
+
+
+def test_a_shipment_waved_before_its_route_came_is_waved_again_with_its_van(ledger):
+    for sid, pp in (("S1", "PVZ-1"), ("S2", "PVZ-1"), ("S3", "PVZ-2")):
+        allocate(ledger, sid, ("MUG", 1), pickup_point=pp)
+    ledger.ok(b.PlanWaves("plan-1", ("23:59",), "UTC"))
+    assert waves(ledger) == {None: ["S1", "S2", "S3"]}
+    released = ledger.rows("SELECT wave_id FROM wave_shipments WHERE shipment_id = 'S3'")[0][0]
+    ledger.ok(b.ReleaseWave("rel-1", released))
+
+    applied = apply(ledger, 1, route("rt-1", 1, {"PVZ-1": ["S1", "S2"], "PVZ-2": ["S3"]}))
+    assert applied["rewaved"] == ["S1", "S2"]  # S3's wave is released: being picked, it stays
+    assert ledger.rows("SELECT COUNT(*) FROM waves WHERE state = 'planned'") == [(0,)]  # the emptied wave went
+    ledger.ok(b.PlanWaves("plan-2", ("23:59",), "UTC"))
+    assert waves(ledger) == {"rt-1": ["S1", "S2"], None: ["S3"]}
+
+    apply(ledger, 2, route("rt-1", 2, {"PVZ-1": ["S1"], "PVZ-2": ["S3"]}))  # S2 taken off the van
+    apply(ledger, 3, withdrawal(3, "rt-1"))
+    ledger.ok(b.PlanWaves("plan-3", ("23:59",), "UTC"))
+    assert waves(ledger) == {None: ["S1", "S2", "S3"]}  # by cut-off again, S3 still in its released wave
+    assert ledger.verify().ok

@@ -152,6 +152,7 @@ async def test_a_routed_shipment_s_label_shows_its_route_and_stop(label_floor):
     await floor.run(c.Pack("pack-S1", "T00001", "S1", "PACK-01"))
     await floor.labels_printed(1)
     assert "ROUTE rt-7  STOP 2" in floor.printer.labels[0].zpl
+    assert "^FDvan-2  STOP 2^FS" in floor.printer.labels[0].zpl  # the van, large, for the loaders
 
 
 async def test_printer_out_of_paper_opens_an_exception_and_resolving_it_reprints(label_floor):

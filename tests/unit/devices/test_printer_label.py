@@ -79,6 +79,16 @@ def test_label_barcode_reads_back_as_the_sscc():
         assert text in zpl
 
 
+def test_a_long_route_id_fits_the_label_and_the_van_is_printed_large():
+    route = "rt-" + "f" * 61  # the longest id central sends
+    zpl = render(label(route=route, vehicle="van-12"))
+    [small] = [line for line in zpl.splitlines() if "ROUTE" in line]
+    height = int(small.split("^A0N,")[1].split(",")[0])
+    # ^A0 glyphs are at most about 0.75 of their height wide: the line stays inside 4 inches.
+    assert 40 + 0.75 * height * len(f"ROUTE {route}  STOP 5") <= 812 - 40 and height >= 12
+    assert "^A0N,50,50^FH_^FDvan-12  STOP 5^FS" in zpl
+
+
 def test_label_text_cannot_inject_zpl_and_keeps_unicode():
     zpl = render(label(order_id="^XZ~JR", pickup_point="ПВЗ Тверская", route=None))
     assert zpl.count("^XZ") == 1 and "~JR" not in zpl and "ROUTE" not in zpl

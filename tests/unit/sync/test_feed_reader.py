@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sync.feed import CancelShipment, DeliveryRoute, MalformedPage, UnreadableCommand, read_command, read_page
+from sync.feed import (
+    CancelShipment,
+    DeliveryRoute,
+    MalformedPage,
+    RouteWithdrawal,
+    UnreadableCommand,
+    read_command,
+    read_page,
+)
 from sync.outcomes import OutcomeCode
 
 CANCEL = {"type": "cancel_shipment", "shipment_id": "S1", "order_id": "O1", "reason": "customer"}
@@ -71,3 +79,23 @@ def test_a_delivery_route_that_breaks_the_contract_is_an_invalid_entry(change, w
     command = read_command({**ROUTE, **change})
     assert isinstance(command, UnreadableCommand) and command.code is OutcomeCode.INVALID_ENTRY
     assert command.type == "delivery_route" and words in command.reason
+
+
+WITHDRAWAL = {"type": "route_withdrawal", "warehouse_id": "MSK-1", "version": 9, "route_ids": ["rt-1", "rt-2"],
+              "reason": "re-planned: no van of the 2026-03-03 plan leaves from here any more"}
+
+
+def test_a_route_withdrawal_reads_with_the_routes_it_names():
+    withdrawal = read_command({**WITHDRAWAL, "planner": "v2"})
+    assert isinstance(withdrawal, RouteWithdrawal)
+    assert (withdrawal.version, withdrawal.route_ids) == (9, ["rt-1", "rt-2"])
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"route_ids": []}, "route_ids"), ({"version": 0}, "version"), ({"reason": ""}, "reason"),
+    ({"route_ids": ["rt 1"]}, "route_ids"),
+])
+def test_a_route_withdrawal_that_breaks_the_contract_is_an_invalid_entry(change, words):
+    command = read_command({**WITHDRAWAL, **change})
+    assert isinstance(command, UnreadableCommand) and command.code is OutcomeCode.INVALID_ENTRY
+    assert command.type == "route_withdrawal" and words in command.reason

@@ -80,4 +80,13 @@ def test_the_wall_sort_sends_a_cancelled_orders_units_to_put_back():
 def test_wave_rows_count_shipments_by_status():
     view = FloorView(waves=[{"wave_id": 3, "cutoff": "2026-11-30T14:30:00+00:00", "pickup_point": None,
                              "state": "released", "by_status": {"packed": 1, "allocated": 2}}])
-    assert view.wave_rows() == [("3", "2026-11-30 14:30", "-", "released", "2 allocated, 1 packed")]
+    assert view.wave_rows() == [("3", "2026-11-30 14:30", "-", "released", "2 allocated, 1 packed", "-")]
+
+
+def test_a_van_s_wave_shows_its_route_vehicle_and_departure():
+    van = {"wave_id": 4, "cutoff": "2026-11-30T07:30:00+00:00", "pickup_point": None, "route_id": "rt-9",
+           "vehicle_id": "van-2", "departs_at": "2026-11-30T07:30:00+00:00", "state": "planned",
+           "by_status": {"allocated": 3}}
+    gone = van | {"wave_id": 5, "route_id": "rt-8", "vehicle_id": None, "departs_at": None}
+    assert [r[5] for r in FloorView(waves=[van, gone]).wave_rows()] == ["van-2 departs 07:30 · rt-9",
+                                                                       "rt-8 (withdrawn)"]

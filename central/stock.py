@@ -2,10 +2,10 @@
 available = on_hand - reserved - unsellable (`available`, the one rule every reader uses).
 
 Every function takes a Connection and works inside the caller's transaction, so a caller can
-combine stock changes with its own writes atomically. on_hand changes only through
-`apply_on_hand_delta` (warehouse movements, called by the sync applier) and `set_on_hand`
-(admin import of initial stock); reserved only through `reserve` and `release`; unsellable
-only through the sync applier (movements into and out of returns and quarantine locations).
+combine stock changes with its own writes atomically. on_hand changes only through the sync
+applier (warehouse movements, central/sync/stock_deltas.py) and `set_on_hand` (admin import of
+initial stock); reserved only through `reserve` and `release`; unsellable only through the sync
+applier (movements into and out of returns and quarantine locations).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from central.db.tables import discrepancies, skus, stock, warehouses
-from central.db.upsert import insert_missing, upsert
+from central.db.tables import skus, stock, warehouses
+from central.db.upsert import upsert
 from central.errors import InvariantBroken, NotFound, UnknownSku
 
 NEGATIVE_ON_HAND = "negative_on_hand"
@@ -50,32 +50,6 @@ class StockLevel:
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved - self.unsellable
-
-
-def apply_on_hand_delta(
-    conn: Connection, warehouse_id: str, sku: str, delta: int, *, now: datetime,
-    ref: str | None = None,
-) -> StockLevel:
-    """Add `delta` (may be negative) to on_hand, as reported by the warehouse.
-
-    A warehouse's movements are physical facts and are never refused: if central's view
-    would go below zero, on_hand becomes 0 and a discrepancy is recorded for a person to
-    look at. `ref` names the movement (e.g. "node-1:42") and is kept on the discrepancy.
-    """
-    _ensure_row(conn, warehouse_id, sku, now)
-    key = (stock.c.warehouse_id == warehouse_id) & (stock.c.sku == sku)
-    moved = conn.execute(
-        stock.update().where(key, stock.c.on_hand + delta >= 0)
-        .values(on_hand=stock.c.on_hand + delta, updated_at=now)
-    ).rowcount
-    if not moved:
-        before = conn.execute(sa.select(stock.c.on_hand).where(key)).scalar_one()
-        conn.execute(stock.update().where(key).values(on_hand=0, updated_at=now))
-        conn.execute(discrepancies.insert().values(
-            warehouse_id=warehouse_id, sku=sku, kind=NEGATIVE_ON_HAND, on_hand_before=before,
-            delta=delta, shortfall=-(before + delta), ref=ref, created_at=now,
-        ))
-    return get_level(conn, warehouse_id, sku)
 
 
 def set_on_hand(
@@ -150,13 +124,6 @@ def availability(conn: Connection, sku_ids: Iterable[str]) -> dict[str, dict[str
     for warehouse_id, sku, units in rows:
         result.setdefault(warehouse_id, {})[sku] = units
     return result
-
-
-def _ensure_row(conn: Connection, warehouse_id: str, sku: str, now: datetime) -> None:
-    check_known(conn, {warehouse_id}, {sku})
-    insert_missing(conn, stock, [{"warehouse_id": warehouse_id, "sku": sku, "on_hand": 0,
-                                  "reserved": 0, "updated_at": now}],
-                   keys=("warehouse_id", "sku"))
 
 
 def check_known(conn: Connection, warehouse_ids: set[str], sku_ids: set[str]) -> None:

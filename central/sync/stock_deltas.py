@@ -1,9 +1,9 @@
 """A batch's effect on the stock view: on-hand and unsellable deltas summed per SKU, applied in bulk.
 
-Movements are physical facts and are never refused. As `central.stock.apply_on_hand_delta`
-does for one SKU: where central's view would go below zero, on_hand becomes 0 and a
-`negative_on_hand` discrepancy is recorded; a SKU central does not know cannot have a stock
-row, so its movements are recorded as an `unknown_sku` discrepancy for a person to sort out.
+Movements are physical facts and are never refused: where central's view would go below zero,
+on_hand becomes 0 and a `negative_on_hand` discrepancy is recorded for a person to look at; a
+SKU central does not know cannot have a stock row, so its movements are recorded as an
+`unknown_sku` discrepancy for a person to sort out.
 The unsellable units follow the same way: never below 0 (`negative_unsellable`) nor above
 on_hand (`unsellable_over_on_hand`), each recorded with the unsellable count before it in
 on_hand_before. Summing per SKU first means a batch costs one read and one write per SKU it

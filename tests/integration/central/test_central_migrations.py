@@ -6,13 +6,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from central import stock
 from central.bootstrap import Central
 from central.catalog.schema import include_name
 from central.db import migrate
 from central.db.engine import make_engine
 from central.db.tables import discrepancies, metadata
 from central.services.discrepancies import resolve_discrepancy
+from central.sync.stock_deltas import Level, apply_deltas
 
 
 def test_database_is_at_head_and_matches_the_tables(db_url: str) -> None:
@@ -37,7 +37,7 @@ def test_downgrade_and_upgrade_again(tmp_path) -> None:
 def test_resolution_columns_go_and_come_back_keeping_the_discrepancies(network: Central, clock) -> None:
     """0004 down and up on a database that holds discrepancies, on both dialects."""
     with network.db.write() as conn:
-        stock.apply_on_hand_delta(conn, "wh-kzn", "D", -6, now=clock(), ref="n3:77")
+        apply_deltas(conn, "wh-kzn", {"D": Level(-6, 0)}, now=clock(), ref="n3:77")
     resolve_discrepancy(network, 1, "recounted", "anna.k")
     migrate.downgrade(network.db.engine, "0003")
     columns = {c["name"] for c in sa.inspect(network.db.engine).get_columns("discrepancies")}

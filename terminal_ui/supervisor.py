@@ -53,7 +53,10 @@ class SupervisorApp(App):
         await self.push_screen(self.board)
         self.set_interval(1.0, self.redraw)
         self.run_worker(self.listen(), group="events")
-        self.run_worker(self.board.query_one(FleetPanel).follow(self.client), group="fleet")
+        # The panel's own worker: cancelled with the panel, so a poll's answer never lands on a
+        # panel being torn down (the console quitting mid-poll).
+        fleet = self.board.query_one(FleetPanel)
+        fleet.run_worker(fleet.follow(self.client), group="fleet")
         if self.badge:
             self.run_worker(self.poll(), group="poll")
         else:

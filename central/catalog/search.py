@@ -96,10 +96,10 @@ def find(search: Search, query: SearchQuery) -> Found:
 def _worth_a_near_match(search: Search, query: SearchQuery, found: Found) -> bool:
     """Nothing found, and not because of the filters: the words find nothing at all (a typo?)."""
     return (not found.facets.total and search.index.text_shape(query) is not None
-            and search.index.allows_near(query) and not (_filtered(query) and _matches_anything(search, query)))
+            and search.index.allows_near(query) and not (_narrowed(query) and _matches_anything(search, query)))
 
 
-def _filtered(query: SearchQuery) -> bool:
+def _narrowed(query: SearchQuery) -> bool:
     """Whether anything beside the words narrows the search (else the words alone found nothing,
     and asking them again costs a scan: the database expects common words to meet soon)."""
     return (query.category is not None or query.brand is not None or query.price_min is not None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from central.catalog.facet_cache import FacetCache
+from central.catalog.memory import CatalogMemory
 from central.db.engine import Database
 from central.payments.books import DatabaseBooks
 from central.payments.port import Acquirer
@@ -34,7 +34,7 @@ class Central:
     clock: Callable[[], datetime] = utc_now
     ids: Callable[[str], str] = field(default=new_id)
     network: NetworkCache = field(default_factory=NetworkCache)
-    catalog_cache: FacetCache = field(default_factory=FacetCache)  # search facet counts, a few seconds
+    catalog_memory: CatalogMemory = field(default_factory=CatalogMemory)  # what search keeps of the catalog
 
 
 def bootstrap(settings: Settings, acquirer: Acquirer | None = None) -> Central:

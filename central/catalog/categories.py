@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from central.catalog import revision
 from central.db.tables import categories
 from central.db.upsert import upsert
 from central.errors import InvalidRequest
@@ -64,6 +65,8 @@ def write(conn: Connection, incoming: Sequence[Category], now: datetime) -> int:
     # Parents first, so the foreign key on parent_id holds row by row.
     rows.sort(key=lambda r: r["path"].count("/"))
     upsert(conn, categories, rows, keys=("category_id",))
+    if rows:
+        revision.bump(conn)  # searches read the tree again
     return len(incoming)
 
 

@@ -1,10 +1,14 @@
-"""The search port: how one database finds SKUs by text. Filters, facets, sorting and paging
-are shared SQL (central/catalog/search.py); only the text match and its rank differ."""
+"""The search port: how one database's text index answers words. Everything else a search does
+(filters, facets, sorting, paging) is the same for both (search.py, over memory.py's columns).
+
+A query matches the SKUs every word matches; a word matches by any of its forms (morphology).
+The index answers one word at a time (`word_skus`: its hits and how well each matches it), which
+the worker keeps; a hit's relevance to a query is the sum over its words.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -13,69 +17,52 @@ from sqlalchemy.engine import Connection
 
 from central.catalog.query import SearchQuery
 
-# Runs one compiled statement with its parameters on the request's connection.
-Fetch = Callable[[str, Any], list[tuple]]  # params: a dict (PostgreSQL) or a tuple (SQLite)
+# Runs one statement with its parameters on the request's connection.
+Fetch = Callable[[str, Any], list[tuple]]  # params: a dict, or a tuple (SQLite, compiled statements)
 
 
 def param(name: str, type_: sa.types.TypeEngine[object] | type[sa.types.TypeEngine[object]]) -> sa.BindParameter:
-    """A named parameter of a compiled search statement: its value comes with each run
-    (search.params_of), never from the statement (None here only lets the shape compile)."""
+    """A named parameter of a compiled statement: its value comes with each run."""
     return sa.bindparam(name, None, type_=type_)
 
 
-@dataclass(frozen=True)
-class Match:
-    """SKUs matching the text, and how well (higher rank, better match): either a condition and
-    a rank over skus' own columns, or `keys`, a subquery of (sku, rank) to join skus with."""
-
-    rank: sa.ColumnElement[float]
-    where: sa.ColumnElement[bool] | None = None
-    keys: sa.Subquery | None = None
-
-
 class SearchIndex:
-    """Base of the adapters. A subclass answers text matches and keeps its index current.
+    """Base of the adapters. A subclass answers text matches and keeps its index current."""
 
-    Statements are compiled once per shape and reused (central/catalog/compiled.py), so a match
-    is built from the query's text shape with named bind parameters, whose values come from
-    `text_params`."""
-
-    def text_shape(self, query: SearchQuery) -> Hashable | None:
-        """What about the query's words changes the SQL; None if it has no words to match."""
+    def word_key(self, fetch: Fetch, word: str) -> Hashable | None:
+        """What the index matches for this word (its forms, as the index stems them): words with
+        the same key have the same hits. None: a word the index ignores (a stop word)."""
         raise NotImplementedError
 
-    def text_params(self, query: SearchQuery) -> dict[str, object]:
-        """Values of the bind parameters the match (and near match) use."""
+    def word_skus(self, fetch: Fetch, key: Hashable, among: Sequence[str] | None) -> list[tuple[str, float]]:
+        """(sku, rank) of the SKUs matching one word's key (all of them, or those of `among`):
+        the rank is the index's own for that word alone, higher for a better match."""
         raise NotImplementedError
 
-    def match(self, shape: Hashable) -> Match:
-        """The text match for queries of this text shape."""
+    def named(self, fetch: Fetch, exact: str) -> list[str]:
+        """The SKUs named exactly this (normalized as morphology.normalize does)."""
         raise NotImplementedError
 
     def allows_near(self, query: SearchQuery) -> bool:
-        """Whether a looser match (typos) is worth trying when `match` finds nothing."""
+        """Whether a looser match (typos) is worth trying when the words find nothing."""
         return False
 
-    def near_match(self, fetch: Fetch, text: Hashable) -> Match:
-        """The looser match for queries of this text shape; only called when allows_near said so."""
+    def near(self, fetch: Fetch, query: SearchQuery, limit: int) -> list[tuple[str, float]]:
+        """(sku, rank) of up to `limit` SKUs whose names are near the query's text, best first;
+        only called when allows_near said so."""
         raise NotImplementedError
 
-    # Hits counted and ranked exactly; past this many (matching the text and every filter), counts
-    # are estimated from the first `sample` hits in storage order and relevance ranks those.
-    # None: always exact.
-    sample: int | None = None
-
-    def position(self) -> sa.ColumnElement[int]:
-        """A SKU row's place in storage order, which a sampled scan meets hits in (sample set)."""
+    def one_of(self, column: sa.ColumnElement[str], name: str) -> sa.ColumnElement[bool]:
+        """`column` is one of the values of the list parameter `name` (see `list_value`)."""
         raise NotImplementedError
 
-    def positions(self) -> sa.ColumnElement[int]:
-        """How many places storage has: a full sample's last position against it scales the count."""
+    def list_value(self, values: Sequence[str]) -> object:
+        """A list of strings as the parameter `one_of` reads."""
         raise NotImplementedError
 
-    def one_of(self, column: sa.ColumnElement[str], ids: sa.Select) -> sa.ColumnElement[bool]:
-        """`column` is one of the ids the select returns (a category's subtree)."""
-        return column.in_(ids)
+    def microseconds(self, column: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+        """A timestamp column as whole microseconds since 1970 (NULL stays NULL)."""
+        raise NotImplementedError
 
     def refresh(self, conn: Connection, sku_ids: Sequence[str]) -> None:
         """Bring the index up to date with these SKUs' rows, in the caller's transaction."""

@@ -1,94 +1,87 @@
 """PostgreSQL search: the generated tsvector `skus.search_doc` under GIN, and pg_trgm word
-similarity on lower(name) when the words themselves find nothing (a typo)."""
+similarity on lower(name) when the words themselves find nothing (a typo).
+
+A word's key is its tsquery as PostgreSQL prints it (the word and its fleeting-vowel twin,
+stemmed by the Russian configuration), so the words a customer types in different forms share
+one list of hits; the key is cast back to a tsquery unchanged when the index is asked.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from central.catalog.index import Fetch, Match, SearchIndex, param
+from central.catalog.index import Fetch, SearchIndex, param
 from central.catalog.morphology import forms
 from central.catalog.query import SearchQuery
 from central.catalog.schema import PG_TRGM_SCHEMA
-from central.db.tables import skus
 
-RUSSIAN = sa.literal_column("'russian'::regconfig")
-EXACT_NAME_BONUS = 100.0
-FORMS = 2  # a word and its fleeting-vowel twin (morphology.forms)
 MIN_TYPO_CHARS = 4  # shorter text has too few trigrams to tell a typo from another word
 # Longer text that matches nothing is more likely a whole name typed as it is printed (a model
 # code that splits into other words than the name's index holds) or a combination the catalog does
 # not have than a typo; and its many trigrams make a similarity read most names (~0.5 s on
-# 1,000,000 SKUs). It is looked up as a name instead: equality, on the same trigram index.
+# 1,000,000 SKUs). It is looked up as a name instead: equality, on the whole-name index.
 MAX_TYPO_WORDS = 2
-# A GIN match is read as a bitmap heap scan, block by block: reading 1,000 hits costs ~4 ms on a
-# 1,000,000-SKU catalog, all 25,000 hits of a one-word query ~100 ms (bench/catalog.py).
-SAMPLE = 1_000
-_search_doc = sa.literal_column("skus.search_doc")
-_exact = param("exact", sa.String)
+MAX_KEYS = 100_000  # words whose key is remembered; a bound, not a tuning knob
+NAME_KEY = "replace(lower(name), 'ё', 'е')"  # exactly the expression ix_skus_name_key and the trigram index are on
 
-
-def _name_key() -> sa.ColumnElement[str]:
-    # Literals, not parameters: the trigram index is on exactly this expression.
-    return sa.func.replace(sa.func.lower(skus.c.name), sa.literal_column("'ё'"), sa.literal_column("'е'"))
+WORD_KEY = ("SELECT (plainto_tsquery('russian', %(form0)s) || plainto_tsquery('russian', %(form1)s))::text")
+# The hit's row is read anyway (a bitmap heap scan), so its rank costs little more.
+WORD_SKUS = "SELECT sku, ts_rank(search_doc, q) FROM skus, CAST(%(key)s AS tsquery) AS q WHERE search_doc @@ q"
+WORD_SKUS_AMONG = WORD_SKUS + " AND sku = ANY(%(among)s)"
+NAMED = f"SELECT sku FROM skus WHERE {NAME_KEY} = %(exact)s"
+NEAR_BY_NAME = f"SELECT sku, 1.0 FROM skus WHERE {NAME_KEY} = %(exact)s ORDER BY sku LIMIT %(limit)s"
+NEAR_BY_SIMILARITY = ("SELECT sku, {trgm}.word_similarity(%(exact)s, {key}) AS similarity FROM skus"
+                      " WHERE {key} OPERATOR({trgm}.%%>) %(exact)s ORDER BY similarity DESC, sku LIMIT %(limit)s")
 
 
 class PostgresIndex(SearchIndex):
-    def __init__(self, sample: int | None = SAMPLE) -> None:
+    def __init__(self) -> None:
         self._trgm: str | None = None
+        self._keys: dict[str, str | None] = {}
         self._lock = threading.Lock()
-        self.sample = sample
 
-    def position(self) -> sa.ColumnElement[int]:
-        return sa.literal_column("((skus.ctid::text::point)[0])::bigint", sa.BigInteger)
+    def word_key(self, fetch: Fetch, word: str) -> Hashable | None:
+        if word in self._keys:
+            return self._keys[word]
+        twins = forms(word)
+        key = fetch(WORD_KEY, {"form0": twins[0], "form1": twins[-1]})[0][0] or None  # '': a stop word
+        with self._lock:
+            if len(self._keys) >= MAX_KEYS:
+                self._keys.clear()
+            self._keys[word] = key
+        return key
 
-    def positions(self) -> sa.ColumnElement[int]:
-        return sa.literal_column("(pg_relation_size('skus') / current_setting('block_size')::bigint)",
-                                 sa.BigInteger)
+    def word_skus(self, fetch: Fetch, key: Hashable, among: Sequence[str] | None) -> list[tuple[str, float]]:
+        if among is None:
+            return fetch(WORD_SKUS, {"key": key})
+        return fetch(WORD_SKUS_AMONG, {"key": key, "among": list(among)}) if among else []
 
-    def text_shape(self, query: SearchQuery) -> Hashable | None:
-        """How many words: each is FORMS bind parameters, so queries share few statements."""
-        return len(query.words) or None
-
-    def text_params(self, query: SearchQuery) -> dict[str, object]:
-        params: dict[str, object] = {"exact": query.exact_name}
-        for i, word in enumerate(query.words):
-            twins = forms(word)
-            # A word without a fleeting-vowel twin repeats itself: ('x' | 'x') matches as 'x' does.
-            params |= {f"w{i}_{j}": twins[j % len(twins)] for j in range(FORMS)}
-        return params
-
-    def match(self, shape: Hashable) -> Match:
-        assert isinstance(shape, int)
-        tsquery = None
-        for i in range(shape):
-            either = None
-            for j in range(FORMS):
-                one = sa.func.plainto_tsquery(RUSSIAN, param(f"w{i}_{j}", sa.String))
-                either = one if either is None else either.op("||")(one)
-            tsquery = either if tsquery is None else tsquery.op("&&")(either)
-        rank = sa.func.ts_rank(_search_doc, tsquery, type_=sa.Float) + sa.case(
-            (_name_key() == _exact, EXACT_NAME_BONUS), else_=0.0)
-        return Match(rank=rank, where=_search_doc.bool_op("@@")(tsquery))
-
-    def one_of(self, column: sa.ColumnElement[str], ids: sa.Select) -> sa.ColumnElement[bool]:
-        # = ANY(ARRAY(subquery)): the ids are read once, and the category index gives one bitmap
-        # to AND with the words'; `IN (subquery)` becomes a join that scans the words' bitmap
-        # once per category of the subtree.
-        return column == sa.any_(sa.func.array(ids.scalar_subquery()))
+    def named(self, fetch: Fetch, exact: str) -> list[str]:
+        return [row[0] for row in fetch(NAMED, {"exact": exact})]
 
     def allows_near(self, query: SearchQuery) -> bool:
         return len(query.exact_name) >= MIN_TYPO_CHARS
 
-    def near_match(self, fetch: Fetch, text: Hashable) -> Match:
-        if isinstance(text, int) and text > MAX_TYPO_WORDS:
-            return Match(rank=sa.literal(1.0, sa.Float), where=_name_key() == _exact)
-        trgm = self._trgm_schema(fetch)
-        similar = _name_key().op(f"OPERATOR({trgm}.%>)", is_comparison=True)(_exact)
-        rank = getattr(sa.func, trgm).word_similarity(_exact, _name_key(), type_=sa.Float)
-        return Match(rank=rank, where=similar)
+    def near(self, fetch: Fetch, query: SearchQuery, limit: int) -> list[tuple[str, float]]:
+        args = {"exact": query.exact_name, "limit": limit}
+        if len(query.words) > MAX_TYPO_WORDS:
+            return [(sku, float(rank)) for sku, rank in fetch(NEAR_BY_NAME, args)]
+        sql = NEAR_BY_SIMILARITY.format(trgm=self._trgm_schema(fetch), key=NAME_KEY)
+        return [(sku, float(rank)) for sku, rank in fetch(sql, args)]
+
+    def one_of(self, column: sa.ColumnElement[str], name: str) -> sa.ColumnElement[bool]:
+        return column == sa.any_(param(name, ARRAY(sa.String)))
+
+    def list_value(self, values: Sequence[str]) -> object:
+        return list(values)
+
+    def microseconds(self, column: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+        return sa.cast(sa.extract("epoch", column) * 1_000_000, sa.BigInteger)
 
     def _trgm_schema(self, fetch: Fetch) -> str:
         with self._lock:

@@ -5,48 +5,55 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from central.catalog.index import Match, SearchIndex, param
+from central.catalog.index import Fetch, SearchIndex, param
 from central.catalog.morphology import forms, normalize, stem, stemmed_text
-from central.catalog.query import SearchQuery
 from central.db.tables import skus
 
-EXACT_NAME_BONUS = 1000.0
 # bm25 weights of the FTS columns: name, brand, attributes, description.
 BM25 = "bm25(catalog_fts, 10.0, 8.0, 3.0, 1.0)"
 CHUNK = 500
 
-fts = sa.table("catalog_fts", sa.column("rowid", sa.Integer))
-docs = sa.table("catalog_fts_docs", sa.column("doc_id", sa.Integer), sa.column("sku", sa.String),
-                sa.column("name_key", sa.String))
+JOIN = "FROM catalog_fts JOIN catalog_fts_docs AS d ON d.doc_id = catalog_fts.rowid WHERE catalog_fts MATCH :key"
+AMONG = "d.sku IN (SELECT value FROM json_each(:among))"
+WORD_SKUS = f"SELECT d.sku, -{BM25} {JOIN}"
+WORD_SKUS_AMONG = f"{WORD_SKUS} AND {AMONG}"
+NAMED = "SELECT sku FROM catalog_fts_docs WHERE name_key = :exact"
 
 
-def match_expression(words: Sequence[str]) -> str:
-    """FTS5 query: every word, each as any of its forms' stems. Stems are letters and digits
-    only, so quoting them is all the escaping FTS5 syntax needs."""
-    return " AND ".join("(" + " OR ".join(f'"{stem(f)}"' for f in forms(w)) + ")" for w in words)
+def word_expression(word: str) -> str | None:
+    """FTS5 query for one word: any of its forms' stems. Stems are letters and digits only, so
+    quoting them is all the escaping FTS5 syntax needs."""
+    stems = [f'"{stem(f)}"' for f in forms(word) if stem(f)]
+    return "(" + " OR ".join(stems) + ")" if stems else None
 
 
 class SqliteIndex(SearchIndex):
-    def text_shape(self, query: SearchQuery) -> Hashable | None:
-        """One FTS5 expression whatever the words: every query with words has the same SQL."""
-        return "words" if query.words else None
+    def word_key(self, fetch: Fetch, word: str) -> Hashable | None:
+        return word_expression(word)
 
-    def text_params(self, query: SearchQuery) -> dict[str, object]:
-        return {"fts": match_expression(query.words), "exact": query.exact_name} if query.words else {}
+    def word_skus(self, fetch: Fetch, key: Hashable, among: Sequence[str] | None) -> list[tuple[str, float]]:
+        if among is None:
+            return fetch(WORD_SKUS, {"key": key})
+        return fetch(WORD_SKUS_AMONG, {"key": key, "among": json.dumps(list(among))})
 
-    def match(self, shape: Hashable) -> Match:
-        expression = param("fts", sa.String)
-        found = (sa.select(fts.c.rowid.label("doc_id"), (-sa.literal_column(BM25, sa.Float)).label("score"))
-                 .where(sa.literal_column("catalog_fts").op("MATCH")(expression))
-                 .subquery("fts_hits"))
-        bonus = sa.case((docs.c.name_key == param("exact", sa.String), EXACT_NAME_BONUS), else_=0.0)
-        keys = (sa.select(docs.c.sku, (found.c.score + bonus).label("rank"))
-                .join_from(found, docs, docs.c.doc_id == found.c.doc_id).subquery("text_match"))
-        return Match(rank=keys.c.rank, keys=keys)
+    def named(self, fetch: Fetch, exact: str) -> list[str]:
+        return [row[0] for row in fetch(NAMED, {"exact": exact})]
+
+    def one_of(self, column: sa.ColumnElement[str], name: str) -> sa.ColumnElement[bool]:
+        return column.in_(sa.select(sa.literal_column("value")).select_from(
+            sa.func.json_each(param(name, sa.String))))
+
+    def list_value(self, values: Sequence[str]) -> object:
+        return json.dumps(list(values))
+
+    def microseconds(self, column: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+        # julianday: days since noon, 24 November 4714 BC; 2440587.5 of them is 1970-01-01.
+        return sa.cast((sa.func.julianday(column) - 2440587.5) * 86_400_000_000, sa.BigInteger)
 
     def refresh(self, conn: Connection, sku_ids: Sequence[str]) -> None:
         for i in range(0, len(sku_ids), CHUNK):

@@ -35,9 +35,13 @@ skus = sa.Table(
     sa.Column("attributes", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("images", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("created_at", UTCDateTime, nullable=True),
+    # The catalog revision that last changed the row (central/catalog/revision.py): search workers
+    # read the rows changed since the revision they hold.
+    sa.Column("catalog_rev", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_skus_category", "category_id"),
     sa.Index("ix_skus_brand", "brand"),
     sa.Index("ix_skus_price", "price_minor"),
+    sa.Index("ix_skus_catalog_rev", "catalog_rev"),
 )
 
 warehouses = sa.Table(
@@ -415,6 +419,14 @@ categories = sa.Table(
     sa.Column("path", sa.String(1000), nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index("ix_categories_parent", "parent_id"),
+)
+
+# One row: the catalog's revision, bumped by every transaction that changes SKUs or categories.
+# Bumping locks the row until commit, so revisions are committed in their order (revision.py).
+catalog_revision = sa.Table(
+    "catalog_revision", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("rev", sa.BigInteger, nullable=False),
 )
 
 # Customer returns live in their own module (one hook here keeps them in this metadata).

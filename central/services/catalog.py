@@ -83,7 +83,7 @@ def upsert_skus(central: Central, records: Sequence[SkuRecord]) -> int:
         commands = [r.as_command() for r in records]
         for warehouse_id in _warehouse_ids(conn):
             feeds.append(conn, warehouse_id, commands, now=now)
-    central.catalog_cache.invalidate()  # this worker's search facets; others' expire within seconds
+    central.catalog_memory.changed_here()  # this worker's searches see it at once, others' within seconds
     return len(records)
 
 

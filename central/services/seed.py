@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from central import feeds
 from central.bootstrap import Central
 from central.catalog import hooks as catalog_hooks
-from central.catalog import schema
+from central.catalog import revision, schema
 from central.catalog.generator import Product, category_tree, product
 from central.catalog.service import upsert_categories
 from central.db.tables import feed_counters, skus, stock
@@ -50,7 +50,7 @@ BATCH = 1000
 CHUNK = 20_000  # SKUs per transaction
 SKU_FIELDS = ("sku", "seller_id", "name", "gtins", "unit_weight_g", "length_mm", "width_mm", "height_mm",
               "lot_tracked", "price_minor", "updated_at", "brand", "category_id", "description", "attributes",
-              "images", "created_at")
+              "images", "created_at", "catalog_rev")
 
 
 @dataclass(frozen=True)
@@ -121,17 +121,18 @@ def _search_indexes_built_at_the_end(central: Central) -> Iterator[None]:
             schema.create_pg_indexes(conn)
 
 
-def _sku_row(p: Product, now: datetime) -> dict[str, Any]:
+def _sku_row(p: Product, now: datetime, rev: int) -> dict[str, Any]:
     length, width, height = p.dims_mm
     return {"sku": p.sku, "seller_id": p.seller_id, "name": p.name, "gtins": [p.gtin], "unit_weight_g": p.weight_g,
             "length_mm": length, "width_mm": width, "height_mm": height, "lot_tracked": False,
             "price_minor": p.price_minor, "updated_at": now, "brand": p.brand, "category_id": p.category_id,
             "description": p.description, "attributes": p.attributes, "images": [],
-            "created_at": now - timedelta(days=p.age_days)}
+            "created_at": now - timedelta(days=p.age_days), "catalog_rev": rev}
 
 
 def _write_skus(conn: Connection, products: Sequence[Product], now: datetime) -> None:
-    rows = [_sku_row(p, now) for p in products]
+    rev = revision.bump(conn)
+    rows = [_sku_row(p, now, rev) for p in products]
     if conn.dialect.name != "postgresql":
         upsert(conn, skus, rows, keys=("sku",))
         catalog_hooks.after_sku_upsert(conn, [p.sku for p in products], now)

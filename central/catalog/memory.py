@@ -29,7 +29,8 @@ from central.catalog.reads import Reader
 POLL_S = 0.5  # how long another process's catalog change may take to show in this one's searches
 # Word hits kept, in ordinals: 4 bytes each, so a bound of ~256 MB a worker.
 MAX_WORD_IDS = 64_000_000
-# A change set this large (of the catalog) is read as a new catalog: arrays and word hits afresh.
+# A change set this large (and this share of the catalog) is read as a new catalog: arrays and
+# word hits afresh.
 RELOAD_SHARE = 0.2
 # Changed SKUs a kept word is checked against, at most; past it the word's hits are listed again.
 MAX_RECHECK = 20_000
@@ -117,7 +118,7 @@ class CatalogMemory:
             return
         paths = reader.category_paths()
         rows = [] if self._columns is None else reader.rows_since(self._revision)
-        if self._columns is None or len(rows) > RELOAD_SHARE * max(self._columns.size, 1):
+        if self._columns is None or len(rows) > max(RELOAD_SHARE * self._columns.size, MAX_RECHECK):
             self._columns = columns_.load(reader.rows_since(None), paths)
             self._changes.clear()
             self._words.clear()

@@ -50,8 +50,8 @@ class SearchPageView(BaseModel):
     page_size: int
     sort: str
     near_match: bool  # nothing matched every word; these are the closest names (a typo?)
-    # False: so many SKUs match that `total` and the facet counts are estimates (from the first
-    # hits, scaled), and relevance ranks those first hits; true for every narrower search.
+    # False: so many SKUs match an `in_stock` search that `total` and the facet counts are estimated
+    # from a sample whose stock was read (or, a typo, there were more similar names than shown).
     exact: bool = True
     hits: list[HitView]
     facets: FacetsView

@@ -29,6 +29,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_skus_catalog_rev", table_name="skus")
-    with op.batch_alter_table("skus") as batch:
-        batch.drop_column("catalog_rev")
+    # In place, not batch mode: on SQLite that rebuilds skus, which stock and order lines point at.
+    op.execute("ALTER TABLE skus DROP COLUMN catalog_rev")
     op.drop_table("catalog_revision")

@@ -25,7 +25,7 @@ from central.db import migrate
 from central.db.engine import make_engine
 from central.errors import CentralError, ConfigError
 from central.logistics import cli as logistics_cli
-from central.settings import ENV_PREFIX, Settings
+from central.settings import ENV_PREFIX, LOG_FORMAT, Settings
 from central.tokens import issue_customer_token
 
 log = logging.getLogger("central")
@@ -33,7 +33,7 @@ log = logging.getLogger("central")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         return args.run(args)
     except CentralError as exc:

@@ -10,6 +10,7 @@ from central.db.engine import DEFAULT_URL
 from central.errors import ConfigError
 
 ENV_PREFIX = "SKLAD_CENTRAL_"
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"  # the command's and every server worker's
 
 
 @dataclass(frozen=True)

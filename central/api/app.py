@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -16,11 +17,13 @@ from central.api.access import Access
 from central.api.limits import BodyLimit
 from central.api.routes import admin, catalog, courier, logistics, orders, payments, returns, sync, system
 from central.bootstrap import Central, bootstrap
+from central.catalog import service as catalog_service
 from central.gateway import middleware as gateway
 from central.services.sweep import sweep_once
-from central.settings import Settings
+from central.settings import LOG_FORMAT, Settings
 
 log = logging.getLogger("central.sweeper")
+catalog_log = logging.getLogger("central.catalog")
 
 DESCRIPTION = """Catalog, checkout with a stock hold, payments and per-warehouse feeds.
 
@@ -69,6 +72,8 @@ def create_app(central: Central, sweep: bool = False) -> FastAPI:
 
 def create_app_from_env() -> FastAPI:
     """uvicorn factory: every worker builds its own engine from the SKLAD_CENTRAL_* env."""
+    # A worker is a new process (spawned by uvicorn): the command's logging set-up is not in it.
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     app = create_app(bootstrap(Settings.from_env()), sweep=True)
     # What start-up built lives as long as the worker: frozen, full collections stop walking it
     # (~100k objects: two full collections per 6,000 orders took ~70 ms each, a stall every time).
@@ -80,17 +85,30 @@ def create_app_from_env() -> FastAPI:
 def _lifespan(central: Central, meter: metrics.Metrics, sweep: bool):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_sweep_forever(central, meter)) if sweep else None
+        tasks = [asyncio.create_task(_sweep_forever(central, meter)),
+                 asyncio.create_task(_read_catalog(central))] if sweep else []
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
             central.db.dispose()
 
     return lifespan
+
+
+async def _read_catalog(central: Central) -> None:
+    """The catalog's columns for search, read as the worker starts (seconds for a large
+    catalog), not by the first customer's search."""
+    started = time.monotonic()
+    try:
+        skus = await run_in_threadpool(catalog_service.read_catalog, central)
+    except Exception:  # the first search reads them instead
+        catalog_log.exception("reading the catalog for search failed; the first search will")
+        return
+    catalog_log.info("search: %d SKUs in memory in %.1f s", skus, time.monotonic() - started)
 
 
 async def _sweep_forever(central: Central, meter: metrics.Metrics) -> None:

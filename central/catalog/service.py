@@ -33,15 +33,28 @@ from central.services.network import Network
 
 def search(central: Central, query: SearchQuery) -> SearchPageView:
     network = _network(central, query.pickup_point)
-    dialect = central.db.engine.dialect
-    with _fetcher(central.db) as fetch:
-        found = find(central.catalog_memory, Reader(index_for(dialect.name), statements_for(dialect), fetch), query)
+    with _reader(central.db) as reader:
+        found = find(central.catalog_memory, reader, query)
     hits = [HitView(sku=h.sku, name=h.name, brand=h.brand, category_id=h.category_id, price_minor=h.price_minor,
                     availability=availability.view(availability.parse_held(h.held), network, query.pickup_point))
             for h in found.hits]
     return SearchPageView(total=found.facets.total, page=query.page, page_size=query.page_size,
                           sort=str(query.order), near_match=found.facets.near, exact=found.facets.exact, hits=hits,
                           facets=_facets(found.facets))
+
+
+def read_catalog(central: Central) -> int:
+    """Read the catalog's columns into this worker's memory now (a worker does at start-up, so
+    its first search does not wait for them); returns how many SKUs."""
+    with _reader(central.db) as reader:
+        return central.catalog_memory.columns(reader).size
+
+
+@contextmanager
+def _reader(db: Database) -> Iterator[Reader]:
+    dialect = db.engine.dialect
+    with _fetcher(db) as fetch:
+        yield Reader(index_for(dialect.name), statements_for(dialect), fetch)
 
 
 @contextmanager

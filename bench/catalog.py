@@ -177,6 +177,21 @@ def server_env() -> dict[str, str]:
                 SKLAD_CENTRAL_ACQUIRER_SECRET="bench-acquirer-" + uuid.uuid4().hex)
 
 
+def worker_rss_mb(parent: int) -> float:
+    """The largest resident set of the server's worker processes (its children), in MB."""
+    largest = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                status = (stat.parent / "status").read_text()
+                rss = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+                largest = max(largest, int(rss.split()[1]) / 1024)
+        except (OSError, IndexError, StopIteration, ValueError):
+            continue  # a process that ended meanwhile
+    return largest
+
+
 @contextmanager
 def server(url: str, log_path: Path):
     port = free_port()
@@ -195,7 +210,7 @@ def server(url: str, log_path: Path):
                         break
                 except requests.ConnectionError:
                     time.sleep(0.1)
-            yield base
+            yield base, proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -280,7 +295,7 @@ def main() -> None:
     schema = cached_catalog(plan.skus, args.drop_cache)
     mix = query_mix(random.Random(7), 2_000)
     log_path = Path(f"/tmp/sklad-bench-catalog-{os.getpid()}.log")
-    with server(schema_url(schema), log_path) as base:
+    with server(schema_url(schema), log_path) as (base, pid):
         say(f"server up at {base}; warming up for {plan.warm_up:.0f} s with other queries of the same kind")
         warm = offered_load(base, query_mix(random.Random(3), 2_000), plan.warm_up)[0]
         say(f"warm-up: {len(warm)} answered, p50 {percentile(warm, 0.5):.1f} ms, p99 {percentile(warm, 0.99):.1f} ms")
@@ -291,6 +306,7 @@ def main() -> None:
             f"p99 {p99:.1f} ms, {failed} failed; {estimated} with estimated counts (exact: false)")
         # Queries the offered load did not send: no facet counts cached for them.
         single = sequential(base, query_mix(random.Random(11), plan.raw_queries))
+        rss = worker_rss_mb(pid)
     say(f"one client, one search at a time ({len(single)} queries): p50 {percentile(single, 0.5):.1f} ms, "
         f"p99 {percentile(single, 0.99):.1f} ms")
     raw = raw_fts_ms(schema, [str(m["q"]) for m in mix[:plan.raw_queries]])
@@ -305,7 +321,8 @@ def main() -> None:
         "single_client_p50_ms": round(percentile(single, 0.5), 1),
         "single_client_p99_ms": round(percentile(single, 0.99), 1),
         "raw_pg_fts_p99_ms": round(raw_p99, 1), "ratio": round(p99 / raw_p99, 2) if raw_p99 else None,
-        "target_p99_ms": 50, "load_average": round(os.getloadavg()[0], 1), "quick": args.quick,
+        "target_p99_ms": 50, "warm_up_s": plan.warm_up, "worker_rss_mb": round(rss),
+        "load_average": round(os.getloadavg()[0], 1), "quick": args.quick,
     }))
 
 

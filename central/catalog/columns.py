@@ -73,46 +73,39 @@ class Columns:
 
     def changed(self, rows: Sequence[Row], paths: Mapping[str, str]) -> tuple[Columns, np.ndarray]:
         """A snapshot with these rows' values (new SKUs appended), and the changed ordinals."""
-        arrays = {name: getattr(self, name) for name in _ARRAYS}
-        grown = self.size + sum(1 for row in rows if row[0] not in self.ordinal)
-        arrays = {name: _grown(a, grown) for name, a in arrays.items()}
-        touched = np.empty(len(rows), dtype=np.int64)
-        for i, row in enumerate(rows):
-            touched[i] = slot = self.ordinal.setdefault(row[0], len(self.skus))
-            if slot == len(self.skus):
-                self.skus.append(row[0])
-            _put(arrays, slot, row, self.categories, self.brands)
+        before = len(self.skus)
+        touched = np.fromiter((self.ordinal.setdefault(row[0], len(self.ordinal)) for row in rows),
+                              dtype=np.int64, count=len(rows))
+        self.skus.extend(rows[i][0] for i in np.flatnonzero(touched >= before).tolist())
+        arrays = {name: _grown(getattr(self, name), len(self.skus)) for name in _ARRAYS}
+        for name, values in _values(rows, self.categories, self.brands).items():
+            arrays[name][touched] = values
         columns = Columns(skus=self.skus, ordinal=self.ordinal, categories=self.categories, brands=self.brands,
                           paths=paths, **arrays)
         return columns, np.unique(touched)
 
 
 _ARRAYS = ("category", "brand", "price", "created", "band", "spread")
-
-
-def load(rows: Sequence[Row], paths: Mapping[str, str]) -> Columns:
-    """A snapshot of the whole catalog, in the order the rows come."""
-    empty = Columns(skus=[], ordinal={}, categories=Codes(), brands=Codes(), paths=paths,
-                    **{name: np.empty(0, dtype=_DTYPES[name]) for name in _ARRAYS})
-    if not rows:
-        return empty
-    skus = [row[0] for row in rows]
-    categories, brands = Codes(), Codes()
-    price = np.fromiter((row[3] for row in rows), dtype=np.int64, count=len(rows))
-    return Columns(
-        skus=skus, ordinal={sku: i for i, sku in enumerate(skus)}, categories=categories, brands=brands,
-        paths=paths,
-        category=np.fromiter((0 if row[1] is None else categories.of(row[1]) + 1 for row in rows),
-                             dtype=np.int32, count=len(rows)),
-        brand=np.fromiter((brands.of(row[2]) for row in rows), dtype=np.int32, count=len(rows)),
-        price=price, band=_bands(price),
-        created=np.fromiter((NO_DATE if row[4] is None else row[4] for row in rows), dtype=np.int64,
-                            count=len(rows)),
-        spread=np.fromiter((_spread(sku) for sku in skus), dtype=np.uint64, count=len(rows)))
-
-
 _DTYPES = {"category": np.int32, "brand": np.int32, "price": np.int64, "created": np.int64, "band": np.int8,
            "spread": np.uint64}
+
+
+def empty(paths: Mapping[str, str]) -> Columns:
+    """Before the first read: no SKUs."""
+    return Columns(skus=[], ordinal={}, categories=Codes(), brands=Codes(), paths=paths,
+                   **{name: np.empty(0, dtype=_DTYPES[name]) for name in _ARRAYS})
+
+
+def _values(rows: Sequence[Row], categories: Codes, brands: Codes) -> dict[str, np.ndarray]:
+    n = len(rows)
+    price = np.fromiter((row[3] for row in rows), dtype=np.int64, count=n)
+    return {
+        "category": np.fromiter((0 if row[1] is None else categories.of(row[1]) + 1 for row in rows),
+                                dtype=np.int32, count=n),
+        "brand": np.fromiter((brands.of(row[2]) for row in rows), dtype=np.int32, count=n),
+        "price": price, "band": _bands(price),
+        "created": np.fromiter((NO_DATE if row[4] is None else row[4] for row in rows), dtype=np.int64, count=n),
+        "spread": np.fromiter((_spread(row[0]) for row in rows), dtype=np.uint64, count=n)}
 
 
 def _spread(sku: str) -> int:
@@ -127,13 +120,3 @@ def _grown(array: np.ndarray, size: int) -> np.ndarray:
     out = np.zeros(size, dtype=array.dtype)
     out[:len(array)] = array
     return out
-
-
-def _put(arrays: dict[str, np.ndarray], slot: int, row: Row, categories: Codes, brands: Codes) -> None:
-    sku, category_id, brand, price, created = row
-    arrays["category"][slot] = 0 if category_id is None else categories.of(category_id) + 1
-    arrays["brand"][slot] = brands.of(brand)
-    arrays["price"][slot] = price
-    arrays["band"][slot] = _bands(np.asarray([price], dtype=np.int64))[0]
-    arrays["created"][slot] = NO_DATE if created is None else created
-    arrays["spread"][slot] = _spread(sku)

@@ -27,11 +27,9 @@ from central.catalog.columns import Columns
 from central.catalog.reads import Reader
 
 POLL_S = 0.5  # how long another process's catalog change may take to show in this one's searches
-# Word hits kept, in ordinals: 4 bytes each, so a bound of ~256 MB a worker.
-MAX_WORD_IDS = 64_000_000
-# A change set this large (and this share of the catalog) is read as a new catalog: arrays and
-# word hits afresh.
-RELOAD_SHARE = 0.2
+# Word hits kept, at most: 12 bytes each (ordinal and rank), so ~240 MB a worker. The bench's
+# queries on 1,000,000 SKUs keep ~12,000,000 (~200 words).
+MAX_WORD_IDS = 20_000_000
 # Changed SKUs a kept word is checked against, at most; past it the word's hits are listed again.
 MAX_RECHECK = 20_000
 MAX_LISTING_LOCKS = 10_000
@@ -116,17 +114,14 @@ class CatalogMemory:
         self._checked = self._monotonic()
         if self._columns is not None and revision == self._revision:
             return
-        paths = reader.category_paths()
-        rows = [] if self._columns is None else reader.rows_since(self._revision)
-        if self._columns is None or len(rows) > max(RELOAD_SHARE * self._columns.size, MAX_RECHECK):
-            self._columns = columns_.load(reader.rows_since(None), paths)
+        rows = reader.rows_since(None if self._columns is None else self._revision)
+        self._columns, touched = (self._columns or columns_.empty({})).changed(rows, reader.category_paths())
+        if len(touched) > MAX_RECHECK:  # every kept word would be listed again: forget them now
             self._changes.clear()
             self._words.clear()
             self._word_ids = 0
-        else:
-            self._columns, touched = self._columns.changed(rows, paths)
-            if len(touched):
-                self._changes.append((revision, touched))
+        elif len(touched):
+            self._changes.append((revision, touched))
         self._revision = revision
 
     def _changes_since(self, revision: int) -> np.ndarray | None:

@@ -16,7 +16,7 @@ ROWS = [("A", "sneakers", "Nike", 500_00, 3), ("B", "shoes", "Ecco", 1_500_00, 1
 
 
 def test_columns_load_and_a_change_keeps_ordinals_and_appends_new_skus() -> None:
-    before = columns.load(ROWS, PATHS)
+    before = columns.empty(PATHS).changed(ROWS, PATHS)[0]
     after, touched = before.changed([("B", "kitchen", "Bosch", 99_00, 1), ("E", "shoes", "Puma", 1_00, 9)], PATHS)
     assert touched.tolist() == [1, 4] and after.size == 5 and before.size == 4
     assert after.skus[4] == "E" and after.ordinal["B"] == 1
@@ -25,7 +25,7 @@ def test_columns_load_and_a_change_keeps_ordinals_and_appends_new_skus() -> None
 
 
 def test_filters_and_facets() -> None:
-    cols = columns.load(ROWS, PATHS)
+    cols = columns.empty(PATHS).changed(ROWS, PATHS)[0]
     every = np.arange(cols.size)
     assert every[kept(cols, SearchQuery(category="shoes"), every)].tolist() == [0, 1]
     assert every[kept(cols, SearchQuery(brand="Nike", price_max=600_00), every)].tolist() == [0]
@@ -50,13 +50,14 @@ def test_word_hits_intersect_with_summed_ranks() -> None:
 
 
 def test_orders_break_ties_the_same_way_every_time() -> None:
-    cols = columns.load([(f"S{n}", None, "X", 100 * (n % 3), n) for n in range(30)], {})
+    cols = columns.empty({}).changed([(f"S{n}", None, "X", 100 * (n % 3), n) for n in range(30)], {})[0]
     matched = Matched(np.arange(30), np.zeros(30))
     cheapest = _ordered(cols, SearchQuery(sort=Sort.price_asc), matched, 12)
     assert [cols.price[o] for o in cheapest] == [0] * 10 + [100] * 2
     tied = [int(o) for o in cheapest[:10]]
     assert tied == sorted(tied, key=lambda o: int(cols.spread[o]))  # the fixed order among ties
-    again = columns.load(list(reversed([(f"S{n}", None, "X", 100 * (n % 3), n) for n in range(30)])), {})
+    again = columns.empty({}).changed(list(reversed([(f"S{n}", None, "X", 100 * (n % 3), n) for n in range(30)])),
+                                      {})[0]
     assert [again.skus[o] for o in _ordered(again, SearchQuery(sort=Sort.price_asc), matched, 12)] == [
         cols.skus[o] for o in cheapest]  # another worker, rows in another order: the same page
     newest = _ordered(cols, SearchQuery(sort=Sort.new), matched, 3)

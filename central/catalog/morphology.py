@@ -9,7 +9,7 @@ is left as the stemmer makes it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import snowballstemmer
 
@@ -41,9 +41,16 @@ def forms(word: str) -> list[str]:
     return [word]
 
 
-@lru_cache(maxsize=4)
+_local = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(language)
+    """This thread's stemmer: one keeps the word it is working on in itself, so two threads
+    stemming with the same one corrupt each other's word (IndexError from inside it)."""
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(language)
+    return stemmers[language]
 
 
 def stem(word: str) -> str:

@@ -58,7 +58,36 @@ class Matched:
 
 
 def find(memory: CatalogMemory, reader: Reader, query: SearchQuery) -> Found:
+    """The page and its counts. A page whose rows, read now, differ from this worker's snapshot
+    (changed through another worker since its last poll) is searched again on a fresh one; if
+    the catalog moved again meanwhile, a price-ordered page is put in its rows' order."""
+    columns, found = _found(memory, reader, query)
+    if _current(columns, found.hits):
+        return found
+    memory.changed_here()
+    columns, found = _found(memory, reader, query)
+    if query.order in (Sort.price_asc, Sort.price_desc):
+        found.hits.sort(key=lambda hit: hit.price_minor, reverse=query.order is Sort.price_desc)
+    return found
+
+
+def _current(columns: Columns, hits: Sequence[Hit]) -> bool:
+    """Whether the rows agree with the snapshot on what search filters and sorts by."""
+    brands, categories = columns.brands.values, [None, *columns.categories.values]
+    for hit in hits:
+        o = columns.ordinal[hit.sku]
+        if (hit.price_minor != columns.price[o] or hit.brand != brands[columns.brand[o]]
+                or hit.category_id != categories[columns.category[o]]):
+            return False
+    return True
+
+
+def _found(memory: CatalogMemory, reader: Reader, query: SearchQuery) -> tuple[Columns, Found]:
     columns = memory.columns(reader)
+    return columns, _search(memory, reader, columns, query)
+
+
+def _search(memory: CatalogMemory, reader: Reader, columns: Columns, query: SearchQuery) -> Found:
     matched = _matched(memory, reader, columns, query)
     matched = matched.only(kept(columns, query, matched.hits))
     exact = not matched.capped

@@ -82,3 +82,21 @@ def test_generated_catalog_is_deterministic_and_consistent() -> None:
 def test_held_units_by_warehouse_parse_back() -> None:
     assert parse_held("wh-1:4,spb:dock:7") == {"wh-1": 4, "spb:dock": 7}
     assert parse_held(None) == parse_held("") == {}
+
+
+def test_stemming_from_many_threads_gives_each_its_own_stems() -> None:
+    import threading
+
+    words_ = ["кроссовками", "наушниками", "пылесосов", "холодильниками", "running", "headphones"] * 200
+    expected = [stem(w) for w in words_]
+    results: list[list[str]] = []
+
+    def run() -> None:
+        results.append([stem(w) for w in words_])
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 8

@@ -38,6 +38,7 @@ from simulators.demo_floorflows import (
     stock_reserve,
     tighten_replenishment,
 )
+from simulators.demo_storefront import find_and_buy
 from simulators.hold import hold
 from simulators.netproxy import FaultyProxy
 from simulators.pickers import FloorStats, ScriptedPicker
@@ -128,7 +129,8 @@ def run(args, tmp: Path) -> int:
         initial = wait_for("the receipts to reach central",
                            lambda: sum(r["on_hand"] for r in shop.stock(cfg.id).values()) == args.skus * args.units, 60)
         console.print(f"stock synced to central in {initial:.1f} s; {args.orders} customers order and pay ...")
-        orders = place_orders(shop, args.orders, args.skus, random.Random(11))
+        bought, storefront = find_and_buy(shop, "customer-0", args.skus)
+        orders = [bought, *place_orders(shop, args.orders - 1, args.skus, random.Random(11))]
         wait_for("the fulfilment orders to reach the floor", lambda: edge_shipments(cfg.ledger_path) == len(orders), 60)
         dispatch = Dispatch(base, admin)
         planned = dispatch.ahead(cfg.id, console)
@@ -164,7 +166,7 @@ def run(args, tmp: Path) -> int:
         verified = verify_ledger(cfg.ledger_path)
         delivered = [*dispatch.after_shift(lambda o, c: shop.order(o, c)["status"], orders), *delivered]
         show_report(orders, stats, floor_time, initial, queued, lag, mismatches, verified,
-                    [*fleet.report_rows(), *replenishment_rows(cfg.ledger_path), *returned, *delivered,
+                    [*storefront, *fleet.report_rows(), *replenishment_rows(cfg.ledger_path), *returned, *delivered,
                      *floor_rows(cart, printer)])
         if args.hold:
             hold(console, cfg, endpoint, lambda n, rng: place_orders(shop, n, args.skus, rng))

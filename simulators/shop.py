@@ -9,7 +9,19 @@ from dataclasses import dataclass, field
 
 import requests
 
+from central.catalog.generator import category_tree, product
 from edge.seeding import gtin13
+
+CATALOG_SEED = 7  # the generated catalog's texts (central.catalog.generator)
+
+
+def storefront_item(i: int) -> dict[str, object]:
+    """SKU number i as the demo's central lists it."""
+    texts = product(CATALOG_SEED, i)
+    return {"sku": f"SKU-{i:06d}", "seller_id": f"seller-{i % 7}", "name": texts.name, "brand": texts.brand,
+            "category_id": texts.category_id, "description": texts.description, "attributes": texts.attributes,
+            "gtins": [gtin13(i)], "unit_weight_g": 150 + (i - 1) % 900,
+            "dims_mm": {"length_mm": 200, "width_mm": 150, "height_mm": 100}, "price_minor": 10_000 + i * 10}
 
 MOSCOW = (55.75, 37.62)
 
@@ -34,11 +46,11 @@ class Shop:
         return reply.json() if reply.content else None
 
     def open_warehouse(self, warehouse_id: str, token: str, skus: int, pickup_points: int = 12) -> None:
-        """Catalog (same SKU ids and GTINs as edge.seeding), one warehouse with its sync token, pickup points."""
-        items = [{"sku": f"SKU-{i:06d}", "seller_id": f"seller-{i % 7}", "name": f"Sample product {i}",
-                  "gtins": [gtin13(i)], "unit_weight_g": 150 + (i - 1) % 900,
-                  "dims_mm": {"length_mm": 200, "width_mm": 150, "height_mm": 100},
-                  "price_minor": 10_000 + i * 10} for i in range(1, skus + 1)]
+        """Catalog (same SKU ids and GTINs as edge.seeding; names, brands, categories and texts as
+        `sklad-central seed` makes them), one warehouse with its sync token, pickup points."""
+        self._call("PUT", "/admin/categories", json={"items": [
+            {"category_id": c.category_id, "parent_id": c.parent_id, "name": c.name} for c in category_tree()]})
+        items = [storefront_item(i) for i in range(1, skus + 1)]
         for start in range(0, len(items), 1000):
             self._call("PUT", "/admin/skus", json={"items": items[start:start + 1000]})
         self._call("PUT", f"/admin/warehouses/{warehouse_id}", json={"name": warehouse_id, "lat": MOSCOW[0],
@@ -48,6 +60,18 @@ class Shop:
                    "lat": MOSCOW[0] + self.rng.uniform(-0.2, 0.2), "lon": MOSCOW[1] + self.rng.uniform(-0.3, 0.3)}
                   for n in range(1, pickup_points + 1)]
         self._call("PUT", "/admin/pickup-points", json={"items": points})
+
+    def import_stock(self, warehouse_id: str, on_hand: dict[str, int]) -> None:
+        """A stock-take, as head office loads one (later changes come from the warehouse)."""
+        self._call("POST", "/admin/stock/import", json={"rows": [
+            {"warehouse_id": warehouse_id, "sku": sku, "on_hand": units} for sku, units in on_hand.items()]})
+
+    def search(self, **params: object) -> dict:
+        """The storefront search, as a customer's browser calls it (no token)."""
+        reply = self.http.get(self.base + "/catalog/search", params=params, timeout=30)
+        if reply.status_code >= 400:
+            raise ShopError(f"GET /catalog/search -> {reply.status_code}: {reply.text[:300]}")
+        return reply.json()
 
     def customer_token(self, customer: str) -> str:
         if customer not in self._customer_tokens:

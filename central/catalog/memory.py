@@ -30,6 +30,9 @@ POLL_S = 0.5  # how long another process's catalog change may take to show in th
 # Word hits kept, at most: 12 bytes each (ordinal and rank), so ~240 MB a worker. The bench's
 # queries on 1,000,000 SKUs keep ~12,000,000 (~200 words).
 MAX_WORD_IDS = 20_000_000
+# ... and words kept, at most: most words typed match few SKUs or none (a flood of made-up words
+# must not grow the worker without bound).
+MAX_WORDS = 100_000
 # Changed SKUs a kept word is checked against, at most; past it the word's hits are listed again.
 MAX_RECHECK = 20_000
 MAX_LISTING_LOCKS = 10_000
@@ -146,7 +149,7 @@ class CatalogMemory:
             old = self._words.pop(key, None)
             self._word_ids += len(hits.ordinals) - (len(old.ordinals) if old is not None else 0)
             self._words[key] = hits
-            while self._word_ids > self._max_ids and len(self._words) > 1:
+            while (self._word_ids > self._max_ids or len(self._words) > MAX_WORDS) and len(self._words) > 1:
                 _, dropped = self._words.popitem(last=False)
                 self._word_ids -= len(dropped.ordinals)
             self._trim_changes()

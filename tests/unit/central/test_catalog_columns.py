@@ -62,3 +62,22 @@ def test_orders_break_ties_the_same_way_every_time() -> None:
         cols.skus[o] for o in cheapest]  # another worker, rows in another order: the same page
     newest = _ordered(cols, SearchQuery(sort=Sort.new), matched, 3)
     assert [cols.skus[o] for o in newest] == ["S29", "S28", "S27"]
+
+
+def test_kept_words_are_bounded_by_their_hits_and_by_their_number(monkeypatch) -> None:
+    from central.catalog import memory as memory_module
+
+    memory = memory_module.CatalogMemory(max_word_ids=10)
+    memory._columns = columns.empty({}).changed([(f"S{n}", None, "X", 1, 1) for n in range(20)], {})[0]
+    memory._revision = 1
+
+    def kept(key: str, count: int) -> None:
+        memory._keep(key, WordHits(1, np.arange(count), np.ones(count, dtype=np.float32)))
+
+    kept("a", 6)
+    kept("b", 6)  # 12 ids > 10: the least recently used word goes
+    assert list(memory._words) == ["b"]
+    monkeypatch.setattr(memory_module, "MAX_WORDS", 3)
+    for key in "cdef":
+        kept(key, 0)  # words that match nothing count too
+    assert list(memory._words) == ["d", "e", "f"]

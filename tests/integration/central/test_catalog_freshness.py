@@ -66,16 +66,27 @@ def test_an_upsert_here_shows_at_once_and_elsewhere_within_the_poll(
     assert brands(search(client, q="кроссовки")) == brands(search(elsewhere, q="кроссовки")) == {
         "Nike": 1, "Adidas": 1, "Laces & Co": 1}
     listed = memory.word_fills
-    rebranded = dict(ITEMS[0], brand="Puma")
+    rebranded = dict(ITEMS[2], brand="Puma")  # LACE-1: not on a one-hit page of «кроссовки»
     assert client.put("/admin/skus", json={"items": [rebranded]}, headers=admin_headers).status_code == 200
-    assert brands(search(client, q="кроссовки")) == {"Puma": 1, "Adidas": 1, "Laces & Co": 1}
-    stale = search(elsewhere, q="кроссовки")
-    assert brands(stale) == {"Nike": 1, "Adidas": 1, "Laces & Co": 1}  # its snapshot, until the next poll
-    assert {h["sku"]: h["brand"] for h in stale["hits"]}["RUN-1"] == "Puma"  # the rows are read now
+    assert brands(search(client, q="кроссовки")) == {"Nike": 1, "Adidas": 1, "Puma": 1}
+    stale = search(elsewhere, q="кроссовки", page_size=1)
+    assert skus(stale) == ["RUN-2"] and brands(stale) == {"Nike": 1, "Adidas": 1, "Laces & Co": 1}
     clock.now += POLL_S
-    assert brands(search(elsewhere, q="кроссовки")) == {"Puma": 1, "Adidas": 1, "Laces & Co": 1}
+    assert brands(search(elsewhere, q="кроссовки", page_size=1)) == {"Nike": 1, "Adidas": 1, "Puma": 1}
     assert search(elsewhere, q="puma")["total"] == 1  # a new word: listed
-    assert memory.word_fills == listed + 1  # «кроссовки» was checked for RUN-1 only, not listed again
+    assert memory.word_fills == listed + 1  # «кроссовки» was checked for LACE-1 only, not listed again
+
+
+def test_a_page_row_changed_elsewhere_makes_the_search_read_the_change_at_once(
+        client: TestClient, admin_headers: dict[str, str],
+        other_worker: Callable[[Clock], tuple[TestClient, CatalogMemory]]) -> None:
+    load_catalog(client, admin_headers)
+    elsewhere, _ = other_worker(Clock())  # its clock stands still: no poll is due
+    assert skus(search(elsewhere, q="кроссовки", sort="price_asc")) == ["LACE-1", "RUN-2", "RUN-1"]
+    dearer = dict(ITEMS[1], price_minor=99_000_00, brand="Reebok")  # RUN-2, on the page
+    assert client.put("/admin/skus", json={"items": [dearer]}, headers=admin_headers).status_code == 200
+    page = search(elsewhere, q="кроссовки", sort="price_asc")
+    assert skus(page) == ["LACE-1", "RUN-1", "RUN-2"] and brands(page)["Reebok"] == 1
 
 
 def test_a_kept_word_finds_a_sku_added_and_loses_one_renamed_elsewhere(

@@ -90,14 +90,17 @@ def _found(memory: CatalogMemory, reader: Reader, query: SearchQuery) -> tuple[C
 def _search(memory: CatalogMemory, reader: Reader, columns: Columns, query: SearchQuery) -> Found:
     matched = _matched(memory, reader, columns, query)
     matched = matched.only(kept(columns, query, matched.hits))
-    exact = not matched.capped
-    if not query.in_stock:
-        page = _ordered(columns, query, matched, query.offset + query.page_size)[query.offset:]
-        return Found(facets_of(columns, matched.hits, near=matched.near, exact=exact), _rows(reader, columns, page))
-    if len(matched.hits) <= STOCK_SAMPLE:
+    if query.in_stock and len(matched.hits) > STOCK_SAMPLE:
+        return _estimated_in_stock(reader, columns, query, matched)
+    if query.in_stock:
         matched = matched.only(_stocked(reader, columns, matched.hits))
-        page = _ordered(columns, query, matched, query.offset + query.page_size)[query.offset:]
-        return Found(facets_of(columns, matched.hits, near=matched.near, exact=exact), _rows(reader, columns, page))
+    page = _ordered(columns, query, matched, query.offset + query.page_size)[query.offset:]
+    facets = facets_of(columns, matched.hits, near=matched.near, exact=not matched.capped)
+    return Found(facets, _rows(reader, columns, page))
+
+
+def _estimated_in_stock(reader: Reader, columns: Columns, query: SearchQuery, matched: Matched) -> Found:
+    """Counts from a sample of the hits whose stock is read; the page read to be in stock."""
     hits = matched.hits
     sample = np.sort(hits[np.argpartition(columns.spread[hits], STOCK_SAMPLE)[:STOCK_SAMPLE]])
     stocked = sample[_stocked(reader, columns, sample)]

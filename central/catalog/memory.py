@@ -5,9 +5,10 @@
   stamps the rows it writes with it. A worker asks for the revision at most every POLL_S (at
   once after a change it made itself), and reads the rows stamped after the one it holds.
 - Each query word's hits, as the database's text index answers them (a GIN or FTS5 scan), kept
-  as sorted ordinals. A broad word's hits cost the index ~100-400 ms to list on 1,000,000 SKUs,
-  every time; kept, the next query with that word costs an array intersection. A word's hits
-  are checked again, for the SKUs changed since they were listed only, when next used.
+  as sorted ordinals with the index's rank of each. Listing a broad word costs the database a
+  read of the whole table (~350 ms on 1,000,000 SKUs), every time; kept, the next query with that
+  word costs an array intersection. A word's hits are checked again, for the SKUs changed since
+  they were listed only, when next used.
 
 What is never kept: stock. Availability and `in_stock` are read from the database per search.
 """

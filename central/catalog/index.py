@@ -8,7 +8,7 @@ the worker keeps; a hit's relevance to a query is the sum over its words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +19,8 @@ from central.catalog.query import SearchQuery
 
 # Runs one statement with its parameters on the request's connection.
 Fetch = Callable[[str, Any], list[tuple]]  # params: a dict, or a tuple (SQLite, compiled statements)
+# Runs one statement and hands its rows over a batch at a time.
+Batches = Callable[[str, Any], Iterator[list[tuple]]]
 
 
 def param(name: str, type_: sa.types.TypeEngine[object] | type[sa.types.TypeEngine[object]]) -> sa.BindParameter:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -118,8 +118,13 @@ class CatalogMemory:
         self._checked = self._monotonic()
         if self._columns is not None and revision == self._revision:
             return
-        rows = reader.rows_since(None if self._columns is None else self._revision)
-        self._columns, touched = (self._columns or columns_.empty({})).changed(rows, reader.category_paths())
+        # The tree anew (a moved category changes what a filter takes), then the changed rows.
+        columns = replace(self._columns or columns_.empty({}), paths=reader.category_paths())
+        batches = [np.empty(0, dtype=np.int64)]
+        for rows in reader.rows_since(None if self._columns is None else self._revision):
+            columns, changed = columns.changed(rows, columns.paths)
+            batches.append(changed)
+        self._columns, touched = columns, np.unique(np.concatenate(batches))
         if len(touched) > MAX_RECHECK:  # every kept word would be listed again: forget them now
             self._changes.clear()
             self._words.clear()

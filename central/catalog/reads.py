@@ -4,7 +4,7 @@ rows with their live availability and which hits are in stock."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from central.catalog.availability import held_by_warehouse
 from central.catalog.columns import Row
 from central.catalog.compiled import Statements
-from central.catalog.index import Fetch, SearchIndex, param
+from central.catalog.index import Batches, Fetch, SearchIndex, param
 from central.catalog.query import SearchQuery
 from central.db.tables import catalog_revision, categories, skus, stock
 from central.stock import available
@@ -33,6 +33,7 @@ class Reader:
     index: SearchIndex
     statements: Statements
     fetch: Fetch
+    batches: Batches
 
     def revision(self) -> int:
         statement = self.statements.get("revision", lambda: sa.select(catalog_revision.c.rev)
@@ -44,10 +45,10 @@ class Reader:
         statement = self.statements.get("paths", lambda: sa.select(categories.c.category_id, categories.c.path))
         return dict(self.fetch(statement.sql, statement.params({})))
 
-    def rows_since(self, revision: int | None) -> list[Row]:
-        """Every SKU's columns (None), or those of the SKUs changed after `revision`."""
+    def rows_since(self, revision: int | None) -> Iterator[list[Row]]:
+        """Every SKU's columns (None), or those of the SKUs changed after `revision`, in batches."""
         statement = self.statements.get(("rows", revision is None), lambda: self._rows(revision is None))
-        return self.fetch(statement.sql, statement.params({"revision": revision or 0}))  # type: ignore[return-value]
+        return self.batches(statement.sql, statement.params({"revision": revision or 0}))  # type: ignore[return-value]
 
     def _rows(self, every: bool) -> sa.Select:
         select = sa.select(skus.c.sku, skus.c.category_id, skus.c.brand, skus.c.price_minor,

@@ -14,6 +14,7 @@ from support_catalog import ITEMS, item, load_catalog
 
 from central.api.app import create_app
 from central.bootstrap import Central, bootstrap
+from central.catalog import service
 from central.catalog.memory import POLL_S, CatalogMemory
 from central.services.catalog import import_stock
 
@@ -138,3 +139,13 @@ def test_a_price_change_here_reorders_at_once(client: TestClient, admin_headers:
     cheaper = dict(ITEMS[0], price_minor=1_00)
     assert client.put("/admin/skus", json={"items": [cheaper]}, headers=admin_headers).status_code == 200
     assert skus(search(client, q="кроссовки", sort="price_asc")) == ["RUN-1", "LACE-1", "RUN-2"]
+
+
+def test_the_catalog_read_in_small_batches_is_the_same_catalog(client: TestClient, admin_headers: dict[str, str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "BATCH_ROWS", 2)
+    load_catalog(client, admin_headers)
+    page = search(client, sort="price_asc")
+    assert page["total"] == len(ITEMS) and len(page["hits"]) == len(ITEMS)
+    assert [h["price_minor"] for h in page["hits"]] == sorted(int(i["price_minor"]) for i in ITEMS)
+    assert brands(search(client, q="кроссовки")) == {"Nike": 1, "Adidas": 1, "Laces & Co": 1}

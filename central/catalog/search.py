@@ -115,6 +115,7 @@ def _matched(memory: CatalogMemory, reader: Reader, columns: Columns, query: Sea
     keys = tuple(dict.fromkeys(k for k in map(reader.word_key, query.words) if k is not None))
     words = sorted((memory.hits(reader, key) for key in keys), key=lambda w: len(w.ordinals))
     hits, relevance = reduce(_both, words[1:], (words[0].ordinals, words[0].ranks)) if words else (_NONE, _NO_RANK)
+    hits = hits.astype(np.int64)  # kept as int32; ordinals meet int64 arrays from here on
     within = np.searchsorted(hits, columns.size)  # SKUs newer than this search's snapshot: left out
     matched = Matched(hits[:within], relevance[:within].astype(np.float64))
     if len(matched.hits):

@@ -25,9 +25,9 @@ GIN_INDEXES = ("ix_skus_search_doc", "ix_skus_name_trgm")
 # ANDing the lists of every trigram, which for common words reads most names.
 NAME_KEY_INDEX = ("CREATE INDEX IF NOT EXISTS ix_skus_name_key ON skus ((replace(lower(name), 'ё', 'е')))")
 PG_INDEXES = (*GIN_INDEXES, "ix_skus_name_key")
-# Search sorted by novelty walks this, newest first, until it has a page of hits (search.py).
-# Its order must be the sort's exactly, which each dialect spells differently (SQLite's DESC
-# puts NULLs last already and does not parse NULLS LAST in an index).
+# Migration 0010 made this for search sorted by novelty, which walked it; 0014 drops it (search
+# sorts in memory, memory.py). Its order was the sort's exactly, which each dialect spells
+# differently (SQLite's DESC puts NULLs last already and does not parse NULLS LAST in an index).
 NEWEST_INDEX = "ix_skus_created"
 NEWEST_ORDER = {"postgresql": "created_at DESC NULLS LAST, sku", "sqlite": "created_at DESC, sku"}
 
@@ -58,10 +58,11 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
         return True
     if type_ == "table":
         return not name.startswith("catalog_fts")
-    return not (name == "search_doc" or name in PG_INDEXES or name == NEWEST_INDEX)
+    return not (name == "search_doc" or name in PG_INDEXES)
 
 
 def create_newest_index(conn: Connection) -> None:
+    """For migrations 0010 (up) and 0014 (down)."""
     conn.exec_driver_sql(f"CREATE INDEX {NEWEST_INDEX} ON skus ({NEWEST_ORDER[conn.dialect.name]})")
 
 

@@ -38,9 +38,8 @@ skus = sa.Table(
     # The catalog revision that last changed the row (central/catalog/revision.py): search workers
     # read the rows changed since the revision they hold.
     sa.Column("catalog_rev", sa.BigInteger, nullable=False, server_default="0"),
-    sa.Index("ix_skus_category", "category_id"),
-    sa.Index("ix_skus_brand", "brand"),
-    sa.Index("ix_skus_price", "price_minor"),
+    # Search filters and sorts by category, brand, price and age in memory (central/catalog/memory.py),
+    # not by index: migration 0014 dropped theirs.
     sa.Index("ix_skus_catalog_rev", "catalog_rev"),
 )
 

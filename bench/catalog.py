@@ -11,11 +11,10 @@ which the other load on a shared machine disturbs less than the offered-load fig
 in stock, more than 300 hits, central/catalog/search.py).
 
 Before measuring, the server gets `warm_up_s` of searches from another mix of the same kind:
-a worker lists a word's hits from the text index the first time it is searched (~350 ms for a
-broad word on 1,000,000 SKUs; the other worker then reads that list) and keeps them
-(central/catalog/memory.py). The lists an earlier run shared are forgotten first, so the warm-up
-starts cold; its own figures are printed and reported (`warm_up_*`). The measured mix then meets
-words, not queries, it has seen.
+each worker lists a word's hits from the text index the first time it is searched (100-400 ms
+for a broad word on 1,000,000 SKUs) and keeps them (central/catalog/memory.py); the warm-up's own
+figures are printed and reported (`warm_up_*`), the measured mix then meets words, not queries,
+it has seen.
 
 The seeded catalog is kept in a PostgreSQL schema named for the SKU count and the generator's
 version, and reused by later runs (seeding 100,000 SKUs takes about a minute, 1,000,000 about
@@ -114,14 +113,6 @@ def cached_catalog(skus: int, drop: bool) -> str:
         conn.execute("CREATE TABLE bench_seeded (at timestamptz DEFAULT now())")
     say(f"seeded in {time.monotonic() - started:.0f} s")
     return schema
-
-
-def forget_shared_words(schema: str) -> None:
-    """The word lists an earlier run's workers shared (central/catalog/memory.py): each run's
-    warm-up starts cold."""
-    with psycopg.connect(schema_url(schema), autocommit=True) as conn:
-        if conn.execute("SELECT to_regclass('catalog_word_hits')").fetchone()[0] is not None:
-            conn.execute("TRUNCATE catalog_word_hits")
 
 
 # ---------------------------------------------------------------- queries
@@ -308,7 +299,6 @@ def main() -> None:
     say(f"catalog search benchmark ({'quick' if args.quick else 'full'}), {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f}")
     schema = cached_catalog(plan.skus, args.drop_cache)
-    forget_shared_words(schema)
     mix = query_mix(random.Random(7), 2_000)
     log_path = Path(f"/tmp/sklad-bench-catalog-{os.getpid()}.log")
     with server(schema_url(schema), log_path) as (base, pid):

@@ -31,10 +31,6 @@ def param(name: str, type_: sa.types.TypeEngine[object] | type[sa.types.TypeEngi
 class SearchIndex:
     """Base of the adapters. A subclass answers text matches and keeps its index current."""
 
-    # Whether workers share the words they list (catalog_word_hits): where listing a broad word
-    # is slow (a read of the whole table) and the search connection may write.
-    shares_words = False
-
     def word_key(self, fetch: Fetch, word: str) -> Hashable | None:
         """What the index matches for this word (its forms, as the index stems them): words with
         the same key have the same hits. None: a word the index ignores (a stop word)."""

@@ -37,10 +37,6 @@ MAX_WORDS = 100_000
 # Changed SKUs a kept word is checked against, at most; past it the word's hits are listed again.
 MAX_RECHECK = 20_000
 MAX_LISTING_LOCKS = 10_000
-# A word with this many hits is shared with the other workers once listed (catalog_word_hits): on
-# 1,000,000 SKUs the database reads the whole table to list it (~350 ms); reading the shared list
-# back costs ~30 ms. Fewer hits come back from the GIN index about as fast.
-SHARED_HITS = 5_000
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,6 @@ class CatalogMemory:
         self._word_ids = 0
         self._listing: dict[Hashable, threading.Lock] = {}
         self.word_fills = 0  # how many times a word's hits were listed by the index (tests, stats)
-        self.word_reads = 0  # ... and read as another worker listed them
 
     def changed_here(self) -> None:
         """This process changed the catalog: the next search reads the change."""
@@ -111,31 +106,10 @@ class CatalogMemory:
                 again = word_hits(latest, reader.word_skus(key, [latest.skus[o] for o in changes]), revision)
                 found = kept.without(changes).joined(again, revision)
             else:
-                found = self._shared(reader, latest, key, revision) or self._listed(reader, latest, key, revision)
+                self.word_fills += 1
+                found = word_hits(latest, reader.word_skus(key, None), revision)
             self._keep(key, found)
         return found
-
-    def _listed(self, reader: Reader, latest: Columns, key: Hashable, revision: int) -> WordHits:
-        """The word's hits as the index lists them now; a broad word's offered to other workers."""
-        self.word_fills += 1
-        rows = reader.word_skus(key, None)
-        if reader.index.shares_words and len(rows) >= SHARED_HITS:
-            reader.share_word(key, revision, rows)
-        return word_hits(latest, rows, revision)
-
-    def _shared(self, reader: Reader, latest: Columns, key: Hashable, revision: int) -> WordHits | None:
-        """The word's hits another worker listed, checked again for the SKUs changed since."""
-        shared = reader.shared_word(key) if reader.index.shares_words else None
-        changed = None if shared is None else reader.changed_since(shared[0], MAX_RECHECK)
-        if shared is None or changed is None:
-            return None
-        self.word_reads += 1
-        found = word_hits(latest, shared[1], revision)
-        if not changed:
-            return found
-        stale = np.asarray([latest.ordinal[sku] for sku in changed
-                            if latest.ordinal.get(sku, latest.size) < latest.size], dtype=np.int64)
-        return found.without(stale).joined(word_hits(latest, reader.word_skus(key, changed), revision), revision)
 
     # ------------------------------------------------------------ catching up
 

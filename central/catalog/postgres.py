@@ -40,8 +40,6 @@ NEAR_BY_SIMILARITY = ("SELECT sku, {trgm}.word_similarity(%(exact)s, {key}) AS s
 
 
 class PostgresIndex(SearchIndex):
-    shares_words = True
-
     def __init__(self) -> None:
         self._trgm: str | None = None
         self._keys: dict[str, str | None] = {}

@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from central.catalog.availability import held_by_warehouse
 from central.catalog.columns import Row
@@ -17,7 +15,6 @@ from central.catalog.compiled import Statements
 from central.catalog.index import Batches, Fetch, SearchIndex, param
 from central.catalog.query import SearchQuery
 from central.db.tables import catalog_revision, categories, skus, stock
-from central.db.tables import catalog_word_hits as word_table
 from central.stock import available
 
 
@@ -76,32 +73,6 @@ class Reader:
             self.index.one_of(stock.c.sku, "skus"), available() > 0))
         return {row[0] for row in self.fetch(statement.sql, statement.params({"skus": self.index.list_value(sku_ids)}))}
 
-    def shared_word(self, key: Hashable) -> tuple[int, list[tuple[str, float]]] | None:
-        """(revision, (sku, rank) rows) another worker listed for this word, if any."""
-        statement = self.statements.get("shared_word", lambda: sa.select(
-            word_table.c.revision, word_table.c.skus, word_table.c.ranks)
-            .where(word_table.c.key == param("key", sa.Text)))
-        found = self.fetch(statement.sql, statement.params({"key": str(key)}))
-        if not found:
-            return None
-        revision, sku_ids, ranks = found[0]
-        return int(revision), list(zip(sku_ids.split("\n") if sku_ids else [],
-                                       np.frombuffer(ranks, dtype=np.float32).tolist(), strict=True))
-
-    def share_word(self, key: Hashable, revision: int, rows: Sequence[tuple[str, float]]) -> None:
-        """Offer a word's hits to the other workers (kept if no newer listing is there)."""
-        statement = self.statements.get("share_word", _share_word)
-        self.fetch(statement.sql, statement.params({
-            "key": str(key), "revision": revision, "skus": "\n".join(sku for sku, _ in rows),
-            "ranks": np.asarray([rank for _, rank in rows], dtype=np.float32).tobytes()}))
-
-    def changed_since(self, revision: int, limit: int) -> list[str] | None:
-        """The SKUs changed after `revision`; None if more than `limit`."""
-        statement = self.statements.get("changed_since", lambda: sa.select(skus.c.sku).where(
-            skus.c.catalog_rev > param("revision", sa.BigInteger)).limit(param("limit", sa.Integer)))
-        found = self.fetch(statement.sql, statement.params({"revision": revision, "limit": limit + 1}))
-        return None if len(found) > limit else [row[0] for row in found]
-
     def word_key(self, word: str) -> Hashable | None:
         return self.index.word_key(self.fetch, word)
 
@@ -113,12 +84,3 @@ class Reader:
 
     def near(self, query: SearchQuery, limit: int) -> list[tuple[str, float]]:
         return self.index.near(self.fetch, query, limit)
-
-
-def _share_word() -> sa.Insert:
-    values = {c: param(c, t) for c, t in (("key", sa.Text), ("revision", sa.BigInteger), ("skus", sa.Text),
-                                          ("ranks", sa.LargeBinary))}
-    insert = postgresql.insert(word_table).values(values)
-    return insert.on_conflict_do_update(
-        index_elements=[word_table.c.key], where=word_table.c.revision <= insert.excluded.revision,
-        set_={c: insert.excluded[c] for c in ("revision", "skus", "ranks")}).returning(word_table.c.key)

@@ -420,17 +420,6 @@ categories = sa.Table(
     sa.Index("ix_categories_parent", "parent_id"),
 )
 
-# Word hits one search worker listed from the text index, for the others and for restarts
-# (central/catalog/memory.py): SKU ids joined by newlines, their ranks as float32 bytes, and the
-# catalog revision they were listed at. PostgreSQL only fills it (SQLite catalogs list fast).
-catalog_word_hits = sa.Table(
-    "catalog_word_hits", metadata,
-    sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("revision", sa.BigInteger, nullable=False),
-    sa.Column("skus", sa.Text, nullable=False),
-    sa.Column("ranks", sa.LargeBinary, nullable=False),
-)
-
 # One row: the catalog's revision, bumped by every transaction that changes SKUs or categories.
 # Bumping locks the row until commit, so revisions are committed in their order (revision.py).
 catalog_revision = sa.Table(

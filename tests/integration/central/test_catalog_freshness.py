@@ -14,7 +14,6 @@ from support_catalog import ITEMS, item, load_catalog
 
 from central.api.app import create_app
 from central.bootstrap import Central, bootstrap
-from central.catalog import memory as memory_module
 from central.catalog import service
 from central.catalog.memory import POLL_S, CatalogMemory
 from central.services.catalog import import_stock
@@ -150,23 +149,3 @@ def test_the_catalog_read_in_small_batches_is_the_same_catalog(client: TestClien
     assert page["total"] == len(ITEMS) and len(page["hits"]) == len(ITEMS)
     assert [h["price_minor"] for h in page["hits"]] == sorted(int(i["price_minor"]) for i in ITEMS)
     assert brands(search(client, q="кроссовки")) == {"Nike": 1, "Adidas": 1, "Laces & Co": 1}
-
-
-def test_workers_share_a_listed_word_and_check_it_for_later_changes(
-        client: TestClient, central: Central, admin_headers: dict[str, str], db_url: str,
-        other_worker: Callable[[Clock], tuple[TestClient, CatalogMemory]], monkeypatch: pytest.MonkeyPatch) -> None:
-    if db_url.startswith("sqlite"):
-        pytest.skip("words are shared on PostgreSQL, where listing a broad word reads the whole table")
-    monkeypatch.setattr(memory_module, "SHARED_HITS", 1)
-    load_catalog(client, admin_headers)
-    expected = skus(search(client, q="кроссовки"))
-    assert central.catalog_memory.word_fills == 1
-    second, memory = other_worker(Clock())
-    assert skus(search(second, q="кроссовки")) == expected
-    assert (memory.word_fills, memory.word_reads) == (0, 1)  # read as the first worker listed it
-    renamed = dict(ITEMS[2], name="Шнурки плоские", description="120 см")  # LACE-1 leaves «кроссовки»
-    added = item("RUN-3", "Кроссовки трейловые", "Salomon", "sneakers", 9_990_00)
-    assert client.put("/admin/skus", json={"items": [renamed, added]}, headers=admin_headers).status_code == 200
-    third, late = other_worker(Clock())  # a worker started after the change: the shared list is older
-    assert set(skus(search(third, q="кроссовки"))) == {"RUN-1", "RUN-2", "RUN-3"}
-    assert (late.word_fills, late.word_reads) == (0, 1)

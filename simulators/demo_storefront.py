@@ -21,10 +21,10 @@ def find_and_buy(shop: Shop, customer: str, skus: int) -> tuple[tuple[str, str],
     after = next(h for h in shop.search(q=word, pickup_point=PICKUP_POINT, page_size=100)["hits"]
                  if h["sku"] == hit["sku"])["availability"]["available"]
     delivery = hit["availability"]["delivery"]
+    eta = f"delivery in {delivery['days']} day(s)" if delivery else "no delivery estimate"
     brands = len(found["facets"]["brands"])
     rows = [("storefront search", f"«{word}» at {PICKUP_POINT}: {found['total']} in stock of {skus} SKUs, "
-                                  f"{brands} brands; first {hit['sku']} «{hit['name']}», {before} available, "
-                                  f"delivery in {delivery['days']} day(s)" if delivery else "no estimate"),
+                                  f"{brands} brands; first {hit['sku']} «{hit['name']}», {before} available, {eta}"),
             ("live availability", f"{hit['sku']}: {before} → {after} after a customer bought 2")]
     return (order["order_id"], customer), rows
 

@@ -55,6 +55,8 @@ class Columns:
     categories: Codes
     brands: Codes
     paths: Mapping[str, str]  # category tree: category_id -> "root/.../category_id"
+    # subtree() by category, for this snapshot's tree and codes (a new snapshot starts empty).
+    _subtrees: dict[str, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -62,13 +64,14 @@ class Columns:
 
     def subtree(self, category_id: str) -> np.ndarray:
         """A lookup table over `category` values: True for the category and those below it."""
-        table = np.zeros(len(self.categories.values) + 1, dtype=bool)
-        root = self.paths.get(category_id)
-        if root is None:
-            return table
-        for cid, path in self.paths.items():
-            if (path == root or path.startswith(root + "/")) and cid in self.categories.code:
-                table[self.categories.code[cid] + 1] = True
+        table = self._subtrees.get(category_id)
+        if table is None:
+            table = np.zeros(len(self.categories.values) + 1, dtype=bool)
+            root = self.paths.get(category_id)
+            for cid, path in self.paths.items() if root is not None else ():
+                if (path == root or path.startswith(root + "/")) and cid in self.categories.code:
+                    table[self.categories.code[cid] + 1] = True
+            self._subtrees[category_id] = table
         return table
 
     def changed(self, rows: Sequence[Row], paths: Mapping[str, str]) -> tuple[Columns, np.ndarray]:

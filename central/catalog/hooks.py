@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from central.catalog import categories, revision
@@ -28,8 +29,6 @@ def before_sku_upsert(conn: Connection, records: Sequence[HasCategory]) -> None:
 def after_sku_upsert(conn: Connection, sku_ids: Sequence[str], now: datetime) -> None:
     """Date new SKUs (the "new" sort), stamp them with a new catalog revision (searches read
     what changed by it) and bring the search index up to date."""
-    for i in range(0, len(sku_ids), 1000):
-        conn.execute(skus.update().where(skus.c.sku.in_(sku_ids[i:i + 1000]), skus.c.created_at.is_(None))
-                     .values(created_at=now))
-    revision.stamp(conn, sku_ids, revision.bump(conn))
+    dated = sa.func.coalesce(skus.c.created_at, sa.literal(now, skus.c.created_at.type))
+    revision.stamp(conn, sku_ids, revision.bump(conn), created_at=dated)
     index_for(conn.dialect.name).refresh(conn, sku_ids)

@@ -94,12 +94,11 @@ class CatalogMemory:
     def hits(self, reader: Reader, key: Hashable) -> WordHits:
         """The SKUs matching one word (its index key), as of the latest snapshot (a search
         holding an older one drops the ordinals past its size)."""
+        kept, changes, _, _ = self._lookup(key)
+        if kept is not None and changes is not None and not len(changes):
+            return kept  # the common case: no listing lock, no database
         with self._listing_lock(key):
-            with self._lock:
-                kept = self._word(key)
-                latest, revision = self._columns, self._revision
-                changes = None if kept is None else self._changes_since(kept.revision)
-            assert latest is not None, "columns() first"
+            kept, changes, latest, revision = self._lookup(key)  # another thread may have listed it
             if kept is not None and changes is not None and not len(changes):
                 return kept
             if kept is not None and changes is not None:
@@ -110,6 +109,15 @@ class CatalogMemory:
                 found = word_hits(latest, reader.word_skus(key, None), revision)
             self._keep(key, found)
         return found
+
+    def _lookup(self, key: Hashable) -> tuple[WordHits | None, np.ndarray | None, Columns, int]:
+        """(kept hits or None, ordinals changed since they were listed or None if too many, the
+        latest snapshot, its revision)."""
+        with self._lock:
+            assert self._columns is not None, "columns() first"
+            kept = self._word(key)
+            changes = None if kept is None else self._changes_since(kept.revision)
+            return kept, changes, self._columns, self._revision
 
     # ------------------------------------------------------------ catching up
 
@@ -162,6 +170,8 @@ class CatalogMemory:
 
     def _trim_changes(self) -> None:
         """Forget changes every kept word has caught up with."""
+        if not self._changes:
+            return
         oldest = min((w.revision for w in self._words.values()), default=self._revision)
         self._changes = [(rev, touched) for rev, touched in self._changes if rev > oldest]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from support_logistics import Shipper
 
 from central.api.app import create_app
 from central.bootstrap import Central, bootstrap
@@ -178,3 +179,10 @@ def network(central: Central) -> Central:
     upsert_skus(central, [sku_record(s, p) for s, p in PRICES.items()])
     import_stock(central, STOCK)
     return central
+
+
+@pytest.fixture
+def shipper(client: TestClient, network: Central, admin_headers: dict[str, str],
+            customer_headers: Callable[[str], dict[str, str]]) -> Shipper:
+    """Orders placed, paid and shipped through the API (support_logistics), for the logistics tests."""
+    return Shipper(client, admin_headers, customer_headers)

@@ -57,3 +57,10 @@ def set_fleet(client: TestClient, admin: dict[str, str], fleet: dict | None = No
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def plan(client: TestClient, admin: dict[str, str], **body: object) -> dict:
+    """Plan wh-msk's routes through the admin API (a short search: tests need a plan, not the best)."""
+    resp = client.post("/admin/warehouses/wh-msk/routes/plan", json={"max_iterations": 300} | body, headers=admin)
+    assert resp.status_code == 200, resp.text
+    return resp.json()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,12 +13,6 @@ from fastapi.testclient import TestClient
 from support_logistics import FLEET, Shipper, set_fleet
 
 from central.bootstrap import Central
-
-
-@pytest.fixture
-def shipper(client: TestClient, network: Central, admin_headers: dict[str, str],
-            customer_headers: Callable[[str], dict[str, str]]) -> Shipper:
-    return Shipper(client, admin_headers, customer_headers)
 
 
 def test_fleet_round_trip_and_defaults(client: TestClient, network: Central, admin_headers: dict[str, str]) -> None:

@@ -6,30 +6,14 @@ a re-plan that leaves a warehouse without routes withdraws the old ones from its
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
 from fastapi.testclient import TestClient
-from support_logistics import COURIER, FLEET, OTHER_COURIER, Shipper, bearer, set_fleet
+from support_logistics import COURIER, FLEET, OTHER_COURIER, Shipper, bearer, plan, set_fleet
 from support_sync import answer_cancel
 
-from central.bootstrap import Central
 from sync.feed import DeliveryRoute, FeedEntry, RouteWithdrawal
 
 SMALL_VANS = FLEET | {"vehicle_types": [FLEET["vehicle_types"][0] | {"capacity_kg": 2}]}
 TOKENS = {"van-1": COURIER, "van-2": OTHER_COURIER}
-
-
-@pytest.fixture
-def shipper(client: TestClient, network: Central, admin_headers: dict[str, str],
-            customer_headers: Callable[[str], dict[str, str]]) -> Shipper:
-    return Shipper(client, admin_headers, customer_headers)
-
-
-def plan(client: TestClient, admin: dict[str, str], **body: object) -> dict:
-    resp = client.post("/admin/warehouses/wh-msk/routes/plan", json={"max_iterations": 300} | body, headers=admin)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
 
 
 def route_commands(client: TestClient, admin: dict[str, str]) -> list[DeliveryRoute | RouteWithdrawal]:

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from support_logistics import COURIER, OTHER_COURIER, PP_TOKEN, Shipper, bearer, set_fleet
-
-from central.bootstrap import Central
-
-
-@pytest.fixture
-def shipper(client: TestClient, network: Central, admin_headers: dict[str, str],
-            customer_headers: Callable[[str], dict[str, str]]) -> Shipper:
-    return Shipper(client, admin_headers, customer_headers)
-
-
-def plan(client: TestClient, admin: dict[str, str], **body: object) -> dict:
-    resp = client.post("/admin/warehouses/wh-msk/routes/plan", json={"max_iterations": 300} | body, headers=admin)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
+from support_logistics import COURIER, OTHER_COURIER, PP_TOKEN, Shipper, bearer, plan, set_fleet
 
 
 def event(client: TestClient, route_id: str, token: str = COURIER, **body: object):  # type: ignore[no-untyped-def]

@@ -5,28 +5,12 @@ higher version; a departed route is never sent again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
 from fastapi.testclient import TestClient
-from support_logistics import COURIER, Shipper, bearer, set_fleet
+from support_logistics import COURIER, Shipper, bearer, plan, set_fleet
 
-from central.bootstrap import Central
 from sync.feed import DeliveryRoute, FeedEntry
 
 COURIER_EVENTS = "/courier/v1/routes/{}/events"
-
-
-@pytest.fixture
-def shipper(client: TestClient, network: Central, admin_headers: dict[str, str],
-            customer_headers: Callable[[str], dict[str, str]]) -> Shipper:
-    return Shipper(client, admin_headers, customer_headers)
-
-
-def plan(client: TestClient, admin: dict[str, str]) -> dict:
-    resp = client.post("/admin/warehouses/wh-msk/routes/plan", json={"max_iterations": 300}, headers=admin)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
 
 
 def routes_in_feed(client: TestClient, admin: dict[str, str]) -> list[DeliveryRoute]:
